@@ -1,0 +1,208 @@
+"""Composition root: build the PTB Application with carebot's services and handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
+
+from bot.errors import on_error
+from bot.handlers import customer, staff
+from bot.processor import PerChatUpdateProcessor
+from bot.relay import Relay
+from bot.services import SERVICES_KEY, Services
+from bot.settings import Settings
+from conversations.clock import Clock, SystemClock
+from conversations.db import create_engine, migrate
+from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
+from conversations.models import Actor
+from conversations.store import Database
+
+log = logging.getLogger("carebot")
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+CUSTOMER_COMMANDS = {
+    "it": [("start", "Inizia"), ("language", "Cambia lingua"), ("help", "Aiuto")],
+    "en": [("start", "Start"), ("language", "Change language"), ("help", "Help")],
+}
+STAFF_COMMANDS = {
+    "it": [
+        ("resolve", "Risolvi la richiesta"),
+        ("reopen", "Riapri la richiesta"),
+        ("open", "Richieste aperte"),
+        ("whois", "Scheda cliente"),
+    ],
+    "en": [
+        ("resolve", "Resolve the request"),
+        ("reopen", "Reopen the request"),
+        ("open", "Open requests"),
+        ("whois", "Customer card"),
+    ],
+}
+
+SWEEP_SECONDS = 30.0
+
+
+def default_analyzer() -> TextAnalyzer | None:
+    """The sentiment analyser when its package is installed (conversations.sentiment)."""
+    try:
+        from conversations.sentiment import analyze
+    except ImportError:
+        return None
+
+    def run(text: str, language: str | None) -> dict[str, Any]:
+        result: dict[str, Any] = analyze(text, language).model_dump(mode="json")
+        return result
+
+    return run
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    analyzer: TextAnalyzer | None = None,
+    rate_limit: bool = True,
+    job_intervals: bool = True,
+) -> App:
+    """Build the Application: HTTP stack, rate limiter, per-chat ordering, handlers, services."""
+    # Long polling holds one connection; the rest serve sends, in parallel across chats.
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.bot_url)
+        .base_file_url(settings.file_url)
+        .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, write_timeout=30))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=40))
+        .concurrent_updates(PerChatUpdateProcessor(16))
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+    )
+    if rate_limit:
+        # PTB types the limiter's per-call data generically; ours takes none.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+    app: App = builder.build()
+
+    db = Database(create_engine(settings.database_url))
+    policy = HelpDeskPolicy(
+        staff_chat_id=settings.staff_chat_id,
+        default_language=settings.default_language,
+        reopen_grace=timedelta(hours=settings.reopen_grace_hours),
+        auto_resolve_after=timedelta(hours=settings.auto_resolve_hours),
+        note_prefixes=(settings.note_prefix,),
+    )
+    helpdesk = HelpDesk(db, clock or SystemClock(), policy, analyzer or default_analyzer())
+    relay = Relay(app.bot, helpdesk, settings)
+    app.bot_data[SERVICES_KEY] = Services(settings, db, helpdesk, relay)
+    app.bot_data["carebot.jobs"] = job_intervals
+
+    customer.register(app)
+    staff.register(app, settings.staff_chat_id)
+    app.add_error_handler(on_error)
+    return app
+
+
+def get_services(app: App) -> Services:
+    """The Services of a built application."""
+    found = app.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
+
+
+async def on_startup(app: App) -> None:
+    """Migrate the database, learn the staff group's shape, publish commands, start jobs."""
+    s = get_services(app)
+    await migrate(s.db.engine)
+    try:
+        chat = await app.bot.get_chat(s.settings.staff_chat_id)
+        s.relay.staff_is_forum = bool(chat.is_forum)
+    except TelegramError as exc:
+        log.error("cannot read the staff chat %s: %s", s.settings.staff_chat_id, exc)
+    log.info(
+        "staff chat %s: %s",
+        s.settings.staff_chat_id,
+        "forum topics" if s.relay.staff_is_forum else "ticket cards and replies",
+    )
+    await _publish_commands(app, s.settings)
+    if app.bot_data.get("carebot.jobs", True) and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _auto_resolve_job,
+            interval=s.settings.auto_resolve_check_minutes * 60,
+            first=5,
+            name="auto-resolve",
+        )
+        app.job_queue.run_repeating(
+            _sweep_job, interval=SWEEP_SECONDS, first=SWEEP_SECONDS, name="relay-sweeper"
+        )
+
+
+async def _publish_commands(app: App, settings: Settings) -> None:
+    try:
+        for lang in ("it", "en"):
+            code = None if lang == settings.default_language else lang
+            await app.bot.set_my_commands(
+                [BotCommand(c, d) for c, d in CUSTOMER_COMMANDS[lang]],
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=code,
+            )
+        await app.bot.set_my_commands(
+            [BotCommand(c, d) for c, d in STAFF_COMMANDS[settings.staff_language]],
+            scope=BotCommandScopeChat(settings.staff_chat_id),
+        )
+    except TelegramError as exc:  # cosmetic: the bot works without the command menu
+        log.warning("could not publish the command menu: %s", exc)
+
+
+async def on_shutdown(app: App) -> None:
+    """Close database connections."""
+    await get_services(app).db.close()
+
+
+async def auto_resolve(app: App) -> int:
+    """Resolve silent answered requests and announce each; return how many."""
+    s = get_services(app)
+    changes = await s.helpdesk.auto_resolve()
+    for change in changes:
+        await s.relay.announce(change, Actor.AUTO)
+    return len(changes)
+
+
+async def _auto_resolve_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await auto_resolve(context.application)
+
+
+async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await get_services(context.application).relay.retry_pending()
+
+
+@asynccontextmanager
+async def running(
+    app: App, poll_interval: float = 0.0, poll_timeout: int = 1
+) -> AsyncIterator[App]:
+    """Run the application with long polling inside the current event loop (tests, demo)."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(
+        poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+    )
+    await app.start()
+    try:
+        yield app
+    finally:
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+        await app.shutdown()

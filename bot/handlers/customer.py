@@ -1,0 +1,141 @@
+"""Private chats with customers: /start, /language, /help, messages and the ✅ Solved button."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.i18n import t
+from bot.incoming import incoming, sender
+from bot.services import services
+from conversations.models import SUPPORTED_KINDS, Actor
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet the customer in their language."""
+    s = services(context)
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    await s.helpdesk.remember_user(incoming(message))
+    lang = await s.helpdesk.language_of(user.id, user.language_code)
+    await message.reply_text(
+        t(lang, "start", name=escape(user.first_name), brand=escape(s.settings.brand_name)),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how to use the bot."""
+    s = services(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = await s.helpdesk.language_of(user.id, user.language_code)
+    await message.reply_text(t(lang, "help"), parse_mode=ParseMode.HTML)
+
+
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the language picker."""
+    s = services(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    lang = await s.helpdesk.language_of(user.id, user.language_code)
+    await message.reply_text(t(lang, "language.prompt"), reply_markup=render.language_keyboard())
+
+
+async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store the language the customer picked."""
+    s = services(context)
+    query = update.callback_query
+    if query is None:
+        return
+    parsed = render.parse_callback(query.data)
+    lang = parsed[1] if parsed else ""
+    if lang not in ("it", "en"):
+        await query.answer(t("it", "callback.unknown"))
+        return
+    await s.helpdesk.choose_language(sender(query.from_user), lang)
+    await query.answer(t(lang, "language.set"))
+    if query.message is not None:
+        await query.edit_message_text(t(lang, "language.set"))
+
+
+async def customer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store the message in the customer's request and copy it to the staff group."""
+    s = services(context)
+    message = update.effective_message
+    if message is None or message.from_user is None:
+        return
+    msg = incoming(message)
+    if msg.kind not in SUPPORTED_KINDS:
+        lang = await s.helpdesk.language_of(msg.sender.user_id, msg.sender.language_code)
+        await message.reply_text(t(lang, "unsupported", kind=msg.kind))
+        return
+    outcome = await s.helpdesk.customer_message(msg)
+    if outcome.already_relayed:
+        return
+    await s.relay.to_staff(outcome, message.chat_id, message.message_id)
+    lang = outcome.customer.language
+    if outcome.opened:
+        await message.reply_text(
+            t(lang, "request.received", id=outcome.request.id), parse_mode=ParseMode.HTML
+        )
+    elif outcome.reopened:
+        await message.reply_text(
+            t(lang, "request.reopened", id=outcome.request.id), parse_mode=ParseMode.HTML
+        )
+
+
+async def solved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The customer pressed "✅ Solved": resolve their request."""
+    s = services(context)
+    query = update.callback_query
+    if query is None:
+        return
+    parsed = render.parse_callback(query.data)
+    request_id = render.parse_request_id(parsed[1]) if parsed else None
+    request = await s.helpdesk.request(request_id) if request_id else None
+    lang = await s.helpdesk.language_of(query.from_user.id, query.from_user.language_code)
+    if request is None:
+        await query.answer(t(lang, "callback.unknown"))
+        return
+    owner = await s.helpdesk.whois_request(request.id)
+    if owner is None or owner.customer.telegram_user_id != query.from_user.id:
+        await query.answer(t(lang, "callback.not_yours"), show_alert=True)
+        return
+    change = await s.helpdesk.resolve(request.id, Actor.CUSTOMER, query.from_user.id)
+    if not change.changed:
+        await query.answer(t(lang, "callback.already_resolved"))
+        return
+    await query.answer(t(lang, "button.solved"))
+    await s.relay.announce(change, Actor.CUSTOMER)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add the customer handlers to the application."""
+    app.add_handler(CommandHandler("start", start, filters=PRIVATE))
+    app.add_handler(CommandHandler("help", help_, filters=PRIVATE))
+    app.add_handler(CommandHandler("language", language, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(language_chosen, pattern=rf"^{render.CB_LANGUAGE}:"))
+    app.add_handler(CallbackQueryHandler(solved, pattern=rf"^{render.CB_SOLVED}:"))
+    app.add_handler(
+        MessageHandler(
+            PRIVATE & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED, customer_message
+        )
+    )

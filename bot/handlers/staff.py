@@ -1,0 +1,173 @@
+"""The staff supergroup: answers, notes, /resolve, /reopen, /open, /whois and card buttons."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import render
+from bot.i18n import t
+from bot.incoming import incoming
+from bot.services import Services, services
+from conversations.models import SUPPORTED_KINDS, Actor, Request
+
+
+async def _reply(message: Message, text: str) -> None:
+    """Answer in the same topic, splitting long texts."""
+    for part in render.split_text(text):
+        await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+
+async def _target(s: Services, message: Message, args: list[str]) -> Request | None:
+    """The request a command is about: explicit number, else topic or replied-to message."""
+    if args:
+        request_id = render.parse_request_id(args[0])
+        return await s.helpdesk.request(request_id) if request_id else None
+    return await s.helpdesk.request_for_staff_message(incoming(message))
+
+
+async def staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Relay a staff answer to the customer, or keep an internal note."""
+    s = services(context)
+    message = update.effective_message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return
+    msg = incoming(message)
+    outcome = await s.helpdesk.staff_message(msg)
+    if outcome is None or outcome.already_relayed:
+        return  # chatter outside any request, or a re-delivered update
+    lang = s.settings.staff_language
+    if outcome.is_note:
+        await _reply(message, t(lang, "staff.note"))
+        return
+    if msg.kind not in SUPPORTED_KINDS:
+        await s.helpdesk.mark_undeliverable(outcome.message_row_id, None)
+        await _reply(message, t(lang, "staff.unsupported", kind=msg.kind))
+        return
+    await s.relay.to_customer(outcome, message.chat_id, message.message_id)
+
+
+async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, resolve: bool) -> None:
+    s = services(context)
+    message = update.effective_message
+    if message is None or message.from_user is None:
+        return
+    lang = s.settings.staff_language
+    command = "resolve" if resolve else "reopen"
+    args = context.args or []
+    request = await _target(s, message, args)
+    if request is None:
+        if args and render.parse_request_id(args[0]):
+            await _reply(message, t(lang, "staff.not_found", id=render.parse_request_id(args[0])))
+        else:
+            await _reply(message, t(lang, "staff.usage.resolve", command=command))
+        return
+    who = message.from_user.full_name
+    if resolve:
+        change = await s.helpdesk.resolve(request.id, Actor.STAFF, message.from_user.id)
+        if not change.changed:
+            await _reply(message, t(lang, "staff.already_resolved", id=request.id))
+    else:
+        change = await s.helpdesk.reopen(request.id, Actor.STAFF, message.from_user.id)
+        if not change.changed:
+            await _reply(message, t(lang, "staff.not_resolved", id=request.id))
+    await s.relay.announce(change, Actor.STAFF, who=render.escape(who))
+
+
+async def resolve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Resolve the request of this topic, of the replied message, or by number."""
+    await _change(update, context, resolve=True)
+
+
+async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reopen a resolved request."""
+    await _change(update, context, resolve=False)
+
+
+async def open_requests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List open requests with their age and first-response status."""
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    lines = await s.helpdesk.open_requests()
+    await _reply(
+        message, render.open_list(lines, s.settings.staff_language, s.helpdesk.clock.now())
+    )
+
+
+async def whois(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the customer card for a request, @username, id or name."""
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    lang, tz = s.settings.staff_language, s.settings.tz
+    query = " ".join(context.args or []).strip()
+    if query:
+        cards = await s.helpdesk.whois(query)
+        if not cards:
+            await _reply(message, t(lang, "staff.whois.none", query=render.escape(query)))
+            return
+    else:
+        request = await s.helpdesk.request_for_staff_message(incoming(message))
+        card = await s.helpdesk.whois_request(request.id) if request else None
+        if card is None:
+            await _reply(message, t(lang, "staff.usage.whois"))
+            return
+        cards = [card]
+    await _reply(message, "\n\n".join(render.whois(c, lang, tz) for c in cards))
+
+
+async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Resolve or Reopen pressed on a ticket card."""
+    s = services(context)
+    query = update.callback_query
+    if query is None:
+        return
+    lang = s.settings.staff_language
+    parsed = render.parse_callback(query.data)
+    request_id = render.parse_request_id(parsed[1]) if parsed else None
+    in_staff = query.message is not None and query.message.chat.id == s.settings.staff_chat_id
+    if parsed is None or request_id is None or not in_staff:
+        await query.answer(t(lang, "callback.unknown"))
+        return
+    who = render.escape(query.from_user.full_name)
+    try:
+        if parsed[0] == render.CB_RESOLVE:
+            change = await s.helpdesk.resolve(request_id, Actor.STAFF, query.from_user.id)
+            note = "staff.already_resolved"
+        else:
+            change = await s.helpdesk.reopen(request_id, Actor.STAFF, query.from_user.id)
+            note = "staff.not_resolved"
+    except LookupError:
+        await query.answer(t(lang, "staff.not_found", id=request_id))
+        return
+    await query.answer(None if change.changed else t(lang, note, id=request_id))
+    await s.relay.announce(change, Actor.STAFF, who=who)
+
+
+def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type-arg]
+    """Add the staff handlers; they answer only in the configured staff chat."""
+    staff = filters.Chat(chat_id=staff_chat_id)
+    app.add_handler(CommandHandler("resolve", resolve, filters=staff))
+    app.add_handler(CommandHandler("reopen", reopen, filters=staff))
+    app.add_handler(CommandHandler("open", open_requests, filters=staff))
+    app.add_handler(CommandHandler("whois", whois, filters=staff))
+    app.add_handler(
+        CallbackQueryHandler(card_button, pattern=rf"^({render.CB_RESOLVE}|{render.CB_REOPEN}):")
+    )
+    app.add_handler(
+        MessageHandler(
+            staff & ~filters.COMMAND & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
+            staff_message,
+        )
+    )

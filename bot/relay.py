@@ -1,0 +1,283 @@
+"""Moving messages between customers and the staff group, and every proactive send.
+
+All Telegram sends of the helpdesk go through here, so the failure rules live in one place:
+a deleted topic is recreated and the send retried; a customer who blocked the bot is recorded
+and staff are told in the request's topic; every copy is mapped back to its request.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot import render
+from bot.i18n import t
+from bot.settings import Settings
+from conversations.helpdesk import HelpDesk
+from conversations.models import (
+    Actor,
+    Customer,
+    CustomerMessageOutcome,
+    Request,
+    StaffMessageOutcome,
+    StateChange,
+    Status,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _thread_gone(exc: BadRequest) -> bool:
+    text = exc.message.lower()
+    return "thread not found" in text or "topic_deleted" in text or "topic deleted" in text
+
+
+class Relay:
+    """Sends on behalf of the helpdesk and records where things landed."""
+
+    def __init__(self, bot: Bot, helpdesk: HelpDesk, settings: Settings) -> None:
+        self.bot = bot
+        self.helpdesk = helpdesk
+        self.settings = settings
+        self.staff_chat_id = settings.staff_chat_id
+        self.staff_lang = settings.staff_language
+        self.staff_is_forum = False
+
+    # staff side ------------------------------------------------------------------------
+
+    async def to_staff(
+        self, outcome: CustomerMessageOutcome, chat_id: int, message_id: int
+    ) -> None:
+        """Copy a customer's message into the request's topic or under its ticket card."""
+        if outcome.already_relayed:
+            return
+        request = await self._ensure_place(outcome.request, outcome.customer)
+        if outcome.reopened:
+            await self.staff_notice(
+                request,
+                outcome.customer,
+                t(self.staff_lang, "staff.reopened.customer", id=request.id),
+            )
+            await self._retitle(request, outcome.customer)
+        copy_id = await self._send_to_place(
+            request,
+            outcome.customer,
+            lambda thread, reply: self.bot.copy_message(
+                chat_id=self.staff_chat_id,
+                from_chat_id=chat_id,
+                message_id=message_id,
+                message_thread_id=thread,
+                reply_parameters=reply,
+            ),
+        )
+        await self.helpdesk.mark_relayed(
+            outcome.message_row_id, request.id, self.staff_chat_id, copy_id, "copy"
+        )
+
+    async def staff_notice(
+        self,
+        request: Request,
+        customer: Customer,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> int:
+        """Post a bot notice where the request lives in the staff group; return its id."""
+        request = await self._ensure_place(request, customer)
+        message_id = await self._send_to_place(
+            request,
+            customer,
+            lambda thread, reply: self.bot.send_message(
+                self.staff_chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread,
+                reply_parameters=reply,
+                reply_markup=markup,
+            ),
+        )
+        await self.helpdesk.link_notice(request.id, self.staff_chat_id, message_id)
+        return message_id
+
+    async def _ensure_place(self, request: Request, customer: Customer) -> Request:
+        if self.staff_is_forum:
+            if request.topic_thread_id is None:
+                return await self._new_topic(request, customer)
+            return request
+        if request.card_message_id is None:
+            sent = await self.bot.send_message(
+                self.staff_chat_id,
+                render.card(request, customer, self.staff_lang, self.settings.tz),
+                parse_mode=ParseMode.HTML,
+                reply_markup=render.card_keyboard(request, self.staff_lang),
+            )
+            return await self.helpdesk.set_card(request.id, self.staff_chat_id, sent.message_id)
+        return request
+
+    async def _new_topic(self, request: Request, customer: Customer) -> Request:
+        try:
+            topic = await self.bot.create_forum_topic(
+                self.staff_chat_id, render.topic_title(request, customer, self.staff_lang)
+            )
+        except BadRequest as exc:
+            if "not a forum" not in exc.message.lower():
+                raise
+            # Topics were switched off in the group: fall back to ticket cards.
+            log.warning("staff chat is no longer a forum; using ticket cards")
+            self.staff_is_forum = False
+            return await self._ensure_place(request, customer)
+        request = await self.helpdesk.set_topic(request.id, topic.message_thread_id)
+        header = await self.bot.send_message(
+            self.staff_chat_id,
+            render.card(request, customer, self.staff_lang, self.settings.tz),
+            parse_mode=ParseMode.HTML,
+            message_thread_id=topic.message_thread_id,
+            reply_markup=render.card_keyboard(request, self.staff_lang),
+        )
+        return await self.helpdesk.set_card(request.id, self.staff_chat_id, header.message_id)
+
+    async def _send_to_place(self, request: Request, customer: Customer, send: Any) -> int:
+        """Run send(thread_id, reply_parameters) for the request's place; recreate a lost topic."""
+        if request.topic_thread_id is not None and self.staff_is_forum:
+            try:
+                return _message_id(await send(request.topic_thread_id, None))
+            except BadRequest as exc:
+                if not _thread_gone(exc):
+                    raise
+                log.warning("topic of request #%s is gone; recreating it", request.id)
+                request = await self._new_topic(request, customer)
+                if request.topic_thread_id is not None and self.staff_is_forum:
+                    return _message_id(await send(request.topic_thread_id, None))
+        reply = (
+            ReplyParameters(request.card_message_id, allow_sending_without_reply=True)
+            if request.card_message_id
+            else None
+        )
+        return _message_id(await send(None, reply))
+
+    async def _retitle(self, request: Request, customer: Customer) -> None:
+        """Mark resolved topics with ✅ in the title; refresh the card's status and button."""
+        if self.staff_is_forum and request.topic_thread_id is not None:
+            title = render.topic_title(
+                request, customer, self.staff_lang, resolved=request.status == Status.RESOLVED
+            )
+            try:
+                await self.bot.edit_forum_topic(
+                    self.staff_chat_id, request.topic_thread_id, name=title
+                )
+            except TelegramError as exc:  # cosmetic: never fail the state change for it
+                log.info("could not rename topic of request #%s: %s", request.id, exc)
+        if request.card_message_id is not None:
+            try:
+                await self.bot.edit_message_text(
+                    render.card(request, customer, self.staff_lang, self.settings.tz),
+                    chat_id=self.staff_chat_id,
+                    message_id=request.card_message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=render.card_keyboard(request, self.staff_lang),
+                )
+            except TelegramError as exc:
+                log.info("could not update card of request #%s: %s", request.id, exc)
+
+    # customer side ---------------------------------------------------------------------
+
+    async def to_customer(
+        self, outcome: StaffMessageOutcome, chat_id: int, message_id: int
+    ) -> None:
+        """Copy a staff answer to the customer, with the "✅ Solved" button."""
+        if outcome.already_relayed or outcome.is_note:
+            return
+        customer = outcome.customer
+        if customer.telegram_user_id is None:
+            return
+        try:
+            copy = await self.bot.copy_message(
+                chat_id=customer.telegram_user_id,
+                from_chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=render.solved_keyboard(outcome.request.id, customer.language),
+            )
+        except Forbidden:
+            await self.helpdesk.mark_undeliverable(outcome.message_row_id, customer.id)
+            await self.staff_notice(outcome.request, customer, t(self.staff_lang, "staff.blocked"))
+            return
+        except BadRequest as exc:
+            await self.helpdesk.mark_undeliverable(outcome.message_row_id, None)
+            await self.staff_notice(
+                outcome.request,
+                customer,
+                t(self.staff_lang, "staff.undelivered", error=render.escape(exc.message)),
+            )
+            return
+        await self.helpdesk.mark_relayed(
+            outcome.message_row_id,
+            outcome.request.id,
+            customer.telegram_user_id,
+            copy.message_id,
+            "answer",
+        )
+
+    async def tell_customer(
+        self,
+        request: Request,
+        customer: Customer,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> Message | None:
+        """Send the customer a bot message; if they blocked the bot, tell staff instead."""
+        if customer.telegram_user_id is None:
+            return None
+        try:
+            return await self.bot.send_message(
+                customer.telegram_user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except Forbidden:
+            await self.helpdesk.mark_blocked(customer.id)
+            await self.staff_notice(request, customer, t(self.staff_lang, "staff.blocked"))
+            return None
+
+    async def retry_pending(self) -> int:
+        """Relay stored messages whose relay failed earlier (network, flood limit, crash)."""
+        done = 0
+        for item in await self.helpdesk.pending_relays():
+            try:
+                if isinstance(item.outcome, CustomerMessageOutcome):
+                    await self.to_staff(item.outcome, item.chat_id, item.message_id)
+                else:
+                    await self.to_customer(item.outcome, item.chat_id, item.message_id)
+                done += 1
+            except TelegramError as exc:
+                log.warning("relay of message row %s failed again: %s", item.row_id, exc)
+        return done
+
+    # state changes ---------------------------------------------------------------------
+
+    async def announce(self, change: StateChange, actor: Actor, who: str | None = None) -> None:
+        """Tell customer and staff about a resolve or reopen, and refresh topic and card."""
+        if not change.changed:
+            return
+        request, customer = change.request, change.customer
+        lang, staff = customer.language, self.staff_lang
+        resolved = request.status == Status.RESOLVED
+        kind = "resolved" if resolved else "reopened"
+        hours = f"{self.settings.auto_resolve_hours:g}"
+        staff_text = t(
+            staff, f"staff.{kind}.{actor.value}", id=request.id, who=who or "", hours=hours
+        )
+        await self.staff_notice(request, customer, staff_text)
+        await self._retitle(request, customer)
+        if resolved:
+            await self.tell_customer(
+                request, customer, t(lang, f"resolved.{actor.value}", id=request.id)
+            )
+        elif actor == Actor.STAFF:
+            await self.tell_customer(request, customer, t(lang, "reopened.staff", id=request.id))
+
+
+def _message_id(sent: Any) -> int:
+    value = sent.message_id
+    assert isinstance(value, int)
+    return value

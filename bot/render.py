@@ -1,0 +1,200 @@
+"""Telegram HTML texts and inline keyboards built from domain values (user text escaped)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape as escape
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import t
+from conversations.models import Customer, CustomerCard, OpenRequestLine, Request, Status
+
+MAX_TEXT = 4096
+TOPIC_TITLE_MAX = 128
+
+
+# callback data: short prefixes keep us far below Telegram's 64-byte limit
+CB_RESOLVE = "rs"
+CB_REOPEN = "ro"
+CB_SOLVED = "sv"
+CB_LANGUAGE = "lang"
+
+
+def callback(prefix: str, value: int | str) -> str:
+    """Build callback data like "rs:42"."""
+    return f"{prefix}:{value}"
+
+
+def parse_callback(data: str | None) -> tuple[str, str] | None:
+    """Split callback data into (prefix, value); None for anything malformed."""
+    if not data or ":" not in data or len(data.encode()) > 64:
+        return None
+    prefix, _, value = data.partition(":")
+    return prefix, value
+
+
+def parse_request_id(value: str) -> int | None:
+    """A request number from callback data or a command argument ("42" or "#42")."""
+    value = value.strip().removeprefix("#")
+    if value.isdigit() and 0 < len(value) < 19:
+        return int(value)
+    return None
+
+
+def when(dt: datetime | None, tz: ZoneInfo) -> str:
+    """A compact local time, e.g. 23/11 14:05."""
+    return dt.astimezone(tz).strftime("%d/%m/%Y %H:%M") if dt else "—"
+
+
+def duration(seconds: float, lang: str) -> str:
+    """A short human duration: 3 d 4 h, 2 h 5 min, 7 min."""
+    minutes = int(seconds // 60)
+    days, rem = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rem, 60)
+    if days:
+        parts = [t(lang, "duration.days", n=days)]
+        if hours:
+            parts.append(t(lang, "duration.hours", n=hours))
+    elif hours:
+        parts = [t(lang, "duration.hours", n=hours)]
+        if mins:
+            parts.append(t(lang, "duration.minutes", n=mins))
+    else:
+        parts = [t(lang, "duration.minutes", n=max(mins, 0))]
+    return " ".join(parts)
+
+
+def topic_title(request: Request, customer: Customer, lang: str, resolved: bool = False) -> str:
+    """Forum topic title: "#42 · Maria R. · it" (✅ in front once resolved)."""
+    title = t(lang, "topic.title", id=request.id, name=customer.short_name, lang=customer.language)
+    return (("✅ " if resolved else "") + title)[:TOPIC_TITLE_MAX]
+
+
+def customer_label(customer: Customer) -> str:
+    """Escaped full name plus @username."""
+    label = escape(customer.full_name)
+    if customer.username:
+        label += f" (@{escape(customer.username)})"
+    return label
+
+
+def card(request: Request, customer: Customer, lang: str, tz: ZoneInfo) -> str:
+    """The ticket card: number, customer, language, opened time, status."""
+    lines = [
+        t(lang, "card.title", id=request.id),
+        t(lang, "card.customer", name=customer_label(customer)),
+        t(lang, "card.language", lang=customer.language),
+        t(lang, "card.opened", when=when(request.opened_at, tz)),
+        t(lang, "card.status", status=t(lang, f"status.{request.status.value}")),
+    ]
+    return "\n".join(lines)
+
+
+def card_keyboard(request: Request, lang: str) -> InlineKeyboardMarkup:
+    """Resolve while the request is open, Reopen once it is resolved."""
+    if request.status == Status.RESOLVED:
+        button = InlineKeyboardButton(
+            t(lang, "button.reopen"), callback_data=callback(CB_REOPEN, request.id)
+        )
+    else:
+        button = InlineKeyboardButton(
+            t(lang, "button.resolve"), callback_data=callback(CB_RESOLVE, request.id)
+        )
+    return InlineKeyboardMarkup([[button]])
+
+
+def solved_keyboard(request_id: int, lang: str) -> InlineKeyboardMarkup:
+    """The customer's "✅ Solved" button under staff answers."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "button.solved"), callback_data=callback(CB_SOLVED, request_id)
+                )
+            ]
+        ]
+    )
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """Italian / English picker."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🇮🇹 Italiano", callback_data=callback(CB_LANGUAGE, "it")),
+                InlineKeyboardButton("🇬🇧 English", callback_data=callback(CB_LANGUAGE, "en")),
+            ]
+        ]
+    )
+
+
+def open_list(lines: list[OpenRequestLine], lang: str, now: datetime, limit: int = 50) -> str:
+    """The /open answer: one line per open request, oldest first."""
+    if not lines:
+        return t(lang, "staff.open.empty")
+    out = [t(lang, "staff.open.header", n=len(lines))]
+    for line in lines[:limit]:
+        status = "staff.open.waiting" if line.waiting_for_first_response else "staff.open.answered"
+        out.append(
+            t(
+                lang,
+                "staff.open.line",
+                id=line.request.id,
+                name=escape(line.customer.full_name),
+                age=duration((now - line.request.opened_at).total_seconds(), lang),
+                status=t(lang, status),
+            )
+        )
+    if len(lines) > limit:
+        out.append(t(lang, "staff.open.more", n=len(lines) - limit))
+    return "\n".join(out)
+
+
+def whois(card_: CustomerCard, lang: str, tz: ZoneInfo) -> str:
+    """A customer card for /whois."""
+    c = card_.customer
+    username = f" (@{escape(c.username)})" if c.username else ""
+
+    def numbers(requests: list[Request]) -> str:
+        return ", ".join(f"#{r.id} {t(lang, 'status.' + r.status.value)}" for r in requests) or "—"
+
+    lines = [
+        t(lang, "staff.whois.title", name=escape(c.full_name), username=username),
+        t(lang, "staff.whois.ids", user_id=c.telegram_user_id or "—", lang=c.language),
+        t(
+            lang,
+            "staff.whois.since",
+            since=when(c.created_at, tz),
+            last=when(c.last_contact_at, tz),
+        ),
+        t(lang, "staff.whois.counts", requests=card_.requests_total, messages=card_.messages_total),
+        t(lang, "staff.whois.open", list=numbers(card_.open_requests)),
+        t(lang, "staff.whois.recent", list=numbers(card_.recent_requests)),
+    ]
+    if c.blocked_bot_at:
+        lines.append(t(lang, "staff.whois.blocked", when=when(c.blocked_bot_at, tz)))
+    return "\n".join(lines)
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split long output at line breaks so each part fits in one Telegram message."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single overlong line: hard cut
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts

@@ -1,0 +1,37 @@
+"""What handlers need, built once by the composition root and kept in bot_data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.settings import Settings
+from conversations.helpdesk import HelpDesk
+from conversations.store import Database
+
+if TYPE_CHECKING:
+    from telegram.ext import CallbackContext
+
+    from bot.relay import Relay
+
+SERVICES_KEY = "carebot.services"
+
+
+@dataclass
+class Services:
+    """The bot's collaborators: settings, database, use cases and the relay."""
+
+    settings: Settings
+    db: Database
+    helpdesk: HelpDesk
+    relay: Relay
+    # Derived from Telegram at start-up (getChat), re-derived on every start; not state.
+    staff_is_forum: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    """Return the Services stored in bot_data by build_application."""
+    found = context.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found

@@ -1,0 +1,172 @@
+"""All configuration in one validated place: environment variables CAREBOT_*, or a .env file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from conversations.db import DatabaseUrlError, check_url
+
+ENV_PREFIX = "CAREBOT_"
+
+
+class SettingsError(Exception):
+    """Settings are missing or invalid; the message names every key at fault."""
+
+
+def _split_ids(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+class Settings(BaseSettings):
+    """carebot's settings; each field is read from CAREBOT_<NAME>."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr = Field(description="Token from @BotFather")
+    staff_chat_id: int = Field(description="Id of the staff supergroup (negative, -100…)")
+    manager_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Comma-separated Telegram user ids of managers"
+    )
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///carebot.db",
+        description="sqlite+aiosqlite:///file.db or postgresql+asyncpg://user@host/db",
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org", description="Bot API server root"
+    )
+    timezone: str = Field(default="Europe/Rome", description="Time zone for reports and times")
+    default_language: Literal["it", "en"] = Field(
+        default="it", description="Language for users whose Telegram language is neither it nor en"
+    )
+    staff_language: Literal["it", "en"] = Field(
+        default="it", description="Language of staff-group messages and reports"
+    )
+    brand_name: str = Field(default="carebot", description="Your company name, used in messages")
+    reopen_grace_hours: float = Field(
+        default=24, ge=0, description="A message this soon after resolution reopens the request"
+    )
+    auto_resolve_hours: float = Field(
+        default=48, gt=0, description="Resolve answered requests silent for this long"
+    )
+    auto_resolve_check_minutes: float = Field(
+        default=5, gt=0, description="How often the auto-resolve job runs"
+    )
+    note_prefix: str = Field(
+        default="#note", min_length=1, description="Staff messages starting with it stay internal"
+    )
+    webhook_url: str | None = Field(default=None, description="Public HTTPS URL for webhook mode")
+    webhook_listen: str = Field(default="127.0.0.1", description="Webhook listen address")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook listen port")
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret token Telegram sends with each webhook call"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Logging level"
+    )
+
+    @field_validator("manager_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: Any) -> Any:
+        return _split_ids(value)
+
+    @field_validator("staff_chat_id")
+    @classmethod
+    def _group_id(cls, value: int) -> int:
+        if value >= 0:
+            raise ValueError("must be a group id (negative, e.g. -1001234567890)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        try:
+            return check_url(value)
+        except DatabaseUrlError as exc:
+            raise ValueError(str(exc)) from exc
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value()
+        bot_id, _, secret = token.partition(":")
+        if not bot_id.isdigit() or not secret:
+            raise ValueError("does not look like a BotFather token (123456:ABC…)")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("CAREBOT_WEBHOOK_SECRET is required when CAREBOT_WEBHOOK_URL is set")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def bot_url(self) -> str:
+        """Base URL for Bot API methods."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def file_url(self) -> str:
+        """Base URL for file downloads."""
+        return f"{self.telegram_api_url}/file/bot"
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | None = ".env", **overrides: Any
+) -> Settings:
+    """Load settings from an environment (default os.environ); raise SettingsError naming keys."""
+    try:
+        if environ is None:
+            return Settings(_env_file=env_file, **overrides)
+        values = {
+            key[len(ENV_PREFIX) :].lower(): value
+            for key, value in environ.items()
+            if key.startswith(ENV_PREFIX)
+        }
+        values.update(overrides)
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise SettingsError(describe(exc)) from None
+
+
+def describe(exc: ValidationError) -> str:
+    """Turn a validation error into lines that name the environment variables."""
+    lines = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
+        key = ENV_PREFIX + loc[0].upper() if loc else "settings"
+        message = "is required but not set" if error["type"] == "missing" else error["msg"]
+        message = message.removeprefix("Value error, ")
+        lines.append(f"{key}: {message}")
+    return "invalid settings:\n  " + "\n  ".join(lines)

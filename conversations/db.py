@@ -1,0 +1,86 @@
+"""Engines and migrations: SQLite (WAL, foreign keys) by default, PostgreSQL for scale."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+class DatabaseUrlError(ValueError):
+    """The database URL names an engine carebot does not run on."""
+
+
+def check_url(url: str) -> str:
+    """Return the URL if carebot supports its driver, else raise DatabaseUrlError."""
+    try:
+        driver = make_url(url).drivername
+    except Exception as exc:  # sqlalchemy raises ArgumentError with a terse text
+        raise DatabaseUrlError(f"not a database URL: {url!r}") from exc
+    if driver not in SUPPORTED_DRIVERS:
+        raise DatabaseUrlError(
+            f"unsupported database driver {driver!r}; use one of {', '.join(SUPPORTED_DRIVERS)}"
+        )
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets reports read while the bot writes; foreign keys are off by default in SQLite.
+    # Autocommit at the driver level so that _sqlite_begin decides how transactions start.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A deferred transaction that reads then writes fails at once with "database is locked"
+    # when another writer got in between; IMMEDIATE waits on busy_timeout instead.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """Create the async engine for a supported URL."""
+    check_url(url)
+    if url.startswith("sqlite"):
+        # One process, a handful of connections; NullPool avoids sharing aiosqlite threads
+        # across event loops (tests start several).
+        engine = create_async_engine(url, poolclass=NullPool)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _alembic_config(connection: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("conversations") / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the schema to `revision` (idempotent; safe at every start)."""
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda sync: command.upgrade(_alembic_config(sync), revision))
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """Return the schema revision the database is at (None when never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        )

@@ -1,0 +1,382 @@
+"""Helpdesk use cases: customers write, staff answer, requests move open -> answered -> resolved.
+
+Each method is one transaction and returns values; the Telegram edge (bot/) renders and sends
+them, then reports back where copies landed (mark_relayed) so that replies map to requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from conversations.clock import Clock
+from conversations.models import (
+    Actor,
+    CustomerCard,
+    CustomerMessageOutcome,
+    Direction,
+    Incoming,
+    OpenRequestLine,
+    PendingRelay,
+    Request,
+    RequestResolved,
+    Sender,
+    StaffMessageOutcome,
+    StateChange,
+    Status,
+)
+from conversations.store import Database, Repo
+
+# (text, language hint) -> stored sentiment fields: polarity, subjectivity, label, language, tags
+TextAnalyzer = Callable[[str, str | None], dict[str, Any]]
+
+LANGUAGES = ("it", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class HelpDeskPolicy:
+    """The knobs of the request lifecycle (from settings)."""
+
+    staff_chat_id: int
+    default_language: str = "it"
+    reopen_grace: timedelta = timedelta(hours=24)
+    auto_resolve_after: timedelta = timedelta(hours=48)
+    note_prefixes: Sequence[str] = ("#note",)
+
+
+def pick_language(telegram_code: str | None, default: str) -> str:
+    """Map Telegram's language_code ("it", "en-GB" ...) to a language the bot speaks."""
+    if telegram_code:
+        base = telegram_code.split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return default
+
+
+class HelpDesk:
+    """The helpdesk's use cases over the database."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        policy: HelpDeskPolicy,
+        analyze: TextAnalyzer | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.policy = policy
+        self._analyze = analyze
+
+    def _sentiment(self, text: str | None, language: str) -> dict[str, Any] | None:
+        if not text or self._analyze is None:
+            return None
+        return self._analyze(text, language)
+
+    def is_note(self, text: str | None) -> bool:
+        """Tell whether a staff text is an internal note."""
+        if not text:
+            return False
+        head = text.lstrip().lower()
+        return any(head.startswith(p.lower()) for p in self.policy.note_prefixes)
+
+    # customers -------------------------------------------------------------------------
+
+    async def customer_message(self, msg: Incoming) -> CustomerMessageOutcome:
+        """Store a customer's message in their open request, opening or reopening one."""
+        now = self.clock.now()
+        async with self.db.transaction() as repo:
+            seen = await repo.message_by_source(msg.chat_id, msg.message_id)
+            if seen is not None:  # Telegram re-delivered an update we already stored
+                request = await repo.request(seen.request_id)
+                assert request is not None
+                customer = await repo.customer(request.customer_id)
+                return CustomerMessageOutcome(
+                    customer, request, seen.id, False, False, seen.delivery != "pending", True
+                )
+            language = pick_language(msg.sender.language_code, self.policy.default_language)
+            customer = await repo.upsert_customer(msg.sender, language, now)
+            request, opened, reopened = await self._request_for(repo, customer.id)
+            row_id = await repo.add_message(
+                request_id=request.id,
+                direction=Direction.IN,
+                sender=msg.sender,
+                kind=msg.kind,
+                text=msg.text,
+                chat_id=msg.chat_id,
+                message_id=msg.message_id,
+                now=now,
+                sentiment=self._sentiment(msg.text, customer.language),
+            )
+            request = await repo.update_request(request.id, last_customer_message_at=now)
+            return CustomerMessageOutcome(customer, request, row_id, opened, reopened, False, True)
+
+    async def _request_for(self, repo: Repo, customer_id: int) -> tuple[Request, bool, bool]:
+        now = self.clock.now()
+        latest = await repo.latest_request(customer_id)
+        if latest is not None and latest.status != Status.RESOLVED:
+            return latest, False, False
+        if (
+            latest is not None
+            and latest.resolved_at is not None
+            and now - latest.resolved_at <= self.policy.reopen_grace
+        ):
+            reopened = await repo.update_request(
+                latest.id,
+                status=Status.OPEN,
+                resolved_at=None,
+                resolved_by=None,
+                resolution_source=None,
+                resolution_seconds=None,
+                reopen_count=latest.reopen_count + 1,
+            )
+            await repo.add_event(latest.id, "reopened", now, Actor.CUSTOMER, None)
+            return reopened, False, True
+        return await repo.open_request(customer_id, self.policy.staff_chat_id, now), True, False
+
+    async def choose_language(self, who: Sender, language: str) -> bool:
+        """Store the language a user picked (creating the customer if new)."""
+        if language not in LANGUAGES:
+            return False
+        async with self.db.transaction() as repo:
+            customer = await repo.upsert_customer(who, language, self.clock.now())
+            await repo.set_language(customer.id, language)
+        return True
+
+    async def language_of(self, user_id: int, telegram_code: str | None) -> str:
+        """Return the language to speak with a user (their choice, else Telegram's hint)."""
+        async with self.db.transaction() as repo:
+            customer = await repo.customer_by_user(user_id)
+        if customer is not None and customer.language_chosen:
+            return customer.language
+        return pick_language(telegram_code, self.policy.default_language)
+
+    async def remember_user(self, msg: Incoming) -> None:
+        """Create or refresh a customer without opening a request (/start)."""
+        language = pick_language(msg.sender.language_code, self.policy.default_language)
+        async with self.db.transaction() as repo:
+            await repo.upsert_customer(msg.sender, language, self.clock.now())
+
+    # staff -----------------------------------------------------------------------------
+
+    async def request_for_staff_message(self, msg: Incoming) -> Request | None:
+        """Find the request a message in the staff group belongs to (topic or reply)."""
+        async with self.db.transaction() as repo:
+            return await self._find_staff_request(repo, msg)
+
+    async def _find_staff_request(self, repo: Repo, msg: Incoming) -> Request | None:
+        if msg.thread_id is not None:
+            found = await repo.request_by_topic(msg.chat_id, msg.thread_id)
+            if found is not None:
+                return found
+        if msg.reply_to_message_id is not None:
+            request_id = await repo.linked_request_id(msg.chat_id, msg.reply_to_message_id)
+            if request_id is not None:
+                return await repo.request(request_id)
+        return None
+
+    async def staff_message(self, msg: Incoming) -> StaffMessageOutcome | None:
+        """Store a staff message that belongs to a request; None for group chatter."""
+        now = self.clock.now()
+        async with self.db.transaction() as repo:
+            request = await self._find_staff_request(repo, msg)
+            if request is None:
+                return None
+            customer = await repo.customer(request.customer_id)
+            note = self.is_note(msg.text)
+            seen = await repo.message_by_source(msg.chat_id, msg.message_id)
+            if seen is not None:
+                return StaffMessageOutcome(
+                    request, customer, seen.id, note, seen.delivery != "pending", True
+                )
+            row_id = await repo.add_message(
+                request_id=request.id,
+                direction=Direction.NOTE if note else Direction.OUT,
+                sender=msg.sender,
+                kind=msg.kind,
+                text=msg.text,
+                chat_id=msg.chat_id,
+                message_id=msg.message_id,
+                now=now,
+            )
+            await repo.link(msg.chat_id, msg.message_id, request.id, "answer")
+            if not note:
+                request = await self._answered(repo, request, msg.sender.user_id)
+            return StaffMessageOutcome(request, customer, row_id, note, False, True)
+
+    async def _answered(self, repo: Repo, request: Request, staff_id: int) -> Request:
+        now = self.clock.now()
+        values: dict[str, Any] = {"last_staff_message_at": now}
+        if request.status == Status.OPEN:
+            values["status"] = Status.ANSWERED
+            await repo.add_event(request.id, "answered", now, Actor.STAFF, staff_id)
+        if request.first_response_at is None:
+            values["first_response_at"] = now
+            values["first_response_seconds"] = int((now - request.opened_at).total_seconds())
+        return await repo.update_request(request.id, **values)
+
+    # relay bookkeeping -----------------------------------------------------------------
+
+    async def mark_relayed(
+        self, row_id: int, request_id: int, copy_chat_id: int, copy_message_id: int, role: str
+    ) -> None:
+        """Record where a relayed copy landed, so replies to it map to the request."""
+        async with self.db.transaction() as repo:
+            await repo.mark_delivered(row_id, copy_chat_id, copy_message_id)
+            await repo.link(copy_chat_id, copy_message_id, request_id, role)
+
+    async def mark_undeliverable(self, row_id: int, customer_id: int | None) -> None:
+        """Record a failed delivery; with customer_id, the customer blocked the bot."""
+        async with self.db.transaction() as repo:
+            await repo.mark_failed(row_id)
+            if customer_id is not None:
+                await repo.mark_blocked(customer_id, self.clock.now())
+
+    async def mark_blocked(self, customer_id: int) -> None:
+        """Remember that the customer blocked the bot."""
+        async with self.db.transaction() as repo:
+            await repo.mark_blocked(customer_id, self.clock.now())
+
+    async def pending_relays(
+        self, older_than: timedelta = timedelta(seconds=60), limit: int = 100
+    ) -> list[PendingRelay]:
+        """Stored messages whose relay did not complete (older than in-flight sends)."""
+        async with self.db.transaction() as repo:
+            rows = await repo.pending_messages(self.clock.now() - older_than, limit)
+            found: list[PendingRelay] = []
+            for row in rows:
+                request = await repo.request(row.request_id)
+                assert request is not None
+                customer = await repo.customer(request.customer_id)
+                outcome: CustomerMessageOutcome | StaffMessageOutcome
+                if row.direction == Direction.IN:
+                    outcome = CustomerMessageOutcome(
+                        customer, request, row.id, False, False, False, True
+                    )
+                else:
+                    outcome = StaffMessageOutcome(request, customer, row.id, False, False, True)
+                found.append(
+                    PendingRelay(row.id, row.source_chat_id, row.source_message_id, outcome)
+                )
+            return found
+
+    async def set_topic(self, request_id: int, thread_id: int) -> Request:
+        """Attach (or replace) the request's forum topic."""
+        async with self.db.transaction() as repo:
+            return await repo.update_request(request_id, topic_thread_id=thread_id)
+
+    async def set_card(self, request_id: int, chat_id: int, message_id: int) -> Request:
+        """Attach the ticket card posted in a plain staff group."""
+        async with self.db.transaction() as repo:
+            await repo.link(chat_id, message_id, request_id, "card")
+            return await repo.update_request(request_id, card_message_id=message_id)
+
+    async def link_notice(self, request_id: int, chat_id: int, message_id: int) -> None:
+        """Map a bot notice in the staff group to its request, so replies to it work too."""
+        async with self.db.transaction() as repo:
+            await repo.link(chat_id, message_id, request_id, "notice")
+
+    # state changes ---------------------------------------------------------------------
+
+    async def request(self, request_id: int) -> Request | None:
+        """Return a request by number."""
+        async with self.db.transaction() as repo:
+            return await repo.request(request_id)
+
+    async def resolve(self, request_id: int, actor: Actor, actor_id: int | None) -> StateChange:
+        """Resolve a request (idempotent: resolving twice changes nothing)."""
+        async with self.db.transaction() as repo:
+            return await self._resolve(repo, request_id, actor, actor_id)
+
+    async def _resolve(
+        self, repo: Repo, request_id: int, actor: Actor, actor_id: int | None
+    ) -> StateChange:
+        now = self.clock.now()
+        request = await repo.request(request_id)
+        if request is None:
+            raise LookupError(request_id)
+        customer = await repo.customer(request.customer_id)
+        if request.status == Status.RESOLVED:
+            return StateChange(request, customer, changed=False)
+        request = await repo.update_request(
+            request_id,
+            status=Status.RESOLVED,
+            resolved_at=now,
+            resolved_by=actor_id,
+            resolution_source=actor,
+            resolution_seconds=int((now - request.opened_at).total_seconds()),
+        )
+        await repo.add_event(request_id, "resolved", now, actor, actor_id)
+        event = RequestResolved(
+            request_id=request_id,
+            customer_id=customer.id,
+            customer_user_id=customer.telegram_user_id,
+            language=customer.language,
+            source=actor,
+            resolved_by=actor_id,
+            at=now,
+        )
+        return StateChange(request, customer, changed=True, events=[event])
+
+    async def reopen(self, request_id: int, actor: Actor, actor_id: int | None) -> StateChange:
+        """Reopen a resolved request (idempotent)."""
+        now = self.clock.now()
+        async with self.db.transaction() as repo:
+            request = await repo.request(request_id)
+            if request is None:
+                raise LookupError(request_id)
+            customer = await repo.customer(request.customer_id)
+            if request.status != Status.RESOLVED:
+                return StateChange(request, customer, changed=False)
+            request = await repo.update_request(
+                request_id,
+                status=Status.OPEN,
+                resolved_at=None,
+                resolved_by=None,
+                resolution_source=None,
+                resolution_seconds=None,
+                reopen_count=request.reopen_count + 1,
+            )
+            await repo.add_event(request_id, "reopened", now, actor, actor_id)
+            return StateChange(request, customer, changed=True)
+
+    async def auto_resolve(self) -> list[StateChange]:
+        """Resolve requests answered by staff and silent for the configured time."""
+        cutoff = self.clock.now() - self.policy.auto_resolve_after
+        async with self.db.transaction() as repo:
+            due = await repo.auto_resolve_candidates(cutoff)
+            return [await self._resolve(repo, r.id, Actor.AUTO, None) for r in due]
+
+    # staff views -----------------------------------------------------------------------
+
+    async def open_requests(self) -> list[OpenRequestLine]:
+        """Requests not yet resolved, oldest first."""
+        async with self.db.transaction() as repo:
+            pending = await repo.requests_by_status([Status.OPEN, Status.ANSWERED])
+            return [
+                OpenRequestLine(r, await repo.customer(r.customer_id), r.first_response_at is None)
+                for r in pending
+            ]
+
+    async def whois(self, query: str) -> list[CustomerCard]:
+        """Customer cards for a query (id, @username, #request or name)."""
+        async with self.db.transaction() as repo:
+            return [await self._card(repo, c.id) for c in await repo.find_customers(query)]
+
+    async def whois_request(self, request_id: int) -> CustomerCard | None:
+        """The card of the customer behind a request."""
+        async with self.db.transaction() as repo:
+            request = await repo.request(request_id)
+            return await self._card(repo, request.customer_id) if request else None
+
+    async def _card(self, repo: Repo, customer_id: int) -> CustomerCard:
+        recent = await repo.requests_of(customer_id, 5)
+        return CustomerCard(
+            customer=await repo.customer(customer_id),
+            requests_total=await repo.count_requests(customer_id),
+            open_requests=[r for r in recent if r.status != Status.RESOLVED],
+            recent_requests=recent,
+            messages_total=await repo.count_messages(customer_id),
+        )

@@ -1,0 +1,203 @@
+"""Domain values: customers, requests, messages, and what use cases hand back to the edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Where a request stands in its lifecycle."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+
+
+class Actor(StrEnum):
+    """Who caused a state change."""
+
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    AUTO = "auto"
+
+
+class Direction(StrEnum):
+    """Which way a stored message went."""
+
+    IN = "in"  # customer -> staff
+    OUT = "out"  # staff -> customer
+    NOTE = "note"  # staff-internal, never sent
+
+
+class Delivery(StrEnum):
+    """Whether a stored message reached the other side."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    INTERNAL = "internal"
+
+
+# Kinds relayed both ways with copyMessage; anything else gets a polite notice.
+SUPPORTED_KINDS = frozenset(
+    {"text", "photo", "document", "voice", "audio", "video", "video_note", "sticker", "animation"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A person who writes to the bot."""
+
+    id: int
+    telegram_user_id: int | None
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language: str
+    language_chosen: bool
+    banned: bool
+    blocked_bot_at: datetime | None
+    created_at: datetime
+    last_contact_at: datetime | None
+    churned_at: datetime | None
+
+    @property
+    def full_name(self) -> str:
+        """First and last name, as Telegram shows them."""
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or "?"
+
+    @property
+    def short_name(self) -> str:
+        """First name and last initial ("Maria R."), for topic titles."""
+        if self.last_name:
+            return f"{self.first_name} {self.last_name[0]}."
+        return self.first_name or "?"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One customer request, from first message to resolution."""
+
+    id: int
+    customer_id: int
+    status: Status
+    opened_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    resolved_by: int | None
+    resolution_source: Actor | None
+    reopen_count: int
+    last_customer_message_at: datetime | None
+    last_staff_message_at: datetime | None
+    staff_chat_id: int
+    topic_thread_id: int | None
+    card_message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """The Telegram user behind an incoming message."""
+
+    user_id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        """First and last name."""
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or "?"
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A message as the edge received it, reduced to what the domain needs."""
+
+    chat_id: int
+    message_id: int
+    sender: Sender
+    kind: str  # one of SUPPORTED_KINDS, or the unsupported kind's name
+    text: str | None = None  # text or caption
+    thread_id: int | None = None
+    reply_to_message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestResolved:
+    """Domain event: a request was resolved (the survey hooks in here)."""
+
+    request_id: int
+    customer_id: int
+    customer_user_id: int | None
+    language: str
+    source: Actor
+    resolved_by: int | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerMessageOutcome:
+    """What happened to a customer's message; the edge relays it to staff."""
+
+    customer: Customer
+    request: Request
+    message_row_id: int
+    opened: bool  # a new request was opened by this message
+    reopened: bool  # a resolved request was reopened by this message
+    already_relayed: bool  # a re-delivered update: nothing left to do
+    supported: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMessageOutcome:
+    """What happened to a staff message in the group; the edge relays answers."""
+
+    request: Request
+    customer: Customer
+    message_row_id: int
+    is_note: bool
+    already_relayed: bool
+    supported: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """Result of resolve/reopen: the request after the change and whether anything changed."""
+
+    request: Request
+    customer: Customer
+    changed: bool
+    events: list[RequestResolved] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRequestLine:
+    """One line of /open: a request that waits for staff or the customer."""
+
+    request: Request
+    customer: Customer
+    waiting_for_first_response: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerCard:
+    """What /whois shows about a customer."""
+
+    customer: Customer
+    requests_total: int
+    open_requests: list[Request]
+    recent_requests: list[Request]
+    messages_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRelay:
+    """A stored message whose copy never landed: the relay sweeper tries it again."""
+
+    row_id: int
+    chat_id: int
+    message_id: int
+    outcome: CustomerMessageOutcome | StaffMessageOutcome

@@ -1,0 +1,159 @@
+"""The database schema as SQLAlchemy Core tables (migrations mirror it; a test keeps them equal)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only gives INTEGER PRIMARY KEY rowid semantics to plain INTEGER.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (naive storage) and PostgreSQL (timestamptz)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("telegram_user_id", BigInteger, unique=True),
+    Column("external_id", String(100), unique=True),
+    Column("first_name", String(200), nullable=False, server_default=""),
+    Column("last_name", String(200)),
+    Column("username", String(100)),
+    Column("language", String(8), nullable=False),
+    # True once the customer picked a language with /language: Telegram's hint no longer applies.
+    Column("language_chosen", Boolean, nullable=False, server_default="0"),
+    Column("banned", Boolean, nullable=False, server_default="0"),
+    Column("blocked_bot_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_contact_at", UtcDateTime),
+    Column("churned_at", UtcDateTime),
+    Column("churn_source", String(20)),
+    Column("yearly_revenue", Numeric(14, 2)),
+    Column("relationship_start", Date),
+    Column("acquisition_cost", Numeric(14, 2)),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("customer_id", Id, ForeignKey("customers.id"), nullable=False),
+    Column("status", String(16), nullable=False),  # open | answered | resolved
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("first_response_at", UtcDateTime),
+    # Seconds kept beside the timestamps so both engines aggregate durations the same way.
+    Column("first_response_seconds", Integer),
+    Column("resolved_at", UtcDateTime),
+    Column("resolution_seconds", Integer),
+    Column("resolved_by", BigInteger),
+    Column("resolution_source", String(16)),  # staff | customer | auto
+    Column("reopen_count", Integer, nullable=False, server_default="0"),
+    Column("last_customer_message_at", UtcDateTime),
+    Column("last_staff_message_at", UtcDateTime),
+    Column("staff_chat_id", BigInteger, nullable=False),
+    Column("topic_thread_id", BigInteger),
+    Column("card_message_id", BigInteger),
+    Index(None, "customer_id", "status"),
+    Index(None, "status", "last_staff_message_at"),
+    Index(None, "opened_at"),
+    Index(None, "staff_chat_id", "topic_thread_id"),
+)
+
+request_events = Table(
+    "request_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request_id", Id, ForeignKey("requests.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # opened | answered | resolved | reopened
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(16), nullable=False),  # customer | staff | auto
+    Column("actor_id", BigInteger),
+    Index(None, "request_id"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request_id", Id, ForeignKey("requests.id"), nullable=False),
+    Column("direction", String(8), nullable=False),  # in (customer) | out (staff) | note
+    Column("sender_user_id", BigInteger, nullable=False),
+    Column("sender_name", String(200), nullable=False, server_default=""),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text),
+    Column("source_chat_id", BigInteger, nullable=False),
+    Column("source_message_id", BigInteger, nullable=False),
+    Column("copy_chat_id", BigInteger),
+    Column("copy_message_id", BigInteger),
+    Column("delivery", String(16), nullable=False),  # pending | delivered | failed | internal
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("polarity", Float),
+    Column("subjectivity", Float),
+    Column("sentiment_label", String(8)),
+    Column("language", String(8)),
+    Column("pillar_tags", Text),  # JSON list of {pillar, polarity, matched}
+    # Telegram re-delivers updates after a crash: the source message identifies a message once.
+    UniqueConstraint("source_chat_id", "source_message_id"),
+    Index(None, "request_id", "created_at"),
+    Index(None, "created_at"),
+)
+
+# Every Telegram message that stands for a request (ticket card, copies, staff answers),
+# so that a reply to any of them finds its request.
+message_links = Table(
+    "message_links",
+    metadata,
+    Column("chat_id", BigInteger, primary_key=True),
+    Column("message_id", BigInteger, primary_key=True),
+    Column("request_id", Id, ForeignKey("requests.id"), nullable=False),
+    Column("role", String(16), nullable=False),  # card | copy | answer | notice
+)

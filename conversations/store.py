@@ -1,0 +1,394 @@
+"""Reads and writes of the helpdesk tables, on one connection inside one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from conversations import schema as t
+from conversations.models import (
+    Actor,
+    Customer,
+    Delivery,
+    Direction,
+    Request,
+    Sender,
+    Status,
+)
+
+
+def _customer(row: Row[Any]) -> Customer:
+    m = row._mapping
+    return Customer(
+        id=m["id"],
+        telegram_user_id=m["telegram_user_id"],
+        first_name=m["first_name"],
+        last_name=m["last_name"],
+        username=m["username"],
+        language=m["language"],
+        language_chosen=bool(m["language_chosen"]),
+        banned=bool(m["banned"]),
+        blocked_bot_at=m["blocked_bot_at"],
+        created_at=m["created_at"],
+        last_contact_at=m["last_contact_at"],
+        churned_at=m["churned_at"],
+    )
+
+
+def _request(row: Row[Any]) -> Request:
+    m = row._mapping
+    source = m["resolution_source"]
+    return Request(
+        id=m["id"],
+        customer_id=m["customer_id"],
+        status=Status(m["status"]),
+        opened_at=m["opened_at"],
+        first_response_at=m["first_response_at"],
+        resolved_at=m["resolved_at"],
+        resolved_by=m["resolved_by"],
+        resolution_source=Actor(source) if source else None,
+        reopen_count=m["reopen_count"],
+        last_customer_message_at=m["last_customer_message_at"],
+        last_staff_message_at=m["last_staff_message_at"],
+        staff_chat_id=m["staff_chat_id"],
+        topic_thread_id=m["topic_thread_id"],
+        card_message_id=m["card_message_id"],
+    )
+
+
+class Repo:
+    """Helpdesk queries bound to one open connection (and so to its transaction)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    # customers -------------------------------------------------------------------------
+
+    async def customer(self, customer_id: int) -> Customer:
+        """Return a customer by id."""
+        row = (
+            await self.conn.execute(select(t.customers).where(t.customers.c.id == customer_id))
+        ).one()
+        return _customer(row)
+
+    async def customer_by_user(self, user_id: int) -> Customer | None:
+        """Return the customer with this Telegram user id, if any."""
+        q = select(t.customers).where(t.customers.c.telegram_user_id == user_id)
+        row = (await self.conn.execute(q)).first()
+        return _customer(row) if row else None
+
+    async def upsert_customer(self, sender: Sender, language: str, now: datetime) -> Customer:
+        """Create the customer on first contact, else refresh their name and last contact."""
+        existing = await self.customer_by_user(sender.user_id)
+        if existing is None:
+            try:
+                async with self.conn.begin_nested():
+                    await self.conn.execute(
+                        insert(t.customers).values(
+                            telegram_user_id=sender.user_id,
+                            first_name=sender.first_name,
+                            last_name=sender.last_name,
+                            username=sender.username,
+                            language=language,
+                            created_at=now,
+                            last_contact_at=now,
+                        )
+                    )
+            except IntegrityError:
+                pass  # created concurrently: fall through to the update
+        values: dict[str, Any] = {
+            "first_name": sender.first_name,
+            "last_name": sender.last_name,
+            "username": sender.username,
+            "last_contact_at": now,
+            "blocked_bot_at": None,  # they wrote to us, so they have not blocked the bot
+        }
+        await self.conn.execute(
+            update(t.customers)
+            .where(t.customers.c.telegram_user_id == sender.user_id)
+            .values(values)
+        )
+        found = await self.customer_by_user(sender.user_id)
+        assert found is not None
+        return found
+
+    async def set_language(self, customer_id: int, language: str) -> None:
+        """Record the language the customer chose."""
+        await self.conn.execute(
+            update(t.customers)
+            .where(t.customers.c.id == customer_id)
+            .values(language=language, language_chosen=True)
+        )
+
+    async def mark_blocked(self, customer_id: int, now: datetime) -> None:
+        """Remember that Telegram refused delivery because the customer blocked the bot."""
+        await self.conn.execute(
+            update(t.customers).where(t.customers.c.id == customer_id).values(blocked_bot_at=now)
+        )
+
+    async def find_customers(self, query: str, limit: int = 5) -> list[Customer]:
+        """Find customers by Telegram id, @username, request number (#42) or name."""
+        q = query.strip()
+        c = t.customers.c
+        stmt = select(t.customers)
+        if q.startswith("#") and q[1:].isdigit():
+            stmt = stmt.join(t.requests, t.requests.c.customer_id == c.id).where(
+                t.requests.c.id == int(q[1:])
+            )
+        elif q.lstrip("-").isdigit():
+            stmt = stmt.where(or_(c.telegram_user_id == int(q), c.id == int(q)))
+        elif q.startswith("@"):
+            stmt = stmt.where(func.lower(c.username) == q[1:].lower())
+        else:
+            like = f"%{q.lower()}%"
+            full = func.lower(c.first_name + " " + func.coalesce(c.last_name, ""))
+            stmt = stmt.where(or_(full.like(like), func.lower(c.username).like(like)))
+        rows = (await self.conn.execute(stmt.order_by(c.id).limit(limit))).all()
+        return [_customer(r) for r in rows]
+
+    # requests --------------------------------------------------------------------------
+
+    async def request(self, request_id: int) -> Request | None:
+        """Return a request by number."""
+        row = (
+            await self.conn.execute(select(t.requests).where(t.requests.c.id == request_id))
+        ).first()
+        return _request(row) if row else None
+
+    async def latest_request(self, customer_id: int) -> Request | None:
+        """Return the customer's most recent request, open or not."""
+        q = (
+            select(t.requests)
+            .where(t.requests.c.customer_id == customer_id)
+            .order_by(t.requests.c.id.desc())
+            .limit(1)
+        )
+        row = (await self.conn.execute(q)).first()
+        return _request(row) if row else None
+
+    async def open_request(self, customer_id: int, staff_chat_id: int, now: datetime) -> Request:
+        """Open a new request for the customer."""
+        result = await self.conn.execute(
+            insert(t.requests)
+            .values(
+                customer_id=customer_id,
+                status=Status.OPEN,
+                opened_at=now,
+                staff_chat_id=staff_chat_id,
+            )
+            .returning(t.requests.c.id)
+        )
+        request_id = result.scalar_one()
+        await self.add_event(request_id, "opened", now, Actor.CUSTOMER, None)
+        found = await self.request(request_id)
+        assert found is not None
+        return found
+
+    async def update_request(self, request_id: int, **values: Any) -> Request:
+        """Change columns of a request and return it."""
+        await self.conn.execute(
+            update(t.requests).where(t.requests.c.id == request_id).values(values)
+        )
+        found = await self.request(request_id)
+        assert found is not None
+        return found
+
+    async def add_event(
+        self, request_id: int, kind: str, at: datetime, actor: Actor, actor_id: int | None
+    ) -> None:
+        """Append a state change to the request's history."""
+        await self.conn.execute(
+            insert(t.request_events).values(
+                request_id=request_id, kind=kind, at=at, actor=actor, actor_id=actor_id
+            )
+        )
+
+    async def events(self, request_id: int) -> list[tuple[str, datetime, str, int | None]]:
+        """Return the request's state changes in order."""
+        e = t.request_events.c
+        q = (
+            select(e.kind, e.at, e.actor, e.actor_id)
+            .where(e.request_id == request_id)
+            .order_by(e.id)
+        )
+        return [(r.kind, r.at, r.actor, r.actor_id) for r in (await self.conn.execute(q)).all()]
+
+    async def request_by_topic(self, chat_id: int, thread_id: int) -> Request | None:
+        """Return the request whose forum topic this is."""
+        q = select(t.requests).where(
+            and_(t.requests.c.staff_chat_id == chat_id, t.requests.c.topic_thread_id == thread_id)
+        )
+        row = (await self.conn.execute(q.order_by(t.requests.c.id.desc()).limit(1))).first()
+        return _request(row) if row else None
+
+    async def requests_by_status(self, statuses: Sequence[Status]) -> list[Request]:
+        """Return requests in these states, oldest first."""
+        q = (
+            select(t.requests)
+            .where(t.requests.c.status.in_(list(statuses)))
+            .order_by(t.requests.c.id)
+        )
+        return [_request(r) for r in (await self.conn.execute(q)).all()]
+
+    async def requests_of(self, customer_id: int, limit: int) -> list[Request]:
+        """Return the customer's latest requests."""
+        q = (
+            select(t.requests)
+            .where(t.requests.c.customer_id == customer_id)
+            .order_by(t.requests.c.id.desc())
+            .limit(limit)
+        )
+        return [_request(r) for r in (await self.conn.execute(q)).all()]
+
+    async def count_requests(self, customer_id: int) -> int:
+        """Return how many requests the customer ever opened."""
+        q = (
+            select(func.count())
+            .select_from(t.requests)
+            .where(t.requests.c.customer_id == customer_id)
+        )
+        return int((await self.conn.execute(q)).scalar_one())
+
+    async def auto_resolve_candidates(self, answered_before: datetime) -> list[Request]:
+        """Requests answered by staff before the cut-off and silent since."""
+        r = t.requests.c
+        q = select(t.requests).where(
+            and_(
+                r.status == Status.ANSWERED,
+                r.last_staff_message_at < answered_before,
+                or_(
+                    r.last_customer_message_at.is_(None),
+                    r.last_customer_message_at <= r.last_staff_message_at,
+                ),
+            )
+        )
+        return [_request(row) for row in (await self.conn.execute(q.order_by(r.id))).all()]
+
+    # messages --------------------------------------------------------------------------
+
+    async def message_by_source(self, chat_id: int, message_id: int) -> Row[Any] | None:
+        """Return the stored message for a Telegram message, if it was seen before."""
+        m = t.messages.c
+        q = select(t.messages).where(
+            and_(m.source_chat_id == chat_id, m.source_message_id == message_id)
+        )
+        return (await self.conn.execute(q)).first()
+
+    async def add_message(
+        self,
+        *,
+        request_id: int,
+        direction: Direction,
+        sender: Sender,
+        kind: str,
+        text: str | None,
+        chat_id: int,
+        message_id: int,
+        now: datetime,
+        sentiment: dict[str, Any] | None = None,
+    ) -> int:
+        """Store a message once; return its row id."""
+        s = sentiment or {}
+        result = await self.conn.execute(
+            insert(t.messages)
+            .values(
+                request_id=request_id,
+                direction=direction,
+                sender_user_id=sender.user_id,
+                sender_name=sender.full_name,
+                kind=kind,
+                text=text,
+                source_chat_id=chat_id,
+                source_message_id=message_id,
+                delivery=Delivery.INTERNAL if direction == Direction.NOTE else Delivery.PENDING,
+                created_at=now,
+                polarity=s.get("polarity"),
+                subjectivity=s.get("subjectivity"),
+                sentiment_label=s.get("label"),
+                language=s.get("language"),
+                pillar_tags=json.dumps(s["tags"]) if "tags" in s else None,
+            )
+            .returning(t.messages.c.id)
+        )
+        return int(result.scalar_one())
+
+    async def mark_delivered(self, row_id: int, copy_chat_id: int, copy_message_id: int) -> None:
+        """Record where the relayed copy landed."""
+        await self.conn.execute(
+            update(t.messages)
+            .where(t.messages.c.id == row_id)
+            .values(
+                copy_chat_id=copy_chat_id,
+                copy_message_id=copy_message_id,
+                delivery=Delivery.DELIVERED,
+            )
+        )
+
+    async def mark_failed(self, row_id: int) -> None:
+        """Record that the message could not be delivered."""
+        await self.conn.execute(
+            update(t.messages).where(t.messages.c.id == row_id).values(delivery=Delivery.FAILED)
+        )
+
+    async def pending_messages(self, created_before: datetime, limit: int) -> list[Row[Any]]:
+        """Messages stored but never relayed, oldest first."""
+        m = t.messages.c
+        q = (
+            select(t.messages)
+            .where(and_(m.delivery == Delivery.PENDING, m.created_at < created_before))
+            .order_by(m.id)
+            .limit(limit)
+        )
+        return list((await self.conn.execute(q)).all())
+
+    async def count_messages(self, customer_id: int) -> int:
+        """Return how many messages the customer's requests hold."""
+        q = (
+            select(func.count())
+            .select_from(t.messages.join(t.requests, t.requests.c.id == t.messages.c.request_id))
+            .where(t.requests.c.customer_id == customer_id)
+        )
+        return int((await self.conn.execute(q)).scalar_one())
+
+    # message links ---------------------------------------------------------------------
+
+    async def link(self, chat_id: int, message_id: int, request_id: int, role: str) -> None:
+        """Map a Telegram message to its request (idempotent)."""
+        existing = await self.linked_request_id(chat_id, message_id)
+        if existing is None:
+            await self.conn.execute(
+                insert(t.message_links).values(
+                    chat_id=chat_id, message_id=message_id, request_id=request_id, role=role
+                )
+            )
+
+    async def linked_request_id(self, chat_id: int, message_id: int) -> int | None:
+        """Return the request a Telegram message stands for."""
+        l_ = t.message_links.c
+        q = select(l_.request_id).where(and_(l_.chat_id == chat_id, l_.message_id == message_id))
+        value = (await self.conn.execute(q)).scalar_one_or_none()
+        return int(value) if value is not None else None
+
+
+class Database:
+    """The engine plus transactions that hand out a Repo."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Repo]:
+        """Run a unit of work: commit on success, roll back on error."""
+        async with self.engine.begin() as conn:
+            yield Repo(conn)
+
+    async def close(self) -> None:
+        """Release pooled connections."""
+        await self.engine.dispose()

@@ -1,0 +1,108 @@
+"""Shared fixtures: a frozen clock and a migrated database on every engine."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from conversations.clock import FrozenClock
+from conversations.db import create_engine, migrate
+from conversations.store import Database
+
+POSTGRES_URL = os.environ.get(
+    "CAREBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/carebot_test"
+)
+REQUIRE_POSTGRES = os.environ.get("CAREBOT_REQUIRE_POSTGRES") == "1"
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+_pg_reason: str | None = None
+_pg_checked = False
+
+
+async def postgres_unavailable() -> str | None:
+    """Why PostgreSQL tests cannot run here (None when they can)."""
+    global _pg_checked, _pg_reason
+    if not _pg_checked:
+        _pg_checked = True
+
+        async def probe() -> None:
+            engine = create_engine(POSTGRES_URL)
+            try:
+                async with engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+            finally:
+                await engine.dispose()
+
+        try:
+            await asyncio.wait_for(probe(), 5)
+        except Exception as exc:
+            _pg_reason = f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}: {exc}"
+    return _pg_reason
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A clock frozen at Monday 2026-11-23 08:00 UTC."""
+    return FrozenClock(START)
+
+
+async def _reset_postgres() -> None:
+    engine = create_engine(POSTGRES_URL)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+
+
+async def database_url(engine: str, tmp_path: Path) -> str:
+    """A fresh, empty database of the given engine; skips (or fails in CI) without PostgreSQL."""
+    if engine == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'carebot.db'}"
+    reason = await postgres_unavailable()
+    if reason is not None:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"CAREBOT_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """Each storage test runs on SQLite and on PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def db_url(engine_name: str, tmp_path: Path) -> str:
+    """An empty database URL for the engine under test."""
+    url = await database_url(engine_name, tmp_path)
+    if engine_name == "postgres":
+        await _reset_postgres()
+    return url
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    """A migrated database."""
+    database = Database(create_engine(db_url))
+    await migrate(database.engine)
+    yield database
+    await database.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly when the PostgreSQL half of the suite did not run."""
+    if _pg_reason is not None and not REQUIRE_POSTGRES:
+        terminalreporter.write_line(
+            f"NOTE: PostgreSQL tests were skipped ({_pg_reason}). "
+            "Start PostgreSQL or set CAREBOT_TEST_POSTGRES_URL to run them.",
+            yellow=True,
+        )

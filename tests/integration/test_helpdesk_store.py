@@ -1,0 +1,231 @@
+"""The helpdesk use cases over real storage: every test runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from conversations import schema
+from conversations.clock import FrozenClock
+from conversations.helpdesk import HelpDesk, HelpDeskPolicy
+from conversations.models import Actor, Incoming, Sender, Status
+from conversations.store import Database
+
+STAFF = -1001234567890
+MARIA = Sender(111, "Maria", "Rossi", "mariar", "it")
+JOHN = Sender(222, "John", "Smith", None, "en-GB")
+BOB = Sender(900, "Bob", "Staff")
+
+
+def fake_analyzer(text: str, language: str | None) -> dict[str, Any]:
+    """Marks texts with 'bad' negative, so the test can see sentiment being stored."""
+    polarity = -0.8 if "bad" in text else 0.0
+    return {
+        "polarity": polarity,
+        "subjectivity": 0.5,
+        "label": "neutral",
+        "language": language,
+        "tags": [{"pillar": "empathy", "polarity": polarity, "matched": "bad"}],
+    }
+
+
+@pytest.fixture
+def desk(db: Database, clock: FrozenClock) -> HelpDesk:
+    return HelpDesk(db, clock, HelpDeskPolicy(staff_chat_id=STAFF), fake_analyzer)
+
+
+def from_customer(
+    who: Sender, message_id: int, text: str = "hello", kind: str = "text"
+) -> Incoming:
+    return Incoming(chat_id=who.user_id, message_id=message_id, sender=who, kind=kind, text=text)
+
+
+def from_staff(
+    message_id: int, text: str, *, thread: int | None = None, reply_to: int | None = None
+) -> Incoming:
+    return Incoming(
+        STAFF, message_id, BOB, "text", text, thread_id=thread, reply_to_message_id=reply_to
+    )
+
+
+async def test_first_message_opens_a_request_and_later_ones_join_it(desk: HelpDesk) -> None:
+    first = await desk.customer_message(from_customer(MARIA, 1, "Il pacco non è arrivato"))
+    second = await desk.customer_message(from_customer(MARIA, 2, "ordine 555"))
+    assert first.opened and not second.opened
+    assert second.request.id == first.request.id
+    assert first.customer.language == "it"
+    assert first.request.status == Status.OPEN
+
+
+async def test_language_comes_from_telegram_code_with_region(desk: HelpDesk) -> None:
+    outcome = await desk.customer_message(from_customer(JOHN, 1))
+    assert outcome.customer.language == "en"
+
+
+async def test_redelivered_update_is_stored_once(desk: HelpDesk, db: Database) -> None:
+    first = await desk.customer_message(from_customer(MARIA, 7, "bad service"))
+    again = await desk.customer_message(from_customer(MARIA, 7, "bad service"))
+    assert again.message_row_id == first.message_row_id
+    assert not again.already_relayed  # not relayed yet: the edge must still copy it
+    await desk.mark_relayed(first.message_row_id, first.request.id, STAFF, 50, "copy")
+    third = await desk.customer_message(from_customer(MARIA, 7, "bad service"))
+    assert third.already_relayed
+    async with db.transaction() as repo:
+        count = (
+            await repo.conn.execute(select(func.count()).select_from(schema.messages))
+        ).scalar()
+    assert count == 1
+
+
+async def test_sentiment_and_tags_are_stored_with_the_message(desk: HelpDesk, db: Database) -> None:
+    await desk.customer_message(from_customer(MARIA, 1, "bad bad service"))
+    async with db.transaction() as repo:
+        row = (await repo.conn.execute(select(schema.messages))).one()
+    assert row.polarity == pytest.approx(-0.8)
+    assert row.language == "it"
+    assert '"empathy"' in row.pillar_tags
+
+
+async def test_staff_answer_in_topic_records_first_response(
+    desk: HelpDesk, clock: FrozenClock
+) -> None:
+    opened = await desk.customer_message(from_customer(MARIA, 1))
+    await desk.set_topic(opened.request.id, 77)
+    clock.advance(minutes=12)
+    answer = await desk.staff_message(from_staff(500, "Ciao Maria, controllo subito", thread=77))
+    assert answer is not None and not answer.is_note
+    assert answer.request.status == Status.ANSWERED
+    assert answer.request.first_response_at == clock.now()
+    assert answer.customer.telegram_user_id == MARIA.user_id
+    clock.advance(minutes=5)
+    later = await desk.staff_message(from_staff(501, "ecco fatto", thread=77))
+    assert later is not None
+    assert later.request.first_response_at == clock.now() - timedelta(minutes=5)
+
+
+async def test_staff_reply_to_a_copy_maps_to_its_request(desk: HelpDesk) -> None:
+    opened = await desk.customer_message(from_customer(JOHN, 1))
+    await desk.mark_relayed(opened.message_row_id, opened.request.id, STAFF, 321, "copy")
+    answer = await desk.staff_message(from_staff(322, "Hi John", reply_to=321))
+    assert answer is not None and answer.request.id == opened.request.id
+    # a reply to the bot's answer copy works too, as does a reply to a staff message
+    follow = await desk.staff_message(from_staff(323, "one more thing", reply_to=322))
+    assert follow is not None and follow.request.id == opened.request.id
+
+
+async def test_group_chatter_belongs_to_no_request(desk: HelpDesk) -> None:
+    await desk.customer_message(from_customer(JOHN, 1))
+    assert await desk.staff_message(from_staff(400, "coffee anyone?")) is None
+    assert await desk.staff_message(from_staff(401, "re: coffee", reply_to=400)) is None
+
+
+async def test_notes_are_stored_but_do_not_answer(desk: HelpDesk, db: Database) -> None:
+    opened = await desk.customer_message(from_customer(MARIA, 1))
+    await desk.set_topic(opened.request.id, 9)
+    note = await desk.staff_message(from_staff(600, "#NOTE cliente VIP", thread=9))
+    assert note is not None and note.is_note
+    assert note.request.status == Status.OPEN
+    assert note.request.first_response_at is None
+    async with db.transaction() as repo:
+        row = (
+            await repo.conn.execute(
+                select(schema.messages).where(schema.messages.c.source_message_id == 600)
+            )
+        ).one()
+    assert (row.direction, row.delivery) == ("note", "internal")
+
+
+async def test_resolve_is_idempotent_and_emits_one_event(
+    desk: HelpDesk, clock: FrozenClock
+) -> None:
+    opened = await desk.customer_message(from_customer(MARIA, 1))
+    clock.advance(hours=2)
+    first = await desk.resolve(opened.request.id, Actor.STAFF, BOB.user_id)
+    second = await desk.resolve(opened.request.id, Actor.CUSTOMER, MARIA.user_id)
+    assert first.changed and len(first.events) == 1
+    assert first.events[0].source == Actor.STAFF and first.events[0].resolved_by == BOB.user_id
+    assert not second.changed and second.events == []
+    assert first.request.status == Status.RESOLVED
+    async with desk.db.transaction() as repo:
+        kinds = [e[0] for e in await repo.events(opened.request.id)]
+        row = (await repo.conn.execute(select(schema.requests))).one()
+    assert kinds == ["opened", "resolved"]
+    assert row.resolution_seconds == 7200
+
+
+async def test_message_within_grace_reopens_after_it_opens_new(
+    desk: HelpDesk, clock: FrozenClock
+) -> None:
+    first = await desk.customer_message(from_customer(MARIA, 1))
+    await desk.resolve(first.request.id, Actor.STAFF, BOB.user_id)
+    clock.advance(hours=23)
+    again = await desk.customer_message(from_customer(MARIA, 2, "non funziona ancora"))
+    assert again.reopened and again.request.id == first.request.id
+    assert again.request.reopen_count == 1 and again.request.status == Status.OPEN
+    await desk.resolve(first.request.id, Actor.STAFF, BOB.user_id)
+    clock.advance(hours=25)
+    later = await desk.customer_message(from_customer(MARIA, 3, "altra domanda"))
+    assert later.opened and later.request.id != first.request.id
+
+
+async def test_staff_reopen(desk: HelpDesk) -> None:
+    first = await desk.customer_message(from_customer(MARIA, 1))
+    assert not (await desk.reopen(first.request.id, Actor.STAFF, 1)).changed
+    await desk.resolve(first.request.id, Actor.STAFF, 1)
+    change = await desk.reopen(first.request.id, Actor.STAFF, 1)
+    assert change.changed and change.request.status == Status.OPEN
+
+
+async def test_auto_resolve_only_silent_answered_requests(
+    desk: HelpDesk, clock: FrozenClock
+) -> None:
+    quiet = await desk.customer_message(from_customer(MARIA, 1))
+    await desk.set_topic(quiet.request.id, 1)
+    talking = await desk.customer_message(from_customer(JOHN, 1))
+    await desk.set_topic(talking.request.id, 2)
+    waiting = await desk.customer_message(from_customer(Sender(333, "Ada"), 1))
+    await desk.staff_message(from_staff(10, "done?", thread=1))
+    await desk.staff_message(from_staff(11, "done?", thread=2))
+    clock.advance(hours=1)
+    await desk.customer_message(from_customer(JOHN, 2, "not yet"))
+    clock.advance(hours=46, minutes=30)
+    assert await desk.auto_resolve() == []
+    clock.advance(hours=1)
+    changes = await desk.auto_resolve()
+    assert [c.request.id for c in changes] == [quiet.request.id]
+    assert changes[0].events[0].source == Actor.AUTO
+    assert (await desk.request(waiting.request.id)).status == Status.OPEN  # type: ignore[union-attr]
+
+
+async def test_open_requests_and_whois(desk: HelpDesk) -> None:
+    a = await desk.customer_message(from_customer(MARIA, 1))
+    b = await desk.customer_message(from_customer(JOHN, 1))
+    await desk.resolve(b.request.id, Actor.STAFF, 1)
+    lines = await desk.open_requests()
+    assert [line.request.id for line in lines] == [a.request.id]
+    assert lines[0].waiting_for_first_response
+    for query in ("@MariaR", "#1", "111", "ross"):
+        cards = await desk.whois(query)
+        assert [c.customer.first_name for c in cards] == ["Maria"], query
+    card = (await desk.whois("john"))[0]
+    assert card.requests_total == 1 and card.open_requests == [] and card.messages_total == 1
+
+
+async def test_pending_relays_lists_unrelayed_messages(desk: HelpDesk, clock: FrozenClock) -> None:
+    ok = await desk.customer_message(from_customer(MARIA, 1))
+    lost = await desk.customer_message(from_customer(MARIA, 2))
+    await desk.mark_relayed(ok.message_row_id, ok.request.id, STAFF, 1, "copy")
+    assert await desk.pending_relays() == []  # too recent: may still be in flight
+    clock.advance(minutes=2)
+    pending = await desk.pending_relays()
+    assert [(p.chat_id, p.message_id) for p in pending] == [(MARIA.user_id, lost.message_row_id)]
+
+
+async def test_choose_language_sticks(desk: HelpDesk) -> None:
+    assert await desk.choose_language(JOHN, "it")
+    assert await desk.language_of(JOHN.user_id, "en") == "it"
+    assert not await desk.choose_language(JOHN, "de")
+    assert await desk.language_of(999, "de") == "it"
