@@ -1,0 +1,80 @@
+"""What staff and customers read: escaping, splitting, callback data, durations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot import render
+from conversations.models import Customer, Request, Status
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def customer(**kw: object) -> Customer:
+    base: dict[str, object] = dict(
+        id=1,
+        telegram_user_id=5,
+        first_name="<b>Eve</b>",
+        last_name="O'Neil & Co",
+        username="eve",
+        language="en",
+        language_chosen=False,
+        banned=False,
+        blocked_bot_at=None,
+        created_at=NOW,
+        last_contact_at=NOW,
+        churned_at=None,
+    )
+    base.update(kw)
+    return Customer(**base)  # type: ignore[arg-type]
+
+
+def request(status: Status = Status.OPEN) -> Request:
+    return Request(42, 1, status, NOW, None, None, None, None, 0, None, None, -100, None, None)
+
+
+def test_card_escapes_customer_text_and_shows_local_time() -> None:
+    text = render.card(request(), customer(), "en", ZoneInfo("Europe/Rome"))
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in text and "O&#x27;Neil &amp; Co" in text
+    assert "<b>Eve</b>" not in text
+    assert "23/11/2026 10:00" in text  # 09:00 UTC is 10:00 in Rome in November
+
+
+def test_card_button_follows_status() -> None:
+    open_kb = render.card_keyboard(request(), "it").inline_keyboard[0][0]
+    done_kb = render.card_keyboard(request(Status.RESOLVED), "it").inline_keyboard[0][0]
+    assert open_kb.callback_data == "rs:42" and "Risolvi" in open_kb.text
+    assert done_kb.callback_data == "ro:42"
+
+
+def test_topic_title_is_short_and_marks_resolution() -> None:
+    c = customer(first_name="Maria", last_name="Rossi", language="it")
+    assert render.topic_title(request(), c, "it") == "#42 · Maria R. · it"
+    assert render.topic_title(request(), c, "it", resolved=True).startswith("✅ #42")
+    long = customer(first_name="x" * 300, last_name=None)
+    assert len(render.topic_title(request(), long, "it")) <= 128
+
+
+def test_callback_parsing_rejects_junk() -> None:
+    assert render.parse_callback("sv:42") == ("sv", "42")
+    assert render.parse_callback("garbage") is None
+    assert render.parse_callback(None) is None
+    assert render.parse_callback("sv:" + "9" * 80) is None
+    assert render.parse_request_id("#17") == 17
+    for bad in ("", "-3", "abc", "1e3", "9" * 30):
+        assert render.parse_request_id(bad) is None
+
+
+def test_split_text_keeps_parts_under_the_limit() -> None:
+    text = "\n".join(f"line {i} " + "x" * 90 for i in range(200))
+    parts = render.split_text(text)
+    assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
+    assert "\n".join(parts) == text
+    assert render.split_text("y" * 9000) == ["y" * 4096, "y" * 4096, "y" * 808]
+
+
+def test_durations() -> None:
+    assert render.duration(45, "en") == "0 min"
+    assert render.duration(125 * 60, "it") == "2 h 5 min"
+    assert render.duration(3 * 86400 + 4 * 3600 + 120, "en") == "3 d 4 h"

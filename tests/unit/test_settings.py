@@ -1,0 +1,54 @@
+"""Settings: validated at start, with errors that name the environment variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+GOOD = {"CAREBOT_BOT_TOKEN": "123456:ABCdef", "CAREBOT_STAFF_CHAT_ID": "-1001234567890"}
+
+
+def test_defaults_and_comma_separated_managers() -> None:
+    s = load_settings({**GOOD, "CAREBOT_MANAGER_IDS": "11, 22,33"})
+    assert s.manager_ids == [11, 22, 33]
+    assert s.database_url == "sqlite+aiosqlite:///carebot.db"
+    assert s.bot_url == "https://api.telegram.org/bot"
+    assert s.file_url == "https://api.telegram.org/file/bot"
+    assert s.timezone == "Europe/Rome" and s.default_language == "it"
+
+
+def test_missing_keys_are_named() -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings({})
+    assert "CAREBOT_BOT_TOKEN: is required" in str(err.value)
+    assert "CAREBOT_STAFF_CHAT_ID: is required" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("CAREBOT_STAFF_CHAT_ID", "12345", "must be a group id"),
+        ("CAREBOT_STAFF_CHAT_ID", "abc", "CAREBOT_STAFF_CHAT_ID"),
+        ("CAREBOT_TIMEZONE", "Mars/Olympus", "unknown time zone"),
+        ("CAREBOT_DATABASE_URL", "mysql://x", "unsupported database driver"),
+        ("CAREBOT_BOT_TOKEN", "nocolon", "BotFather token"),
+        ("CAREBOT_MANAGER_IDS", "1,x", "CAREBOT_MANAGER_IDS"),
+        ("CAREBOT_TELEGRAM_API_URL", "ftp://x", "http://"),
+        ("CAREBOT_DEFAULT_LANGUAGE", "de", "CAREBOT_DEFAULT_LANGUAGE"),
+    ],
+)
+def test_bad_values_name_their_key(key: str, value: str, fragment: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings({**GOOD, key: value})
+    assert key in str(err.value)
+    assert fragment in str(err.value)
+
+
+def test_webhook_needs_a_secret() -> None:
+    with pytest.raises(SettingsError, match="CAREBOT_WEBHOOK_SECRET"):
+        load_settings({**GOOD, "CAREBOT_WEBHOOK_URL": "https://example.org/hook"})
+
+
+def test_token_is_not_printed() -> None:
+    assert "ABCdef" not in repr(load_settings(GOOD))
