@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
 from bot.errors import on_error
 from bot.handlers import customer, staff
+from bot.polling import poll
 from bot.processor import PerChatUpdateProcessor
 from bot.relay import Relay
 from bot.services import SERVICES_KEY, Services
@@ -184,25 +187,32 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @asynccontextmanager
-async def running(
-    app: App, poll_interval: float = 0.0, poll_timeout: int = 1
-) -> AsyncIterator[App]:
-    """Run the application with long polling inside the current event loop (tests, demo)."""
+async def running(app: App, poll_timeout: int = 1) -> AsyncIterator[App]:
+    """Run the application with acknowledged long polling in this event loop."""
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(
-        poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-    )
     await app.start()
+    stop = asyncio.Event()
+    poller = asyncio.create_task(poll(app, stop, poll_timeout=poll_timeout))
     try:
         yield app
     finally:
-        if app.updater.running:
-            await app.updater.stop()
+        stop.set()
+        await poller
         if app.running:
             await app.stop()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
         await app.shutdown()
+
+
+async def serve_forever(app: App) -> None:
+    """Run until SIGINT or SIGTERM (carebot run)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(app, poll_timeout=30):
+        log.info("carebot is running; press Ctrl+C to stop")
+        await stop.wait()

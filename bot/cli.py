@@ -75,7 +75,9 @@ def cmd_run(webhook: bool) -> int:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        from bot.app import serve_forever
+
+        asyncio.run(serve_forever(app))
     return 0
 
 

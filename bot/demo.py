@@ -1,0 +1,166 @@
+"""`carebot demo`: a scripted day at the help desk, run by the real bot against the fake Telegram.
+
+Nothing leaves 127.0.0.1 and no token is needed: the fake Bot API server plays customers and
+staff, the real Application answers over HTTP, and the transcript shows what each side saw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.app import auto_resolve, build_application, running
+from bot.fake_bot_api import Chat, FakeTelegram, Message
+from bot.settings import load_settings
+from conversations.clock import FrozenClock
+
+TOKEN = "123456:DEMO-TOKEN"
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class Transcript:
+    """Prints every message of the fake world once, labelled by chat and sender."""
+
+    def __init__(self, tg: FakeTelegram, staff: Chat) -> None:
+        self.tg = tg
+        self.staff = staff
+        self.seen: set[tuple[int, int]] = set()
+
+    def _where(self, msg: Message) -> str:
+        if msg.chat.id == self.staff.id:
+            topic = next(
+                (t.name for t in self.tg.topics(self.staff) if t.thread_id == msg.thread_id), None
+            )
+            return f"staff group › {topic}" if topic else "staff group"
+        user = msg.chat.user
+        return f"chat with {user.first_name if user else msg.chat.id}"
+
+    def flush(self) -> None:
+        """Print messages not printed yet."""
+        for chat_id, messages in self.tg.world.messages.items():
+            for msg in messages:
+                key = (chat_id, msg.message_id)
+                if key in self.seen or msg.service:
+                    continue
+                self.seen.add(key)
+                who = "🤖 bot" if msg.by_bot else f"👤 {msg.sender.first_name}"
+                body = _TAGS.sub("", msg.text or "").replace("\n", " ⏎ ")
+                if msg.kind != "text":
+                    body = f"[{msg.kind}] {body}".strip()
+                buttons = " ".join(f"[{b}]" for b in msg.button_texts)
+                print(f"  {self._where(msg):<34} {who:<10} {body} {buttons}".rstrip())
+
+    def step(self, title: str) -> None:
+        """Print a scene heading."""
+        self.flush()
+        print(f"\n── {title}")
+
+
+async def _settle(tg: FakeTelegram) -> None:
+    """Wait until the bot has taken every update and gone quiet."""
+    await tg.wait_for(lambda: tg.pending_updates() == 0, timeout=10, what="bot to catch up")
+    while True:
+        before = len(tg.calls)
+        await asyncio.sleep(0.3)
+        if len(tg.calls) == before:
+            return
+
+
+async def play(pause: float = 0.0) -> None:
+    """Run the scripted day and print the transcript."""
+    tg = FakeTelegram(TOKEN)
+    await tg.start()
+    bob = tg.add_user("Bob", "Bianchi", language_code="it", username="bob_support")
+    staff = tg.add_group("Acme · Assistenza clienti", forum=True, members=[bob])
+    maria = tg.add_user("Maria", "Rossi", language_code="it", username="mariarossi")
+    john = tg.add_user("John", "Smith", language_code="en")
+    clock = FrozenClock(datetime.now(UTC))
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            {
+                "CAREBOT_BOT_TOKEN": TOKEN,
+                "CAREBOT_STAFF_CHAT_ID": str(staff.id),
+                "CAREBOT_TELEGRAM_API_URL": tg.api_root,
+                "CAREBOT_DATABASE_URL": f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}",
+                "CAREBOT_BRAND_NAME": "Acme",
+            }
+        )
+        app = build_application(settings, clock=clock, job_intervals=False)
+        out = Transcript(tg, staff)
+        print(f"Fake Telegram Bot API on {tg.api_root}; staff group with forum topics.")
+        async with running(app, poll_timeout=1):
+
+            async def topic(n: int) -> int:
+                found: int = await tg.wait_for(
+                    lambda: next(
+                        (t.thread_id for t in tg.topics(staff) if t.name.startswith(f"#{n} ")), None
+                    ),
+                    what=f"topic #{n}",
+                )
+                return found
+
+            out.step("09:00 Maria opens the chat and writes (Italian)")
+            await tg.send_text(maria, "/start")
+            await tg.send_text(maria, "Buongiorno, il mio ordine 1234 non è ancora arrivato 😟")
+            await tg.send_media(maria, "photo", b"\x89PNG demo", caption="La ricevuta")
+            await _settle(tg)
+            maria_topic = await topic(1)
+
+            out.step("09:05 John writes (English)")
+            await tg.send_text(john, "Hi, I was charged twice for my subscription")
+            await _settle(tg)
+            john_topic = await topic(2)
+
+            out.step("09:12 Bob answers Maria in her topic and leaves an internal note for John")
+            await tg.send_text(
+                bob,
+                "Ciao Maria, il pacco parte oggi: ecco il tracking AC123",
+                chat=staff,
+                thread_id=maria_topic,
+            )
+            await tg.send_text(
+                bob, "#note verificare con amministrazione", chat=staff, thread_id=john_topic
+            )
+            await tg.send_text(
+                bob,
+                "Hi John, sorry about that: the refund is on its way",
+                chat=staff,
+                thread_id=john_topic,
+            )
+            await _settle(tg)
+
+            out.step("09:20 Maria presses ✅ Risolto; Bob resolves John's request with /resolve")
+            answer = next(m for m in tg.bot_messages(maria) if "tracking" in (m.text or ""))
+            await tg.press_button(maria, answer, "sv:1")
+            await tg.send_text(bob, "/resolve", chat=staff, thread_id=john_topic)
+            await _settle(tg)
+
+            out.step("11:00 Maria writes again: the request is reopened in the same topic")
+            clock.advance(hours=2)
+            await tg.send_text(maria, "Scusate, nel pacco manca il cavo")
+            await _settle(tg)
+            await tg.send_text(
+                bob, "Te lo spediamo subito, scusa!", chat=staff, thread_id=maria_topic
+            )
+            await tg.send_text(bob, "/open", chat=staff)
+            await _settle(tg)
+
+            out.step(
+                "Two days later: Maria's request is resolved automatically after 48 h of silence"
+            )
+            clock.advance(hours=49)
+            await auto_resolve(app)
+            await _settle(tg)
+            await asyncio.sleep(pause)
+        out.flush()
+    await tg.stop()
+    print("\nDemo finished: the bot ran against the fake Telegram; no network was used.")
+
+
+def main(fast: bool = False) -> int:
+    """Run the demo; return the exit code."""
+    asyncio.run(play(0.0 if fast else 0.2))
+    return 0

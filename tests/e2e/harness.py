@@ -1,0 +1,105 @@
+"""End-to-end helpers: the real Application over HTTP against the fake Telegram on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.app import App, auto_resolve, build_application, running
+from bot.fake_bot_api import Chat, FakeTelegram, Message, User
+from bot.settings import Settings, load_settings
+from conversations.clock import FrozenClock
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+@dataclass
+class HelpDeskWorld:
+    """A fake Telegram with a staff group, one staff member, and the bot's settings."""
+
+    tg: FakeTelegram
+    staff: Chat
+    agent: User
+    settings: Settings
+    clock: FrozenClock
+    apps: list[App] = field(default_factory=list)
+
+    async def customer_writes(self, who: User, text: str) -> Message:
+        """A customer writes to the bot."""
+        return await self.tg.send_text(who, text)
+
+    async def topic_of(self, request_no: int) -> int:
+        """Wait for the forum topic of request #N; return its thread id."""
+
+        def find() -> int | None:
+            for topic in self.tg.topics(self.staff):
+                if topic.name.lstrip("✅ ").startswith(f"#{request_no} ") and not topic.deleted:
+                    return topic.thread_id
+            return None
+
+        thread: int = await self.tg.wait_for(find, what=f"topic of request #{request_no}")
+        return thread
+
+    async def staff_sees(
+        self, contains: str, thread_id: int | None = None, after: int = 0
+    ) -> Message:
+        """Wait for a bot message in the staff group."""
+        return await self.tg.wait_for_bot_message(
+            self.staff, contains=contains, thread_id=thread_id, after=after
+        )
+
+    async def customer_sees(self, who: User, contains: str, after: int = 0) -> Message:
+        """Wait for a bot message in the customer's chat."""
+        return await self.tg.wait_for_bot_message(who, contains=contains, after=after)
+
+    async def agent_writes_in_topic(self, thread_id: int, text: str) -> Message:
+        """The staff member writes in a request's topic."""
+        return await self.tg.send_text(self.agent, text, chat=self.staff, thread_id=thread_id)
+
+    async def agent_replies(self, to: Message, text: str) -> Message:
+        """The staff member replies to a message in the staff group."""
+        return await self.tg.send_text(self.agent, text, chat=self.staff, reply_to=to)
+
+    async def auto_resolve(self) -> int:
+        """Run the auto-resolve job once on the newest running bot."""
+        return await auto_resolve(self.apps[-1])
+
+    @asynccontextmanager
+    async def bot_running(self, **build: Any) -> AsyncIterator[App]:
+        """Run the real bot against the fake server until the block ends."""
+        app = build_application(self.settings, clock=self.clock, job_intervals=False, **build)
+        self.apps.append(app)
+        async with running(app, poll_timeout=1):
+            yield app
+
+
+def settings_for(tg: FakeTelegram, staff: Chat, db_url: str, **extra: str) -> Settings:
+    """Settings pointing the bot at the fake server."""
+    env = {
+        "CAREBOT_BOT_TOKEN": TOKEN,
+        "CAREBOT_STAFF_CHAT_ID": str(staff.id),
+        "CAREBOT_TELEGRAM_API_URL": tg.api_root,
+        "CAREBOT_DATABASE_URL": db_url,
+        "CAREBOT_BRAND_NAME": "Acme",
+        **extra,
+    }
+    return load_settings(env)
+
+
+@asynccontextmanager
+async def helpdesk_world(
+    tmp_path: Path, clock: FrozenClock, *, forum: bool, db_url: str | None = None
+) -> AsyncIterator[HelpDeskWorld]:
+    """Start the fake Telegram with a staff group (forum or plain) and one agent."""
+    tg = FakeTelegram(TOKEN)
+    await tg.start()
+    agent = tg.add_user("Bob", "Staff", language_code="it", username="bob_staff")
+    staff = tg.add_group("Acme Support", forum=forum, members=[agent])
+    url = db_url or f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    try:
+        yield HelpDeskWorld(tg, staff, agent, settings_for(tg, staff, url), clock)
+    finally:
+        await tg.stop()
