@@ -157,3 +157,54 @@ message_links = Table(
     Column("request_id", Id, ForeignKey("requests.id"), nullable=False),
     Column("role", String(16), nullable=False),  # card | copy | answer | notice
 )
+
+# One NPS survey per resolved request: score, reason and one rotating pillar question.
+surveys = Table(
+    "surveys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    # Unique: a request reopened and resolved again is not surveyed twice.
+    Column("request_id", Id, ForeignKey("requests.id"), nullable=False, unique=True),
+    Column("customer_id", Id, ForeignKey("customers.id"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),  # Telegram user the survey was sent to
+    Column("resolved_by", BigInteger),  # staff member who resolved (None: customer or auto)
+    Column("language", String(8), nullable=False),
+    Column("status", String(16), nullable=False),  # sent | completed | expired
+    Column("step", String(16), nullable=False),  # score | reason | pillar | done
+    Column("sent_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("score", Integer),
+    Column("band", String(16)),  # detractor | passive | promoter
+    Column("scored_at", UtcDateTime),
+    Column("reason_text", Text),
+    Column("reason_at", UtcDateTime),  # set when answered or skipped
+    Column("reason_polarity", Float),
+    Column("reason_label", String(8)),
+    Column("reason_language", String(8)),
+    Column("reason_tags", Text),  # JSON list of {pillar, polarity, matched}
+    Column("pillar", String(24)),  # the pillar asked
+    Column("pillar_score", Integer),  # 1..5
+    Column("pillar_at", UtcDateTime),  # set only when answered: rotation counts answers
+    Column("answered_at", UtcDateTime),  # survey completed
+    # Telegram message ids: the bot's questions (to edit keyboards) and the customer's reason.
+    Column("score_message_id", BigInteger),
+    Column("reason_message_id", BigInteger),
+    Column("pillar_message_id", BigInteger),
+    Column("reason_source_message_id", BigInteger),
+    Index(None, "customer_id", "sent_at"),  # cooldown
+    Index(None, "pillar_at", "pillar"),  # rotation
+    Index(None, "status", "expires_at"),  # expiry sweep
+    Index(None, "user_id", "step"),  # free text at the reason step
+)
+
+# Close-the-loop alerts raised in the staff group, kept to rate-limit them per request.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request_id", Id, ForeignKey("requests.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # detractor | message | reason
+    Column("at", UtcDateTime, nullable=False),
+    Column("reason", Text),
+    Index(None, "request_id", "at"),
+)

@@ -1,0 +1,184 @@
+"""Reads and writes of the survey and alert tables, on one connection inside one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from conversations import schema as t
+from conversations.models import Customer
+from conversations.store import Database, Repo
+from conversations.survey_models import Band, Pillar, Survey, SurveyStatus, SurveyStep
+
+# Which column attach_message fills for each step's question.
+MESSAGE_COLUMNS = {
+    SurveyStep.SCORE: "score_message_id",
+    SurveyStep.REASON: "reason_message_id",
+    SurveyStep.PILLAR: "pillar_message_id",
+}
+
+
+def _survey(row: Row[Any]) -> Survey:
+    m = row._mapping
+    return Survey(
+        id=m["id"],
+        request_id=m["request_id"],
+        customer_id=m["customer_id"],
+        user_id=m["user_id"],
+        resolved_by=m["resolved_by"],
+        language=m["language"],
+        status=SurveyStatus(m["status"]),
+        step=SurveyStep(m["step"]),
+        sent_at=m["sent_at"],
+        expires_at=m["expires_at"],
+        score=m["score"],
+        band=Band(m["band"]) if m["band"] else None,
+        scored_at=m["scored_at"],
+        reason_text=m["reason_text"],
+        reason_at=m["reason_at"],
+        reason_polarity=m["reason_polarity"],
+        pillar=Pillar(m["pillar"]) if m["pillar"] else None,
+        pillar_score=m["pillar_score"],
+        pillar_at=m["pillar_at"],
+        answered_at=m["answered_at"],
+    )
+
+
+def sentiment_columns(sentiment: dict[str, Any] | None) -> dict[str, Any]:
+    """Map a TextAnalyzer result to the reason_* columns."""
+    s = sentiment or {}
+    return {
+        "reason_polarity": s.get("polarity"),
+        "reason_label": s.get("label"),
+        "reason_language": s.get("language"),
+        "reason_tags": json.dumps(s["tags"]) if "tags" in s else None,
+    }
+
+
+class SurveyRepo(Repo):
+    """Survey queries (plus the helpdesk ones) bound to one open connection."""
+
+    async def lock_customer(self, customer_id: int) -> Customer:
+        """Return a customer, locking the row so concurrent surveys see each other (PostgreSQL)."""
+        q = select(t.customers.c.id).where(t.customers.c.id == customer_id).with_for_update()
+        await self.conn.execute(q)
+        return await self.customer(customer_id)
+
+    async def lock_request(self, request_id: int) -> None:
+        """Lock a request row: alerts for one request are decided one at a time (PostgreSQL)."""
+        q = select(t.requests.c.id).where(t.requests.c.id == request_id).with_for_update()
+        await self.conn.execute(q)
+
+    async def survey(self, survey_id: int, *, lock: bool = False) -> Survey | None:
+        """Return a survey by id, optionally locked against a concurrent double tap."""
+        q = select(t.surveys).where(t.surveys.c.id == survey_id)
+        row = (await self.conn.execute(q.with_for_update() if lock else q)).first()
+        return _survey(row) if row else None
+
+    async def survey_of_request(self, request_id: int) -> Survey | None:
+        """Return the survey of a request, if one was sent."""
+        q = select(t.surveys).where(t.surveys.c.request_id == request_id)
+        row = (await self.conn.execute(q)).first()
+        return _survey(row) if row else None
+
+    async def last_sent_at(self, customer_id: int) -> datetime | None:
+        """Return when the customer was last surveyed."""
+        s = t.surveys.c
+        q = select(func.max(s.sent_at)).where(s.customer_id == customer_id)
+        value: datetime | None = (await self.conn.execute(q)).scalar_one_or_none()
+        return value
+
+    async def add_survey(self, **values: Any) -> int | None:
+        """Insert a survey; None when the request already has one (lost a race)."""
+        try:
+            async with self.conn.begin_nested():
+                result = await self.conn.execute(
+                    insert(t.surveys).values(values).returning(t.surveys.c.id)
+                )
+                return int(result.scalar_one())
+        except IntegrityError:
+            return None
+
+    async def update_survey(self, survey_id: int, **values: Any) -> None:
+        """Change columns of a survey."""
+        await self.conn.execute(update(t.surveys).where(t.surveys.c.id == survey_id).values(values))
+
+    async def live_survey_at(self, user_id: int, step: SurveyStep, now: datetime) -> Survey | None:
+        """Return the user's newest unexpired survey waiting at `step`, locked."""
+        s = t.surveys.c
+        q = (
+            select(t.surveys)
+            .where(
+                and_(
+                    s.user_id == user_id,
+                    s.step == step,
+                    s.status == SurveyStatus.SENT,
+                    s.expires_at > now,
+                )
+            )
+            .order_by(s.id.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        row = (await self.conn.execute(q)).first()
+        return _survey(row) if row else None
+
+    async def survey_by_reason_message(self, user_id: int, message_id: int) -> Survey | None:
+        """Return the survey whose reason came in this Telegram message (re-delivery check)."""
+        s = t.surveys.c
+        q = select(t.surveys).where(
+            and_(s.user_id == user_id, s.reason_source_message_id == message_id)
+        )
+        row = (await self.conn.execute(q)).first()
+        return _survey(row) if row else None
+
+    async def pillar_answer_counts(self, since: datetime) -> dict[Pillar, int]:
+        """Count pillar answers per pillar since a time, across all customers."""
+        s = t.surveys.c
+        # pillar_at is set only by an answer, so skipped questions do not count.
+        q = select(s.pillar, func.count()).where(s.pillar_at >= since).group_by(s.pillar)
+        return {Pillar(p): int(n) for p, n in (await self.conn.execute(q)).all()}
+
+    async def expire_due(self, now: datetime) -> int:
+        """Mark unfinished surveys past their expiry as expired; return how many."""
+        s = t.surveys.c
+        result = await self.conn.execute(
+            update(t.surveys)
+            .where(and_(s.status == SurveyStatus.SENT, s.expires_at <= now))
+            .values(status=SurveyStatus.EXPIRED)
+        )
+        return int(result.rowcount)
+
+    # alerts ----------------------------------------------------------------------------
+
+    async def last_alert_at(self, request_id: int) -> datetime | None:
+        """Return when the request last raised an alert."""
+        a = t.alerts.c
+        q = select(func.max(a.at)).where(a.request_id == request_id)
+        value: datetime | None = (await self.conn.execute(q)).scalar_one_or_none()
+        return value
+
+    async def add_alert(self, request_id: int, kind: str, at: datetime, reason: str | None) -> None:
+        """Record an alert raised for a request."""
+        await self.conn.execute(
+            insert(t.alerts).values(request_id=request_id, kind=kind, at=at, reason=reason)
+        )
+
+    async def alerts(self, request_id: int) -> list[tuple[str, datetime, str | None]]:
+        """Return the request's alerts in order."""
+        a = t.alerts.c
+        q = select(a.kind, a.at, a.reason).where(a.request_id == request_id).order_by(a.id)
+        return [(r.kind, r.at, r.reason) for r in (await self.conn.execute(q)).all()]
+
+
+@asynccontextmanager
+async def survey_transaction(db: Database) -> AsyncIterator[SurveyRepo]:
+    """Run a unit of work over the survey tables: commit on success, roll back on error."""
+    async with db.transaction() as repo:
+        yield SurveyRepo(repo.conn)

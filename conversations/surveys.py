@@ -1,0 +1,339 @@
+"""Survey use cases: NPS after a resolved request, then the reason, then one rotating pillar.
+
+Each method is one transaction and returns values that the Telegram edge (bot/) renders.
+All survey state lives in the database, so a restart mid-survey loses nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from conversations.clock import Clock
+from conversations.helpdesk import TextAnalyzer
+from conversations.models import RequestResolved, Status
+from conversations.store import Database
+from conversations.survey_models import (
+    Band,
+    Outcome,
+    Pillar,
+    PillarResult,
+    ReasonResult,
+    ScoreResult,
+    Survey,
+    SurveyStarted,
+    SurveyStatus,
+    SurveyStep,
+    SurveySummary,
+    band_of,
+)
+from conversations.survey_store import (
+    MESSAGE_COLUMNS,
+    SurveyRepo,
+    sentiment_columns,
+    survey_transaction,
+)
+
+ROTATION_WINDOW = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyPolicy:
+    """The knobs of the survey rules (from settings)."""
+
+    cooldown_days: float = 0  # 0: ask after every resolution
+    expiry_hours: float = 72
+    alert_polarity: float = -0.5  # a text at or below this polarity raises an alert
+    alert_every: timedelta = timedelta(hours=1)  # at most one alert per request this often
+
+
+class Surveys:
+    """The survey's use cases over the database."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        policy: SurveyPolicy,
+        analyze: TextAnalyzer | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.policy = policy
+        self._analyze = analyze
+        self._rng = rng or random.Random()
+
+    # sending ---------------------------------------------------------------------------
+
+    async def start(self, event: RequestResolved) -> SurveyStarted | None:
+        """Open the survey of a resolved request, unless the survey rules suppress it."""
+        now = self.clock.now()
+        async with survey_transaction(self.db) as repo:
+            # Locking the customer serialises two resolutions racing past the cooldown.
+            customer = await repo.lock_customer(event.customer_id)
+            user_id = customer.telegram_user_id
+            if user_id is None or customer.banned or customer.blocked_bot_at is not None:
+                return None
+            request = await repo.request(event.request_id)
+            if request is None or request.status != Status.RESOLVED:
+                return None  # reopened before we got here: its next resolution asks
+            if await repo.survey_of_request(event.request_id) is not None:
+                return None
+            if self.policy.cooldown_days > 0:
+                last = await repo.last_sent_at(customer.id)
+                if last is not None and now - last < timedelta(days=self.policy.cooldown_days):
+                    return None
+            expires_at = now + timedelta(hours=self.policy.expiry_hours)
+            survey_id = await repo.add_survey(
+                request_id=event.request_id,
+                customer_id=customer.id,
+                user_id=user_id,
+                resolved_by=event.resolved_by,
+                language=customer.language,
+                status=SurveyStatus.SENT,
+                step=SurveyStep.SCORE,
+                sent_at=now,
+                expires_at=expires_at,
+            )
+            if survey_id is None:
+                return None
+            return SurveyStarted(
+                survey_id, event.request_id, user_id, customer.language, expires_at
+            )
+
+    async def attach_message(
+        self, survey_id: int, message_id: int, step: SurveyStep = SurveyStep.SCORE
+    ) -> None:
+        """Record the Telegram message that asked a step's question (NPS by default)."""
+        async with survey_transaction(self.db) as repo:
+            await repo.update_survey(survey_id, **{MESSAGE_COLUMNS[step]: message_id})
+
+    # score -----------------------------------------------------------------------------
+
+    async def record_score(self, survey_id: int, user_id: int, score: int) -> ScoreResult:
+        """Store the NPS score (0–10) once; refusals store nothing."""
+        now = self.clock.now()
+        async with survey_transaction(self.db) as repo:
+            survey = _owned(await repo.survey(survey_id, lock=True), user_id)
+            if isinstance(survey, Outcome):
+                return ScoreResult(survey, survey_id)
+            if not 0 <= score <= 10:
+                return ScoreResult(Outcome.INVALID, survey_id, language=survey.language)
+            if survey.score is not None:
+                return ScoreResult(
+                    Outcome.ALREADY, survey_id, survey.score, survey.band, survey.language
+                )
+            if await _expired(repo, survey, now):
+                return ScoreResult(Outcome.EXPIRED, survey_id, language=survey.language)
+            band = band_of(score)
+            await repo.update_survey(
+                survey_id, score=score, band=band, scored_at=now, step=SurveyStep.REASON
+            )
+            alert = band == Band.DETRACTOR and await self._raise_alert(
+                repo, survey.request_id, "detractor", now, f"NPS {score}"
+            )
+            return ScoreResult(Outcome.OK, survey_id, score, band, survey.language, alert)
+
+    # reason ----------------------------------------------------------------------------
+
+    async def record_reason(
+        self, user_id: int, text: str, message_id: int | None = None
+    ) -> ReasonResult | None:
+        """Take a free text as the reason if the user's survey waits for one, else None.
+
+        With the customer's message_id, a re-delivered update is recognised (kind ALREADY)
+        instead of becoming an ordinary customer message.
+        """
+        now = self.clock.now()
+        async with survey_transaction(self.db) as repo:
+            if message_id is not None:
+                seen = await repo.survey_by_reason_message(user_id, message_id)
+                if seen is not None:
+                    return _reason_result(Outcome.ALREADY, seen)
+            survey = await repo.live_survey_at(user_id, SurveyStep.REASON, now)
+            if survey is None or not text.strip():
+                return None
+            sentiment = self._analyze(text, survey.language) if self._analyze else None
+            pillar = await self._next_pillar(repo, now)
+            await repo.update_survey(
+                survey.id,
+                reason_text=text,
+                reason_at=now,
+                reason_source_message_id=message_id,
+                pillar=pillar,
+                step=SurveyStep.PILLAR,
+                **sentiment_columns(sentiment),
+            )
+            alert = await self._text_alert(repo, survey.request_id, sentiment, now, "reason")
+            return ReasonResult(
+                Outcome.OK, survey.id, pillar, survey.band, survey.language, False, alert
+            )
+
+    async def skip_reason(self, survey_id: int, user_id: int) -> ReasonResult:
+        """Skip the reason question and move on to the pillar question."""
+        now = self.clock.now()
+        async with survey_transaction(self.db) as repo:
+            survey = _owned(await repo.survey(survey_id, lock=True), user_id)
+            if isinstance(survey, Outcome):
+                return ReasonResult(survey, survey_id)
+            if survey.step == SurveyStep.SCORE:
+                return ReasonResult(Outcome.WRONG_STEP, survey_id, language=survey.language)
+            if survey.step != SurveyStep.REASON:
+                return _reason_result(Outcome.ALREADY, survey)
+            if await _expired(repo, survey, now):
+                return ReasonResult(Outcome.EXPIRED, survey_id, language=survey.language)
+            pillar = await self._next_pillar(repo, now)
+            await repo.update_survey(
+                survey_id, reason_at=now, pillar=pillar, step=SurveyStep.PILLAR
+            )
+            return ReasonResult(
+                Outcome.OK, survey_id, pillar, survey.band, survey.language, skipped=True
+            )
+
+    async def _next_pillar(self, repo: SurveyRepo, now: datetime) -> Pillar:
+        # The least-answered pillar of the last 30 days, so all six get covered.
+        counts = await repo.pillar_answer_counts(now - ROTATION_WINDOW)
+        fewest = min(counts.get(p, 0) for p in Pillar)
+        return self._rng.choice([p for p in Pillar if counts.get(p, 0) == fewest])
+
+    # pillar ----------------------------------------------------------------------------
+
+    async def record_pillar(self, survey_id: int, user_id: int, pillar_score: int) -> PillarResult:
+        """Store the 1–5 answer to the pillar question and complete the survey."""
+        if not 1 <= pillar_score <= 5:
+            return await self._finish(survey_id, user_id, None, valid=False)
+        return await self._finish(survey_id, user_id, pillar_score, valid=True)
+
+    async def skip_pillar(self, survey_id: int, user_id: int) -> PillarResult:
+        """Skip the pillar question and complete the survey."""
+        return await self._finish(survey_id, user_id, None, valid=True)
+
+    async def _finish(
+        self, survey_id: int, user_id: int, pillar_score: int | None, *, valid: bool
+    ) -> PillarResult:
+        now = self.clock.now()
+        async with survey_transaction(self.db) as repo:
+            survey = _owned(await repo.survey(survey_id, lock=True), user_id)
+            if isinstance(survey, Outcome):
+                return PillarResult(survey, survey_id)
+            if not valid:
+                return PillarResult(Outcome.INVALID, survey_id, language=survey.language)
+            if survey.step == SurveyStep.DONE:
+                return PillarResult(
+                    Outcome.ALREADY,
+                    survey_id,
+                    survey.pillar,
+                    survey.pillar_score,
+                    survey.language,
+                    completed=True,
+                )
+            if survey.step != SurveyStep.PILLAR:
+                return PillarResult(Outcome.WRONG_STEP, survey_id, language=survey.language)
+            if await _expired(repo, survey, now):
+                return PillarResult(Outcome.EXPIRED, survey_id, language=survey.language)
+            await repo.update_survey(
+                survey_id,
+                pillar_score=pillar_score,
+                pillar_at=now if pillar_score is not None else None,
+                answered_at=now,
+                status=SurveyStatus.COMPLETED,
+                step=SurveyStep.DONE,
+            )
+            return PillarResult(
+                Outcome.OK, survey_id, survey.pillar, pillar_score, survey.language, True
+            )
+
+    # housekeeping and staff ------------------------------------------------------------
+
+    async def expire_due(self) -> int:
+        """Expire unfinished surveys past their time (answers given so far are kept)."""
+        async with survey_transaction(self.db) as repo:
+            return await repo.expire_due(self.clock.now())
+
+    async def alert_for_message(
+        self, request_id: int, polarity: float | None, text: str | None = None
+    ) -> bool:
+        """Tell whether a customer message should raise an alert now (and record it if so)."""
+        if polarity is None or polarity > self.policy.alert_polarity:
+            return False
+        async with survey_transaction(self.db) as repo:
+            reason = text if text is not None else f"polarity {polarity:.2f}"
+            return await self._raise_alert(repo, request_id, "message", self.clock.now(), reason)
+
+    async def summary_for_staff(self, survey_id: int) -> SurveySummary:
+        """What the staff topic shows about a survey; LookupError if there is none."""
+        async with survey_transaction(self.db) as repo:
+            survey = await repo.survey(survey_id)
+            if survey is None:
+                raise LookupError(survey_id)
+            request = await repo.request(survey.request_id)
+            assert request is not None  # foreign key
+            return SurveySummary(
+                survey_id=survey.id,
+                request_id=request.id,
+                status=survey.status,
+                score=survey.score,
+                band=survey.band,
+                reason_text=survey.reason_text,
+                reason_polarity=survey.reason_polarity,
+                pillar=survey.pillar,
+                pillar_score=survey.pillar_score,
+                resolved_by=survey.resolved_by,
+                staff_chat_id=request.staff_chat_id,
+                topic_thread_id=request.topic_thread_id,
+                card_message_id=request.card_message_id,
+            )
+
+    async def _text_alert(
+        self,
+        repo: SurveyRepo,
+        request_id: int,
+        sentiment: dict[str, Any] | None,
+        now: datetime,
+        kind: str,
+    ) -> bool:
+        polarity = (sentiment or {}).get("polarity")
+        if polarity is None or polarity > self.policy.alert_polarity:
+            return False
+        return await self._raise_alert(repo, request_id, kind, now, f"polarity {polarity:.2f}")
+
+    async def _raise_alert(
+        self, repo: SurveyRepo, request_id: int, kind: str, now: datetime, reason: str | None
+    ) -> bool:
+        # Rate limit per request across kinds: staff need one ping, not one per message.
+        await repo.lock_request(request_id)
+        last = await repo.last_alert_at(request_id)
+        if last is not None and now - last < self.policy.alert_every:
+            return False
+        await repo.add_alert(request_id, kind, now, reason)
+        return True
+
+
+def _owned(survey: Survey | None, user_id: int) -> Survey | Outcome:
+    """Return the user's own survey, or why an answer to it is refused."""
+    if survey is None:
+        return Outcome.NOT_FOUND
+    return survey if survey.user_id == user_id else Outcome.FOREIGN
+
+
+async def _expired(repo: SurveyRepo, survey: Survey, now: datetime) -> bool:
+    """Tell whether the survey is past its time, recording the expiry if so."""
+    if not survey.is_expired(now):
+        return False
+    if survey.status != SurveyStatus.EXPIRED:
+        await repo.update_survey(survey.id, status=SurveyStatus.EXPIRED)
+    return True
+
+
+def _reason_result(kind: Outcome, survey: Survey) -> ReasonResult:
+    return ReasonResult(
+        kind,
+        survey.id,
+        survey.pillar,
+        survey.band,
+        survey.language,
+        skipped=survey.reason_at is not None and survey.reason_text is None,
+    )
