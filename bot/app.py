@@ -16,17 +16,19 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import HTTPXRequest
 
 from bot.errors import on_error
-from bot.handlers import customer, staff
+from bot.handlers import customer, staff, survey
 from bot.polling import poll
 from bot.processor import PerChatUpdateProcessor
 from bot.relay import Relay
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
+from bot.survey_flow import SurveyFlow
 from conversations.clock import Clock, SystemClock
 from conversations.db import create_engine, migrate
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
 from conversations.models import Actor
 from conversations.store import Database
+from conversations.surveys import SurveyPolicy, Surveys
 
 log = logging.getLogger("carebot")
 
@@ -52,6 +54,7 @@ STAFF_COMMANDS = {
 }
 
 SWEEP_SECONDS = 30.0
+SURVEY_SWEEP_SECONDS = 60.0
 
 
 def default_analyzer() -> TextAnalyzer | None:
@@ -102,11 +105,20 @@ def build_application(
         auto_resolve_after=timedelta(hours=settings.auto_resolve_hours),
         note_prefixes=(settings.note_prefix,),
     )
-    helpdesk = HelpDesk(db, clock or SystemClock(), policy, analyzer or default_analyzer())
+    clock = clock or SystemClock()
+    analyze = analyzer or default_analyzer()
+    helpdesk = HelpDesk(db, clock, policy, analyze)
     relay = Relay(app.bot, helpdesk, settings)
-    app.bot_data[SERVICES_KEY] = Services(settings, db, helpdesk, relay)
+    survey_policy = SurveyPolicy(
+        cooldown_days=settings.survey_cooldown_days, expiry_hours=settings.survey_expiry_hours
+    )
+    surveys = Surveys(db, clock, survey_policy, analyze)
+    flow = SurveyFlow(app.bot, surveys, helpdesk, relay, settings)
+    relay.on_resolved.append(flow.on_resolved)
+    app.bot_data[SERVICES_KEY] = Services(settings, db, helpdesk, relay, surveys, flow)
     app.bot_data["carebot.jobs"] = job_intervals
 
+    survey.register(app)
     customer.register(app)
     staff.register(app, settings.staff_chat_id)
     app.add_error_handler(on_error)
@@ -144,6 +156,9 @@ async def on_startup(app: App) -> None:
         )
         app.job_queue.run_repeating(
             _sweep_job, interval=SWEEP_SECONDS, first=SWEEP_SECONDS, name="relay-sweeper"
+        )
+        app.job_queue.run_repeating(
+            _survey_job, interval=SURVEY_SWEEP_SECONDS, first=10, name="survey-sweeper"
         )
 
 
@@ -184,6 +199,10 @@ async def _auto_resolve_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await get_services(context.application).relay.retry_pending()
+
+
+async def _survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await get_services(context.application).survey_flow.sweep()
 
 
 @asynccontextmanager

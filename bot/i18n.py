@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import i18n_survey as survey_texts
+
 Catalog = dict[str, str]
 
 IT: Catalog = {
@@ -179,6 +181,9 @@ EN: Catalog = {
     "duration.hours": "{n} h",
     "duration.minutes": "{n} min",
 }
+
+IT.update(survey_texts.IT)
+EN.update(survey_texts.EN)
 
 CATALOGS: dict[str, Catalog] = {"it": IT, "en": EN}
 

@@ -8,6 +8,7 @@ and staff are told in the request's topic; every copy is mapped back to its requ
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
@@ -23,6 +24,7 @@ from conversations.models import (
     Customer,
     CustomerMessageOutcome,
     Request,
+    RequestResolved,
     StaffMessageOutcome,
     StateChange,
     Status,
@@ -46,6 +48,8 @@ class Relay:
         self.staff_chat_id = settings.staff_chat_id
         self.staff_lang = settings.staff_language
         self.staff_is_forum = False
+        # Called after a resolution was announced (the survey starts here).
+        self.on_resolved: list[Callable[[RequestResolved], Awaitable[None]]] = []
 
     # staff side ------------------------------------------------------------------------
 
@@ -273,6 +277,12 @@ class Relay:
             await self.tell_customer(
                 request, customer, t(lang, f"resolved.{actor.value}", id=request.id)
             )
+            for event in change.events:
+                for hook in self.on_resolved:
+                    try:
+                        await hook(event)
+                    except TelegramError as exc:  # the survey sweep asks again later
+                        log.warning("after resolving #%s: %s", event.request_id, exc)
         elif actor == Actor.STAFF:
             await self.tell_customer(request, customer, t(lang, "reopened.staff", id=request.id))
 

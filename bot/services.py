@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
 from conversations.store import Database
+from conversations.surveys import Surveys
 
 if TYPE_CHECKING:
     from telegram.ext import CallbackContext
 
     from bot.relay import Relay
+    from bot.survey_flow import SurveyFlow
 
 SERVICES_KEY = "carebot.services"
 
@@ -25,6 +27,8 @@ class Services:
     db: Database
     helpdesk: HelpDesk
     relay: Relay
+    surveys: Surveys
+    survey_flow: SurveyFlow
     # Derived from Telegram at start-up (getChat), re-derived on every start; not state.
     staff_is_forum: bool = False
     extras: dict[str, Any] = field(default_factory=dict)

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     note_prefix: str = Field(
         default="#note", min_length=1, description="Staff messages starting with it stay internal"
     )
+    survey_cooldown_days: float = Field(
+        default=0, ge=0, description="Survey a customer at most this often (0: every resolution)"
+    )
+    survey_expiry_hours: float = Field(
+        default=72, gt=0, description="Unanswered surveys stop accepting answers after this"
+    )
     webhook_url: str | None = Field(default=None, description="Public HTTPS URL for webhook mode")
     webhook_listen: str = Field(default="127.0.0.1", description="Webhook listen address")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook listen port")

@@ -99,6 +99,7 @@ class HelpDesk:
             language = pick_language(msg.sender.language_code, self.policy.default_language)
             customer = await repo.upsert_customer(msg.sender, language, now)
             request, opened, reopened = await self._request_for(repo, customer.id)
+            sentiment = self._sentiment(msg.text, customer.language)
             row_id = await repo.add_message(
                 request_id=request.id,
                 direction=Direction.IN,
@@ -108,10 +109,13 @@ class HelpDesk:
                 chat_id=msg.chat_id,
                 message_id=msg.message_id,
                 now=now,
-                sentiment=self._sentiment(msg.text, customer.language),
+                sentiment=sentiment,
             )
             request = await repo.update_request(request.id, last_customer_message_at=now)
-            return CustomerMessageOutcome(customer, request, row_id, opened, reopened, False, True)
+            polarity = sentiment.get("polarity") if sentiment else None
+            return CustomerMessageOutcome(
+                customer, request, row_id, opened, reopened, False, True, polarity
+            )
 
     async def _request_for(self, repo: Repo, customer_id: int) -> tuple[Request, bool, bool]:
         now = self.clock.now()

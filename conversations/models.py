@@ -149,6 +149,7 @@ class CustomerMessageOutcome:
     reopened: bool  # a resolved request was reopened by this message
     already_relayed: bool  # a re-delivered update: nothing left to do
     supported: bool
+    polarity: float | None = None  # sentiment of the text, for close-the-loop alerts
 
 
 @dataclass(frozen=True, slots=True)

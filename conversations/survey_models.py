@@ -16,6 +16,7 @@ __all__ = [
     "ReasonResult",
     "ScoreResult",
     "Survey",
+    "SurveyQuestion",
     "SurveyStarted",
     "SurveyStatus",
     "SurveyStep",
@@ -94,6 +95,9 @@ class Survey:
     pillar_score: int | None
     pillar_at: datetime | None
     answered_at: datetime | None
+    score_message_id: int | None = None
+    reason_message_id: int | None = None
+    pillar_message_id: int | None = None
 
     def is_expired(self, now: datetime) -> bool:
         """Tell whether answers are no longer accepted."""
@@ -111,6 +115,21 @@ class SurveyStarted:
     customer_user_id: int
     language: str
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyQuestion:
+    """The question a live survey waits for, with what the edge needs to word it."""
+
+    survey_id: int
+    request_id: int
+    user_id: int
+    language: str
+    step: SurveyStep
+    score: int | None
+    band: Band | None
+    pillar: Pillar | None
+    message_id: int | None  # the Telegram message that asked it, once sent
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, select, update
+from sqlalchemy import Row, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from conversations import schema as t
@@ -47,6 +47,9 @@ def _survey(row: Row[Any]) -> Survey:
         pillar_score=m["pillar_score"],
         pillar_at=m["pillar_at"],
         answered_at=m["answered_at"],
+        score_message_id=m["score_message_id"],
+        reason_message_id=m["reason_message_id"],
+        pillar_message_id=m["pillar_message_id"],
     )
 
 
@@ -144,6 +147,43 @@ class SurveyRepo(Repo):
         # pillar_at is set only by an answer, so skipped questions do not count.
         q = select(s.pillar, func.count()).where(s.pillar_at >= since).group_by(s.pillar)
         return {Pillar(p): int(n) for p, n in (await self.conn.execute(q)).all()}
+
+    async def unasked(self, sent_before: datetime, now: datetime, limit: int) -> list[Survey]:
+        """Live surveys whose current question was never sent (crash or network failure)."""
+        s, c = t.surveys.c, t.customers.c
+        not_asked = or_(
+            and_(s.step == SurveyStep.SCORE, s.score_message_id.is_(None)),
+            and_(s.step == SurveyStep.REASON, s.reason_message_id.is_(None)),
+            and_(s.step == SurveyStep.PILLAR, s.pillar_message_id.is_(None)),
+        )
+        q = (
+            select(t.surveys)
+            .join(t.customers, c.id == s.customer_id)
+            .where(
+                and_(
+                    s.status == SurveyStatus.SENT,
+                    s.expires_at > now,
+                    s.sent_at <= sent_before,
+                    c.blocked_bot_at.is_(None),
+                    not_asked,
+                )
+            )
+            .order_by(s.id)
+            .limit(limit)
+        )
+        return [_survey(row) for row in (await self.conn.execute(q)).all()]
+
+    async def resolved_without_survey(self, since: datetime, limit: int) -> list[Row[Any]]:
+        """Requests resolved since a time that have no survey (the bot stopped in between)."""
+        r, s = t.requests.c, t.surveys.c
+        q = (
+            select(t.requests)
+            .outerjoin(t.surveys, s.request_id == r.id)
+            .where(and_(r.status == "resolved", r.resolved_at >= since, s.id.is_(None)))
+            .order_by(r.resolved_at)
+            .limit(limit)
+        )
+        return list((await self.conn.execute(q)).all())
 
     async def expire_due(self, now: datetime) -> int:
         """Mark unfinished surveys past their expiry as expired; return how many."""

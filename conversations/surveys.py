@@ -13,7 +13,7 @@ from typing import Any
 
 from conversations.clock import Clock
 from conversations.helpdesk import TextAnalyzer
-from conversations.models import RequestResolved, Status
+from conversations.models import Actor, RequestResolved, Status
 from conversations.store import Database
 from conversations.survey_models import (
     Band,
@@ -23,6 +23,7 @@ from conversations.survey_models import (
     ReasonResult,
     ScoreResult,
     Survey,
+    SurveyQuestion,
     SurveyStarted,
     SurveyStatus,
     SurveyStep,
@@ -91,7 +92,8 @@ class Surveys:
                 request_id=event.request_id,
                 customer_id=customer.id,
                 user_id=user_id,
-                resolved_by=event.resolved_by,
+                # Only a staff member counts as "who resolved" in the breakdowns.
+                resolved_by=event.resolved_by if event.source == Actor.STAFF else None,
                 language=customer.language,
                 status=SurveyStatus.SENT,
                 step=SurveyStep.SCORE,
@@ -110,6 +112,42 @@ class Surveys:
         """Record the Telegram message that asked a step's question (NPS by default)."""
         async with survey_transaction(self.db) as repo:
             await repo.update_survey(survey_id, **{MESSAGE_COLUMNS[step]: message_id})
+
+    async def get(self, survey_id: int) -> Survey | None:
+        """Return a survey as stored."""
+        async with survey_transaction(self.db) as repo:
+            return await repo.survey(survey_id)
+
+    async def question(self, survey_id: int) -> SurveyQuestion | None:
+        """The question the survey waits for now; None once it is over or expired."""
+        now = self.clock.now()
+        async with survey_transaction(self.db) as repo:
+            survey = await repo.survey(survey_id)
+            if survey is None or survey.step == SurveyStep.DONE or survey.is_expired(now):
+                return None
+            return _question(survey)
+
+    async def unasked(self, older_than: timedelta = timedelta(minutes=2)) -> list[SurveyQuestion]:
+        """Questions that should have been sent by now and were not (crash, network)."""
+        now = self.clock.now()
+        async with survey_transaction(self.db) as repo:
+            return [_question(s) for s in await repo.unasked(now - older_than, now, limit=100)]
+
+    async def start_missed(self, limit: int = 100) -> list[SurveyStarted]:
+        """Start surveys for requests resolved while nobody was there to start them."""
+        since = self.clock.now() - timedelta(hours=self.policy.expiry_hours)
+        async with survey_transaction(self.db) as repo:
+            rows = await repo.resolved_without_survey(since, limit)
+        started: list[SurveyStarted] = []
+        for row in rows:
+            source = Actor(row.resolution_source or Actor.STAFF)
+            event = RequestResolved(
+                row.id, row.customer_id, None, "", source, row.resolved_by, row.resolved_at
+            )
+            survey = await self.start(event)
+            if survey is not None:
+                started.append(survey)
+        return started
 
     # score -----------------------------------------------------------------------------
 
@@ -326,6 +364,25 @@ async def _expired(repo: SurveyRepo, survey: Survey, now: datetime) -> bool:
     if survey.status != SurveyStatus.EXPIRED:
         await repo.update_survey(survey.id, status=SurveyStatus.EXPIRED)
     return True
+
+
+def _question(survey: Survey) -> SurveyQuestion:
+    message_id = {
+        SurveyStep.SCORE: survey.score_message_id,
+        SurveyStep.REASON: survey.reason_message_id,
+        SurveyStep.PILLAR: survey.pillar_message_id,
+    }.get(survey.step)
+    return SurveyQuestion(
+        survey.id,
+        survey.request_id,
+        survey.user_id,
+        survey.language,
+        survey.step,
+        survey.score,
+        survey.band,
+        survey.pillar,
+        message_id,
+    )
 
 
 def _reason_result(kind: Outcome, survey: Survey) -> ReasonResult:

@@ -87,10 +87,15 @@ async def customer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         lang = await s.helpdesk.language_of(msg.sender.user_id, msg.sender.language_code)
         await message.reply_text(t(lang, "unsupported", kind=msg.kind))
         return
+    # While a survey waits for its reason, the customer's next text is that reason.
+    text = msg.text if msg.kind == "text" and not (msg.text or "/").startswith("/") else None
+    if text and await s.survey_flow.take_reason(msg.sender.user_id, text, msg.message_id):
+        return
     outcome = await s.helpdesk.customer_message(msg)
     if outcome.already_relayed:
         return
     await s.relay.to_staff(outcome, message.chat_id, message.message_id)
+    await s.survey_flow.message_alert(outcome, msg.text)
     lang = outcome.customer.language
     if outcome.opened:
         await message.reply_text(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, auto_resolve, build_application, running
+from bot.app import App, auto_resolve, build_application, get_services, running
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
 from bot.settings import Settings, load_settings
 from conversations.clock import FrozenClock
@@ -62,6 +62,14 @@ class HelpDeskWorld:
     async def agent_replies(self, to: Message, text: str) -> Message:
         """The staff member replies to a message in the staff group."""
         return await self.tg.send_text(self.agent, text, chat=self.staff, reply_to=to)
+
+    async def survey_sweep(self) -> None:
+        """Run the survey sweeper job once on the newest running bot."""
+        await get_services(self.apps[-1]).survey_flow.sweep()
+
+    def general_messages(self) -> list[Message]:
+        """Bot messages in the staff group outside any topic."""
+        return [m for m in self.tg.bot_messages(self.staff) if m.thread_id is None]
 
     async def auto_resolve(self) -> int:
         """Run the auto-resolve job once on the newest running bot."""

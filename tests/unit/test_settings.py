@@ -52,3 +52,17 @@ def test_webhook_needs_a_secret() -> None:
 
 def test_token_is_not_printed() -> None:
     assert "ABCdef" not in repr(load_settings(GOOD))
+
+
+def test_readme_documents_every_setting() -> None:
+    from pathlib import Path
+
+    from bot.settings import Settings
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [
+        f"CAREBOT_{name.upper()}"
+        for name in Settings.model_fields
+        if f"`CAREBOT_{name.upper()}`" not in readme
+    ]
+    assert missing == []

@@ -1,0 +1,21 @@
+"""Survey buttons in private chats: the NPS score, the pillar answer and the Skip buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+
+from bot import survey_render
+from bot.services import services
+
+
+async def survey_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record a survey answer, or refuse a stale, foreign or tampered button."""
+    query = update.callback_query
+    if query is not None:
+        await services(context).survey_flow.tap(query)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add the survey button handler."""
+    app.add_handler(CallbackQueryHandler(survey_button, pattern=survey_render.CALLBACK_PATTERN))

@@ -1,0 +1,258 @@
+"""The survey on Telegram: ask each question, take the answers, tell staff, raise alerts.
+
+The survey use cases (conversations.surveys) decide; this module only sends and edits.
+Every send is followed by recording its message id, and a sweep re-asks any question whose
+send never landed, so a crash between two steps costs a delay, never the survey.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot import survey_render as sr
+from bot.i18n import t
+from bot.relay import Relay
+from bot.settings import Settings
+from conversations.helpdesk import HelpDesk
+from conversations.models import CustomerMessageOutcome, RequestResolved
+from conversations.survey_models import (
+    Band,
+    Outcome,
+    PillarResult,
+    ReasonResult,
+    ScoreResult,
+    SurveyQuestion,
+    SurveyStep,
+)
+from conversations.surveys import Surveys
+
+log = logging.getLogger(__name__)
+
+REFUSALS = {
+    Outcome.NOT_FOUND: "callback.unknown",
+    Outcome.INVALID: "callback.unknown",
+    Outcome.FOREIGN: "callback.not_yours",
+    Outcome.EXPIRED: "survey.callback.expired",
+    Outcome.ALREADY: "survey.callback.already",
+    Outcome.WRONG_STEP: "survey.callback.wrong_step",
+}
+
+
+class SurveyFlow:
+    """Runs surveys over Telegram for the survey use cases."""
+
+    def __init__(
+        self, bot: Bot, surveys: Surveys, helpdesk: HelpDesk, relay: Relay, settings: Settings
+    ) -> None:
+        self.bot = bot
+        self.surveys = surveys
+        self.helpdesk = helpdesk
+        self.relay = relay
+        self.settings = settings
+        self.staff_lang = settings.staff_language
+
+    # asking ----------------------------------------------------------------------------
+
+    async def on_resolved(self, event: RequestResolved) -> None:
+        """Start the survey of a resolved request and ask the NPS question."""
+        started = await self.surveys.start(event)
+        if started is not None:
+            await self.ask_current(started.survey_id)
+
+    async def ask_current(self, survey_id: int) -> None:
+        """Ask the question the survey waits for, unless it was already asked."""
+        question = await self.surveys.question(survey_id)
+        if question is not None:
+            await self.ask(question)
+
+    async def ask(self, q: SurveyQuestion) -> None:
+        """Send one question and record which message asked it."""
+        if q.message_id is not None:
+            return
+        text, markup = self._question(q)
+        card = await self.helpdesk.whois_request(q.request_id)
+        request = await self.helpdesk.request(q.request_id)
+        if card is None or request is None:
+            return
+        sent = await self.relay.tell_customer(request, card.customer, text, markup)
+        if sent is not None:
+            await self.surveys.attach_message(q.survey_id, sent.message_id, q.step)
+
+    def _question(self, q: SurveyQuestion) -> tuple[str, InlineKeyboardMarkup]:
+        lang = q.language
+        if q.step == SurveyStep.SCORE:
+            return sr.nps_question(lang, self.settings.brand_name), sr.nps_keyboard(q.survey_id)
+        if q.step == SurveyStep.REASON:
+            return (
+                sr.reason_question(lang, q.band),
+                sr.skip_keyboard(sr.CB_SKIP_REASON, q.survey_id, lang),
+            )
+        assert q.pillar is not None  # the pillar is chosen when the reason step ends
+        return sr.pillar_question(lang, q.pillar), sr.pillar_keyboard(q.survey_id, lang)
+
+    async def sweep(self) -> None:
+        """Expire old surveys, start missed ones, re-ask questions whose send was lost."""
+        await self.surveys.expire_due()
+        for started in await self.surveys.start_missed():
+            await self.ask_current(started.survey_id)
+        for question in await self.surveys.unasked():
+            try:
+                await self.ask(question)
+            except TelegramError as exc:
+                log.warning("survey %s: asking again failed: %s", question.survey_id, exc)
+
+    # answers ---------------------------------------------------------------------------
+
+    async def tap(self, query: CallbackQuery) -> None:
+        """Handle a survey button: score, pillar answer, or a skip."""
+        user_id = query.from_user.id
+        lang = await self.helpdesk.language_of(user_id, query.from_user.language_code)
+        tap = sr.parse_tap(query.data)
+        if tap is None:
+            await query.answer(t(lang, "callback.unknown"))
+            return
+        if tap.prefix == sr.CB_SCORE:
+            assert tap.value is not None
+            result_s = await self.surveys.record_score(tap.survey_id, user_id, tap.value)
+            await self._score(query, result_s, lang)
+        elif tap.prefix == sr.CB_SKIP_REASON:
+            result = await self.surveys.skip_reason(tap.survey_id, user_id)
+            await self._reason(query, result, lang)
+        elif tap.prefix == sr.CB_PILLAR:
+            assert tap.value is not None
+            result_p = await self.surveys.record_pillar(tap.survey_id, user_id, tap.value)
+            await self._pillar(query, result_p, lang)
+        else:
+            await self._pillar(query, await self.surveys.skip_pillar(tap.survey_id, user_id), lang)
+
+    async def _answered(self, query: CallbackQuery, kind: Outcome, lang: str) -> bool:
+        """Answer the button press; tell whether the survey moved (or had moved) on."""
+        if kind == Outcome.OK:
+            await query.answer(t(lang, "survey.callback.thanks"))
+            return True
+        await query.answer(t(lang, REFUSALS[kind]), show_alert=kind == Outcome.FOREIGN)
+        return kind == Outcome.ALREADY  # a double tap: make sure the screen is right
+
+    async def _score(self, query: CallbackQuery, result: ScoreResult, lang: str) -> None:
+        if not await self._answered(query, result.kind, lang):
+            return
+        if result.score is not None:
+            text = sr.nps_answered(lang, self.settings.brand_name, result.score)
+            await _edit(query, text)
+        if result.kind == Outcome.OK and result.alert_due:
+            await self._alert(result.survey_id, "staff.alert.detractor", score=result.score)
+        await self.ask_current(result.survey_id)
+
+    async def take_reason(self, user_id: int, text: str, message_id: int) -> bool:
+        """Take a customer's text as their survey reason if one is awaited; tell if taken."""
+        result = await self.surveys.record_reason(user_id, text, message_id)
+        if result is None:
+            return False
+        if result.kind == Outcome.OK:
+            survey = await self.surveys.get(result.survey_id)
+            if survey is not None and survey.reason_message_id is not None:
+                try:  # the Skip button no longer applies
+                    await self.bot.edit_message_reply_markup(
+                        user_id, survey.reason_message_id, reply_markup=None
+                    )
+                except TelegramError as exc:
+                    log.info("survey %s: could not remove Skip: %s", result.survey_id, exc)
+            await self.bot.send_message(user_id, t(result.language or "it", "survey.reason.thanks"))
+            await self._reason_to_staff(result)
+        await self.ask_current(result.survey_id)
+        return True
+
+    async def _reason(self, query: CallbackQuery, result: ReasonResult, lang: str) -> None:
+        if not await self._answered(query, result.kind, lang):
+            return
+        message = query.message
+        if isinstance(message, Message) and message.text_html:
+            await _edit(query, f"{message.text_html}\n\n{t(lang, 'survey.reason.skipped')}")
+        if result.kind == Outcome.OK:
+            await self._reason_to_staff(result)
+        await self.ask_current(result.survey_id)
+
+    async def _pillar(self, query: CallbackQuery, result: PillarResult, lang: str) -> None:
+        if not await self._answered(query, result.kind, lang):
+            return
+        if result.pillar is not None:
+            await _edit(query, sr.pillar_answered(lang, result.pillar, result.pillar_score))
+        if result.kind != Outcome.OK:
+            return
+        await self.bot.send_message(query.from_user.id, t(lang, "survey.thanks"))
+        summary = await self.surveys.summary_for_staff(result.survey_id)
+        line = sr.staff_pillar(summary, self.staff_lang)
+        if line:
+            await self._to_topic(summary.request_id, line)
+
+    # staff side ------------------------------------------------------------------------
+
+    async def _reason_to_staff(self, result: ReasonResult) -> None:
+        """Show the score and reason where the request lives; alert on unhappy customers."""
+        summary = await self.surveys.summary_for_staff(result.survey_id)
+        alert = summary.band == Band.DETRACTOR and summary.reason_text is not None
+        if alert or result.alert_due:
+            await self._alert(
+                result.survey_id,
+                "staff.alert.reason",
+                score=summary.score,
+                text=sr.quote(summary.reason_text or ""),
+                topic_line=sr.staff_summary(summary, self.staff_lang),
+            )
+            return
+        await self._to_topic(summary.request_id, sr.staff_summary(summary, self.staff_lang))
+
+    async def message_alert(self, outcome: CustomerMessageOutcome, text: str | None) -> None:
+        """Alert staff about a strongly negative customer message (rate-limited per request)."""
+        if not await self.surveys.alert_for_message(outcome.request.id, outcome.polarity, text):
+            return
+        name = escape(outcome.customer.full_name)
+        line = t(
+            self.staff_lang,
+            "staff.alert.message",
+            id=outcome.request.id,
+            name=name,
+            text=sr.quote(text or ""),
+        )
+        await self._post_alert(outcome.request.id, line, line)
+
+    async def _alert(
+        self, survey_id: int, key: str, topic_line: str | None = None, **values: object
+    ) -> None:
+        summary = await self.surveys.summary_for_staff(survey_id)
+        card = await self.helpdesk.whois_request(summary.request_id)
+        name = escape(card.customer.full_name) if card else "?"
+        line = t(self.staff_lang, key, id=summary.request_id, name=name, **values)
+        await self._post_alert(summary.request_id, topic_line or line, line)
+
+    async def _post_alert(self, request_id: int, topic_line: str, general_line: str) -> None:
+        """Post in the request's topic and one line in the general topic.
+
+        Without topics both would land in the same chat, so only the alert line is posted.
+        """
+        if not self.relay.staff_is_forum:
+            await self._to_topic(request_id, general_line)
+            return
+        await self._to_topic(request_id, topic_line)
+        await self.bot.send_message(
+            self.settings.staff_chat_id, general_line, parse_mode=ParseMode.HTML
+        )
+
+    async def _to_topic(self, request_id: int, text: str) -> None:
+        request = await self.helpdesk.request(request_id)
+        card = await self.helpdesk.whois_request(request_id)
+        if request is not None and card is not None:
+            await self.relay.staff_notice(request, card.customer, text)
+
+
+async def _edit(query: CallbackQuery, text: str) -> None:
+    """Replace a question with its answer and drop its buttons (no second tap possible)."""
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+    except TelegramError as exc:  # e.g. "message is not modified" on a double tap
+        log.info("could not edit survey message: %s", exc)

@@ -1,0 +1,262 @@
+"""The survey after a resolved request, seen from the customer's chat and the staff group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.app import get_services
+from bot.fake_bot_api import Message, User
+from conversations import schema
+from conversations.models import Actor
+from tests.e2e.harness import HelpDeskWorld
+
+
+async def resolved_request(world: HelpDeskWorld, who: User, text: str) -> int:
+    """The customer writes, staff answer in the topic and resolve; return the thread id."""
+    await world.customer_writes(who, text)
+    thread = await world.topic_of(1)
+    await world.agent_writes_in_topic(thread, "Fatto, ora dovrebbe funzionare")
+    await world.customer_sees(who, "Fatto, ora dovrebbe funzionare")
+    await world.agent_writes_in_topic(thread, "/resolve")
+    return thread
+
+
+async def survey_row(world: HelpDeskWorld, survey_id: int = 1) -> Any:
+    db = get_services(world.apps[-1]).db
+    async with db.engine.connect() as conn:
+        q = select(schema.surveys).where(schema.surveys.c.id == survey_id)
+        return (await conn.execute(q)).first()
+
+
+async def nps_question(world: HelpDeskWorld, who: User, contains: str) -> Message:
+    question = await world.customer_sees(who, contains)
+    assert [[d for _, d in row] for row in question.buttons] == [
+        [f"nps:1:{n}" for n in range(0, 6)],
+        [f"nps:1:{n}" for n in range(6, 11)],
+    ]
+    return question
+
+
+async def test_detractor_in_italian_full_survey(forum: HelpDeskWorld) -> None:
+    maria = forum.tg.add_user("Maria", "Rossi", language_code="it")
+    async with forum.bot_running():
+        thread = await resolved_request(forum, maria, "Come cambio l'indirizzo di consegna?")
+        question = await nps_question(forum, maria, "Quanto è probabile che tu consigli")
+        assert "Acme" in (question.text or "")  # the brand from CAREBOT_BRAND_NAME
+
+        answer = await forum.tg.press_button(maria, question, "nps:1:3")
+        assert answer.text == "Grazie!"
+        chosen = "Il tuo voto: <b>3</b>"
+        await forum.tg.wait_for(lambda: chosen in (question.text or ""), what="edit")
+        assert question.buttons == []
+        reason_q = await forum.customer_sees(maria, "Qual è il motivo principale")
+        assert reason_q.button_texts == ["Salta ⏭"]
+        alert = await forum.staff_sees("Cliente insoddisfatto", thread_id=thread)
+        assert "NPS 3" in (alert.text or "") and "/whois #1" in (alert.text or "")
+        await forum.tg.wait_for(
+            lambda: any(
+                "Cliente insoddisfatto" in (m.text or "") for m in forum.general_messages()
+            ),
+            what="alert line in the general topic",
+        )
+
+        await forum.customer_writes(maria, "troppo lento, nessuno ha risposto per due giorni")
+        await forum.customer_sees(maria, "Grazie, ne terremo conto")
+        summary = await forum.staff_sees("NPS 3 (detrattore)", thread_id=thread)
+        assert "«troppo lento, nessuno ha risposto per due giorni»" in (summary.text or "")
+        await forum.tg.wait_for(lambda: reason_q.buttons == [], what="Skip removed")
+        pillar_q = await forum.customer_sees(maria, "1 = per niente, 5 = del tutto")
+        assert pillar_q.buttons[0] == [(str(n), f"pl:1:{n}") for n in range(1, 6)]
+
+        await forum.tg.press_button(maria, pillar_q, "pl:1:2")
+        await forum.customer_sees(maria, "Grazie per il tuo tempo")
+        await forum.tg.wait_for(
+            lambda: "2</b>/5" in (pillar_q.text or "") or "2/5" in (pillar_q.text or ""),
+            what="pillar edit",
+        )
+        await forum.staff_sees(": 2/5", thread_id=thread)
+
+        row = await survey_row(forum)
+        assert (row.score, row.band, row.status, row.pillar_score) == (
+            3,
+            "detractor",
+            "completed",
+            2,
+        )
+        assert row.reason_text == "troppo lento, nessuno ha risposto per due giorni"
+        assert row.reason_polarity is not None and row.reason_polarity < 0
+        assert row.resolved_by == forum.agent.id
+    # The reason was not relayed as a new customer message nor opened a request.
+    assert len(forum.tg.topics(forum.staff)) == 1
+    copies = [m.text for m in forum.tg.bot_messages(forum.staff, thread_id=thread)]
+    assert "troppo lento, nessuno ha risposto per due giorni" not in copies
+
+
+async def test_promoter_in_english_skips_both_questions(plain: HelpDeskWorld) -> None:
+    john = plain.tg.add_user("John", "Smith", language_code="en")
+    async with plain.bot_running():
+        await plain.customer_writes(john, "How do I change my plan?")
+        card = await plain.staff_sees("Richiesta #1")
+        copy = await plain.staff_sees("How do I change my plan?")
+        await plain.agent_replies(copy, "Settings → Plan")
+        answer = await plain.customer_sees(john, "Settings → Plan")
+        await plain.tg.press_button(john, answer, "sv:1")
+        question = await nps_question(plain, john, "How likely are you to recommend")
+        await plain.tg.press_button(john, question, "nps:1:10")
+        reason_q = await plain.customer_sees(john, "What did you like most?")
+        skipped = await plain.tg.press_button(john, reason_q, "rsk:1")
+        assert skipped.text == "Thank you!"
+        await plain.tg.wait_for(lambda: "Question skipped" in (reason_q.text or ""), what="edit")
+        pillar_q = await plain.customer_sees(john, "1 = not at all, 5 = completely")
+        await plain.tg.press_button(john, pillar_q, "psk:1")
+        await plain.customer_sees(john, "Thank you for your time")
+        summary = await plain.staff_sees("NPS 10 (promotore)")
+        assert "nessun motivo indicato" in (summary.text or "")
+        assert summary.reply_to is not None and summary.reply_to.message_id == card.message_id
+        row = await survey_row(plain)
+        assert (row.score, row.reason_text, row.pillar_score, row.status) == (
+            10,
+            None,
+            None,
+            "completed",
+        )
+        assert row.resolved_by is None  # resolved by the customer, not by staff
+    assert not any("🚨" in (m.text or "") for m in plain.tg.bot_messages(plain.staff))
+
+
+async def test_passive_gets_the_passive_wording_after_auto_resolution(
+    forum: HelpDeskWorld,
+) -> None:
+    anna = forum.tg.add_user("Anna", language_code="en")
+    async with forum.bot_running():
+        await forum.customer_writes(anna, "My invoice is wrong")
+        thread = await forum.topic_of(1)
+        await forum.agent_writes_in_topic(thread, "Fixed it")
+        await forum.customer_sees(anna, "Fixed it")
+        forum.clock.advance(hours=49)
+        assert await forum.auto_resolve() == 1
+        question = await nps_question(forum, anna, "How likely")
+        await forum.tg.press_button(anna, question, "nps:1:8")
+        await forum.customer_sees(anna, "What would have made it a 10?")
+        await forum.customer_writes(anna, "A quicker first answer")
+        await forum.customer_sees(anna, "Thank you, we'll take it on board")
+        await forum.staff_sees("NPS 8 (passivo): «A quicker first answer»", thread_id=thread)
+        pillar_q = await forum.customer_sees(anna, "1 = not at all")
+        # A double tap: the second press is recognised, nothing changes.
+        await forum.tg.press_button(anna, pillar_q, "pl:1:4")
+        again = await forum.tg.press_button(anna, pillar_q, "pl:1:1")
+        assert again.text == "You already answered, thank you!"
+        assert (await survey_row(forum)).pillar_score == 4
+
+
+async def test_expired_survey_refuses_late_answers(forum: HelpDeskWorld) -> None:
+    maria = forum.tg.add_user("Maria", language_code="it")
+    async with forum.bot_running():
+        await resolved_request(forum, maria, "aiuto")
+        question = await nps_question(forum, maria, "Quanto è probabile")
+        forum.clock.advance(hours=73)
+        late = await forum.tg.press_button(maria, question, "nps:1:9")
+        assert late.text == "Questo sondaggio è scaduto."
+        row = await survey_row(forum)
+        assert (row.score, row.status) == (None, "expired")
+
+
+async def test_tampered_foreign_and_double_taps_are_refused(forum: HelpDeskWorld) -> None:
+    maria = forum.tg.add_user("Maria", language_code="it")
+    eve = forum.tg.add_user("Eve", language_code="en")
+    async with forum.bot_running():
+        await resolved_request(forum, maria, "aiuto")
+        question = await nps_question(forum, maria, "Quanto è probabile")
+        foreign = await forum.tg.press_button(eve, question, "nps:1:0")
+        assert foreign.text == "This button is not for you." and foreign.show_alert
+        for data in ("nps:1:11", "nps:999:5", "nps:1", "nps:x:1", "pl:1:9", "psk:1:2"):
+            refused = await forum.tg.press_button(maria, question, data)
+            assert refused.text in (
+                "Questo pulsante non è più valido.",
+                "Rispondi prima alla domanda precedente.",
+            ), data
+        assert (await survey_row(forum)).score is None
+        await forum.tg.press_button(maria, question, "nps:1:9")
+        again = await forum.tg.press_button(maria, question, "nps:1:0")
+        assert again.text == "Hai già risposto, grazie!"
+        row = await survey_row(forum)
+        assert (row.score, row.band) == (9, "promoter")
+        reasons = [m for m in forum.tg.bot_messages(maria) if "piaciuto di più" in (m.text or "")]
+        assert len(reasons) == 1
+
+
+async def test_new_request_instead_of_answering_keeps_the_survey_open(
+    forum: HelpDeskWorld,
+) -> None:
+    maria = forum.tg.add_user("Maria", language_code="it")
+    async with forum.bot_running():
+        await resolved_request(forum, maria, "aiuto")
+        question = await nps_question(forum, maria, "Quanto è probabile")
+        forum.clock.advance(hours=30)  # past the reopen grace: a new request
+        await forum.customer_writes(maria, "ho un altro problema")
+        await forum.topic_of(2)
+        ok = await forum.tg.press_button(maria, question, "nps:1:7")
+        assert ok.text == "Grazie!"
+        await forum.customer_sees(maria, "Che cosa avrebbe reso")
+
+
+async def test_restart_between_steps_loses_nothing(forum: HelpDeskWorld) -> None:
+    john = forum.tg.add_user("John", language_code="en")
+    async with forum.bot_running():
+        await resolved_request(forum, john, "help")
+        question = await nps_question(forum, john, "How likely")
+        await forum.tg.press_button(john, question, "nps:1:6")
+        await forum.customer_sees(john, "main reason for your score")
+    await forum.customer_writes(john, "It took a week")  # the bot is down
+    async with forum.bot_running():
+        await forum.customer_sees(john, "Thank you, we'll take it on board")
+        await forum.customer_sees(john, "1 = not at all")
+    row = await survey_row(forum)
+    assert (row.score, row.reason_text, row.step) == (6, "It took a week", "pillar")
+    assert len(forum.tg.topics(forum.staff)) == 1  # the reason opened no request
+
+
+async def test_resolution_while_the_survey_could_not_start_is_caught_up(
+    forum: HelpDeskWorld,
+) -> None:
+    john = forum.tg.add_user("John", language_code="en")
+    async with forum.bot_running() as app:
+        await forum.customer_writes(john, "help")
+        await forum.topic_of(1)
+        # Resolved in the database, then the bot died before announcing or surveying.
+        await get_services(app).helpdesk.resolve(1, Actor.STAFF, forum.agent.id)
+        forum.clock.advance(minutes=5)
+        await forum.survey_sweep()
+        await nps_question(forum, john, "How likely")
+        await forum.survey_sweep()  # asked once, not again
+        asked = [m for m in forum.tg.bot_messages(john) if "How likely" in (m.text or "")]
+        assert len(asked) == 1
+
+
+async def test_very_negative_messages_raise_one_alert_per_hour(forum: HelpDeskWorld) -> None:
+    maria = forum.tg.add_user("Maria", "Rossi", language_code="it")
+    async with forum.bot_running():
+        await forum.customer_writes(maria, "Siete pessimi, vergognoso! Nessuno risponde mai")
+        thread = await forum.topic_of(1)
+        alert = await forum.staff_sees("Messaggio molto negativo", thread_id=thread)
+        assert "Maria Rossi" in (alert.text or "") and "/whois #1" in (alert.text or "")
+        await forum.customer_writes(maria, "È uno schifo, servizio pessimo")
+        await forum.staff_sees("È uno schifo", thread_id=thread)
+        forum.clock.advance(minutes=61)
+        await forum.customer_writes(maria, "Ancora niente, vergognoso e pessimo")
+        await forum.staff_sees("Ancora niente", thread_id=thread)
+
+        def alerts() -> list[Message]:
+            return [
+                m
+                for m in forum.tg.bot_messages(forum.staff, thread_id=thread)
+                if "Messaggio molto negativo" in (m.text or "")
+            ]
+
+        await forum.tg.wait_for(lambda: len(alerts()) == 2, what="second alert")
+        general = [
+            m for m in forum.general_messages() if "Messaggio molto negativo" in (m.text or "")
+        ]
+        assert len(general) == 2
