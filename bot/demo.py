@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import auto_resolve, build_application, running
-from bot.fake_bot_api import Chat, FakeTelegram, Message
+from bot.fake_bot_api import Chat, FakeTelegram, Message, User
 from bot.settings import load_settings
 from conversations.clock import FrozenClock
 
@@ -28,6 +28,7 @@ class Transcript:
         self.tg = tg
         self.staff = staff
         self.seen: set[tuple[int, int]] = set()
+        self.edits: dict[tuple[int, int], int] = {}
 
     def _where(self, msg: Message) -> str:
         if msg.chat.id == self.staff.id:
@@ -39,19 +40,30 @@ class Transcript:
         return f"chat with {user.first_name if user else msg.chat.id}"
 
     def flush(self) -> None:
-        """Print messages not printed yet."""
-        for chat_id, messages in self.tg.world.messages.items():
+        """Print new messages and edits of printed ones, in the order they happened."""
+        events: list[tuple[int, Message, str]] = []
+        for messages in self.tg.world.messages.values():
             for msg in messages:
-                key = (chat_id, msg.message_id)
-                if key in self.seen or msg.service:
+                key = (msg.chat.id, msg.message_id)
+                if msg.service or msg.deleted:
                     continue
-                self.seen.add(key)
-                who = "🤖 bot" if msg.by_bot else f"👤 {msg.sender.first_name}"
-                body = _TAGS.sub("", msg.text or "").replace("\n", " ⏎ ")
-                if msg.kind != "text":
-                    body = f"[{msg.kind}] {body}".strip()
-                buttons = " ".join(f"[{b}]" for b in msg.button_texts)
-                print(f"  {self._where(msg):<34} {who:<10} {body} {buttons}".rstrip())
+                if key not in self.seen:
+                    self.seen.add(key)
+                    self.edits[key] = msg.edit_seq
+                    events.append((msg.seq, msg, ""))
+                elif msg.edit_seq and self.edits.get(key) != msg.edit_seq:
+                    self.edits[key] = msg.edit_seq
+                    events.append((msg.edit_seq, msg, "✏️ "))
+        for _, msg, mark in sorted(events, key=lambda e: e[0]):
+            self._print(msg, mark)
+
+    def _print(self, msg: Message, mark: str) -> None:
+        who = "🤖 bot" if msg.by_bot else f"👤 {msg.sender.first_name}"
+        body = _TAGS.sub("", msg.text or "").replace("\n", " ⏎ ")
+        if msg.kind != "text":
+            body = f"[{msg.kind}] {body}".strip()
+        buttons = " ".join(f"[{b}]" for b in msg.button_texts)
+        print(f"  {self._where(msg):<34} {who:<10} {mark}{body} {buttons}".rstrip())
 
     def step(self, title: str) -> None:
         """Print a scene heading."""
@@ -67,6 +79,24 @@ async def _settle(tg: FakeTelegram) -> None:
         await asyncio.sleep(0.3)
         if len(tg.calls) == before:
             return
+
+
+async def _survey(
+    tg: FakeTelegram, out: Transcript, who: User, *, score: int, reason: str, pillar: int
+) -> None:
+    """The customer answers the three survey steps."""
+    question = await tg.wait_for_bot_message(who, contains="0 = ")
+    survey_id = (question.buttons[0][0][1] or "").split(":")[1]
+    await tg.press_button(who, question, f"nps:{survey_id}:{score}")
+    await tg.wait_for_bot_message(who, contains="?", after=question.message_id)
+    await _settle(tg)
+    out.flush()
+    await tg.send_text(who, reason)
+    pillar_q = await tg.wait_for_bot_message(who, contains="1 = ", after=question.message_id)
+    await _settle(tg)
+    out.flush()
+    await tg.press_button(who, pillar_q, f"pl:{survey_id}:{pillar}")
+    await _settle(tg)
 
 
 async def play(pause: float = 0.0) -> None:
@@ -88,7 +118,9 @@ async def play(pause: float = 0.0) -> None:
                 "CAREBOT_BRAND_NAME": "Acme",
             }
         )
-        app = build_application(settings, clock=clock, job_intervals=False)
+        # The scripted day is played in seconds: Telegram's 20 messages per minute per group
+        # would stretch it to minutes, so the demo runs without the rate limiter.
+        app = build_application(settings, clock=clock, job_intervals=False, rate_limit=False)
         out = Transcript(tg, staff)
         print(f"Fake Telegram Bot API on {tg.api_root}; staff group with forum topics.")
         async with running(app, poll_timeout=1):
@@ -136,6 +168,20 @@ async def play(pause: float = 0.0) -> None:
             answer = next(m for m in tg.bot_messages(maria) if "tracking" in (m.text or ""))
             await tg.press_button(maria, answer, "sv:1")
             await tg.send_text(bob, "/resolve", chat=staff, thread_id=john_topic)
+            await _settle(tg)
+
+            out.step("09:21 Both get the survey: Maria answers 9 in Italian, John 4 in English")
+            await _survey(
+                tg, out, maria, score=9, reason="Gentilissimi e veloci, grazie!", pillar=5
+            )
+            await _survey(
+                tg, out, john, score=4, reason="It took three days and I had to ask twice", pillar=2
+            )
+            await _settle(tg)
+
+            out.step("10:30 Giulia writes an angry message: staff get a close-the-loop alert")
+            giulia = tg.add_user("Giulia", "Verdi", language_code="it")
+            await tg.send_text(giulia, "Vergognoso! Terza volta che scrivo e nessuno risponde mai")
             await _settle(tg)
 
             out.step("11:00 Maria writes again: the request is reopened in the same topic")

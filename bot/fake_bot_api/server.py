@@ -774,6 +774,7 @@ class FakeTelegram:
         msg.content["text"] = text
         msg.reply_markup = markup
         msg.edited = self.world.now()
+        msg.edit_seq = self.world.next_seq()
         return msg.to_api()
 
     async def api_editmessagecaption(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -782,6 +783,7 @@ class FakeTelegram:
         msg.content["caption"] = str(params.get("caption") or "")
         msg.reply_markup = self._keyboard(params)
         msg.edited = self.world.now()
+        msg.edit_seq = self.world.next_seq()
         return msg.to_api()
 
     async def api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -789,6 +791,7 @@ class FakeTelegram:
         msg = self._own_message(params)
         msg.reply_markup = self._keyboard(params)
         msg.edited = self.world.now()
+        msg.edit_seq = self.world.next_seq()
         return msg.to_api()
 
     async def api_deletemessage(self, params: dict[str, Any]) -> bool:

@@ -84,6 +84,8 @@ class Message:
     service: dict[str, Any] | None = None  # e.g. {"forum_topic_created": {...}}
     edited: int = 0
     deleted: bool = False
+    seq: int = 0  # order of arrival across all chats (set by World.add_message)
+    edit_seq: int = 0  # the same order, for the latest edit
 
     @property
     def by_bot(self) -> bool:
@@ -178,6 +180,7 @@ class World:
         self._group_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
+        self._seq = itertools.count(1)
 
     def now(self) -> int:
         """Telegram dates are Unix seconds."""
@@ -210,8 +213,13 @@ class World:
                 return msg
         return None
 
+    def next_seq(self) -> int:
+        """A number that orders messages and edits across all chats."""
+        return next(self._seq)
+
     def add_message(self, msg: Message) -> Message:
         """Append a message to its chat."""
+        msg.seq = self.next_seq()
         self.messages.setdefault(msg.chat.id, []).append(msg)
         return msg
 

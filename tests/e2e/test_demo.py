@@ -1,0 +1,35 @@
+"""`carebot demo` plays the scripted day end to end and prints it in order."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.demo import play
+
+
+@pytest.mark.slow
+async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    await play(0.0)
+    out = capsys.readouterr().out
+    expected_in_order = [
+        "Buongiorno, il mio ordine 1234",
+        "Hi, I was charged twice",
+        "Nota interna salvata",
+        "Quanto è probabile che tu consigli Acme",
+        "How likely are you to recommend Acme",
+        "Il tuo voto: 9",
+        "Gentilissimi e veloci, grazie!",
+        "NPS 9 (promotore)",
+        "Your score: 4",
+        "NPS 4 (detrattore): «It took three days",
+        "🚨 #2 · John Smith",
+        "Messaggio molto negativo · #3 · Giulia Verdi",
+        "richiesta #1 riaperta",
+        "Richieste aperte: 2",
+        "chiusa automaticamente dopo 48 h",
+        "Demo finished",
+    ]
+    positions = [out.find(line) for line in expected_in_order]
+    missing = [line for line, pos in zip(expected_in_order, positions, strict=True) if pos < 0]
+    assert missing == []
+    assert positions == sorted(positions)
