@@ -31,6 +31,7 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python bench/sentiment_accuracy.py
 	$(BIN)/python bench/sentiment_speed.py
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
