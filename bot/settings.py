@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from analytics.churn_risk import RiskWeights
 from conversations.db import DatabaseUrlError, check_url
 
 ENV_PREFIX = "CAREBOT_"
@@ -71,6 +72,13 @@ class Settings(BaseSettings):
     survey_expiry_hours: float = Field(
         default=72, gt=0, description="Unanswered surveys stop accepting answers after this"
     )
+    churn_inactivity_days: int = Field(
+        default=180, ge=1, description="A customer without contact this long counts as lost"
+    )
+    risk_weights: Annotated[RiskWeights, NoDecode] = Field(
+        default_factory=RiskWeights,
+        description="Churn-risk signal weights to override, e.g. nps_level=30,churn_words=25",
+    )
     webhook_url: str | None = Field(default=None, description="Public HTTPS URL for webhook mode")
     webhook_listen: str = Field(default="127.0.0.1", description="Webhook listen address")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook listen port")
@@ -85,6 +93,21 @@ class Settings(BaseSettings):
     @classmethod
     def _ids(cls, value: Any) -> Any:
         return _split_ids(value)
+
+    @field_validator("risk_weights", mode="before")
+    @classmethod
+    def _weights(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        pairs: dict[str, str] = {}
+        for part in value.split(","):
+            if not part.strip():
+                continue
+            name, sep, number = part.partition("=")
+            if not sep:
+                raise ValueError(f"expected name=number pairs, got {part.strip()!r}")
+            pairs[name.strip()] = number.strip()
+        return pairs
 
     @field_validator("staff_chat_id")
     @classmethod

@@ -66,3 +66,17 @@ def test_readme_documents_every_setting() -> None:
         if f"`CAREBOT_{name.upper()}`" not in readme
     ]
     assert missing == []
+
+
+def test_risk_weights_override_some_and_name_the_key_when_wrong() -> None:
+    import pytest
+
+    from bot.settings import SettingsError, load_settings
+
+    base = {"CAREBOT_BOT_TOKEN": "1:x", "CAREBOT_STAFF_CHAT_ID": "-100"}
+    s = load_settings({**base, "CAREBOT_RISK_WEIGHTS": "nps_level=30, churn_words=25"})
+    assert (s.risk_weights.nps_level, s.risk_weights.churn_words) == (30, 25)
+    assert s.risk_weights.nps_drop == 10  # untouched default
+    for bad in ("nps_levle=30", "nps_level", "nps_level=-1"):
+        with pytest.raises(SettingsError, match="CAREBOT_RISK_WEIGHTS"):
+            load_settings({**base, "CAREBOT_RISK_WEIGHTS": bad})
