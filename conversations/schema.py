@@ -208,3 +208,18 @@ alerts = Table(
     Column("reason", Text),
     Index(None, "request_id", "at"),
 )
+
+# The weekly summary each manager received: one row per manager and week, claimed before
+# sending, so two processes (or a restart) never send the same week twice.
+weekly_summaries = Table(
+    "weekly_summaries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("week_start", Date, nullable=False),  # Monday, in the configured time zone
+    Column("manager_id", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),  # claimed | sent | failed
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Column("error", Text),
+    UniqueConstraint("week_start", "manager_id"),
+)
