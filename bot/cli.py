@@ -1,4 +1,4 @@
-"""The `carebot` command: run, migrate, demo."""
+"""The `carebot` command: run, migrate, demo, seed, import-customers."""
 
 from __future__ import annotations
 
@@ -30,6 +30,25 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="play a day at the help desk against a built-in fake Telegram"
     )
     demo.add_argument("--fast", action="store_true", help="no pauses between steps")
+    seed = sub.add_parser(
+        "seed", help="fill an empty database with a year of synthetic data (demos, benchmarks)"
+    )
+    seed.add_argument("--customers", type=int, required=True, help="number of customers")
+    seed.add_argument("--requests", type=int, required=True, help="number of requests")
+    seed.add_argument(
+        "--responses", type=int, required=True, help="number of surveys (at most --requests)"
+    )
+    seed.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    seed.add_argument(
+        "--messages-per-request", type=float, default=None, help="mean messages per request (5)"
+    )
+    seed.add_argument("--database-url", help="default: CAREBOT_DATABASE_URL")
+    imp = sub.add_parser(
+        "import-customers",
+        help="import revenue, relationship start, acquisition cost and churn from a CSV file",
+    )
+    imp.add_argument("file", help="CSV with telegram_user_id or external_id, name, ...")
+    imp.add_argument("--database-url", help="default: CAREBOT_DATABASE_URL")
     return parser
 
 
@@ -114,6 +133,147 @@ def cmd_migrate() -> int:
     return 0
 
 
+def _database_url(given: str | None) -> str | None:
+    """The --database-url, else CAREBOT_DATABASE_URL, else the default; None when invalid."""
+    import os
+
+    from bot.settings import ENV_PREFIX
+    from conversations.db import DatabaseUrlError, check_url
+
+    key = "--database-url" if given else f"{ENV_PREFIX}DATABASE_URL"
+    url = given or os.environ.get(f"{ENV_PREFIX}DATABASE_URL", "sqlite+aiosqlite:///carebot.db")
+    try:
+        return check_url(url)
+    except DatabaseUrlError as exc:
+        print(f"carebot: invalid settings:\n  {key}: {exc}", file=sys.stderr)
+        return None
+
+
+class _ProgressBar:
+    """A one-line text progress bar on stderr, one line per stage."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+        self.shown = -1
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            if self.stage:
+                sys.stderr.write("\n")
+            self.stage, self.shown = stage, -1
+        percent = 100 if total <= 0 else done * 100 // total
+        if percent == self.shown:
+            return
+        self.shown = percent
+        bar = "#" * (percent // 4) + "." * (25 - percent // 4)
+        sys.stderr.write(f"\r{stage:<10} [{bar}] {percent:3d}%  {done:,}/{total:,}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.stage:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def cmd_seed(
+    url_arg: str | None,
+    customers: int,
+    requests: int,
+    responses: int,
+    seed: int,
+    messages_per_request: float | None,
+) -> int:
+    """Migrate, then fill the database with synthetic data and report the counts."""
+    import time
+    from datetime import UTC, datetime
+
+    from conversations.db import create_engine, migrate
+    from conversations.seed import SeedCounts
+    from conversations.seed import seed as run_seed
+
+    url = _database_url(url_arg)
+    if url is None:
+        return 2
+    if min(customers, requests, responses) < 0 or responses > requests:
+        print("carebot: counts must be >= 0 and --responses <= --requests", file=sys.stderr)
+        return 2
+    bar = _ProgressBar()
+
+    async def go() -> SeedCounts:
+        engine = create_engine(url)
+        try:
+            await migrate(engine)
+            return await run_seed(
+                engine,
+                customers=customers,
+                requests=requests,
+                responses=responses,
+                seed=seed,
+                now=datetime.now(UTC),
+                progress=bar,
+                messages_per_request=messages_per_request,
+            )
+        finally:
+            await engine.dispose()
+
+    started = time.monotonic()
+    try:
+        counts = asyncio.run(go())
+    except ValueError as exc:
+        bar.close()
+        print(f"carebot: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    print(f"seeded in {time.monotonic() - started:.1f}s: {counts}")
+    return 0
+
+
+def cmd_import_customers(url_arg: str | None, path: str) -> int:
+    """Import the customer file, or list every bad line on stderr and import nothing."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from conversations.customer_import import (
+        CustomerImportError,
+        ImportCounts,
+        import_customers,
+        parse_customers,
+    )
+    from conversations.db import create_engine, migrate
+
+    url = _database_url(url_arg)
+    if url is None:
+        return 2
+    try:
+        rows = parse_customers(Path(path).read_bytes())
+    except OSError as exc:
+        print(f"carebot: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except CustomerImportError as exc:
+        print(f"carebot: {path}: nothing imported, fix these lines:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+
+    async def go() -> ImportCounts:
+        engine = create_engine(url)
+        try:
+            await migrate(engine)
+            return await import_customers(engine, rows, now=datetime.now(UTC))
+        finally:
+            await engine.dispose()
+
+    try:
+        counts = asyncio.run(go())
+    except CustomerImportError as exc:
+        print(f"carebot: {path}: nothing imported, fix these lines:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(f"imported {path}: {counts.inserted} new, {counts.updated} updated")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
@@ -125,6 +285,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.demo import main as demo_main
 
         return demo_main(fast=args.fast)
+    if args.command == "seed":
+        return cmd_seed(
+            args.database_url,
+            args.customers,
+            args.requests,
+            args.responses,
+            args.seed,
+            args.messages_per_request,
+        )
+    if args.command == "import-customers":
+        return cmd_import_customers(args.database_url, args.file)
     return 2
 
 
