@@ -1,0 +1,848 @@
+"""Aggregate queries of the read side: SQLAlchemy Core over the conversation tables.
+
+Every query counts, sums and groups in the database and hands back a handful of rows;
+nothing here loads a whole table into Python. The same statements run on SQLite and on
+PostgreSQL; the one place where the dialects differ (expanding the JSON pillar tags) says
+why. Every function takes an engine or an open connection, so a report can run all of
+its queries on one connection, and so on one snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from analytics.churn_risk import CHURN_PHRASES, RiskSignals, find_churn_words
+from analytics.customers import churn_rate_monthly, clv_if_known, relationship_years
+from analytics.lang import LANGS
+from analytics.periods import Period
+from analytics.service import ServiceTimes
+from conversations import schema as t
+
+__all__ = [
+    "PILLARS",
+    "RECENT_SIGNALS",
+    "BandCounts",
+    "ChurnFigures",
+    "ClvFigures",
+    "CustomerRisk",
+    "NpsFigures",
+    "PillarFigures",
+    "Source",
+    "band_counts_by_period",
+    "churn_figures",
+    "clv_figures",
+    "connect",
+    "customer_clv",
+    "customer_nps_history",
+    "months_before",
+    "nps_figures",
+    "pillar_figures",
+    "risk_signals",
+    "service_figures",
+]
+
+Source = AsyncEngine | AsyncConnection
+
+# The six pillars (KPMG Customer Experience Excellence) in the order reports show them.
+PILLARS: tuple[str, ...] = (
+    "personalisation",
+    "integrity",
+    "expectations",
+    "resolution",
+    "time_and_effort",
+    "empathy",
+)
+
+OPEN_STATUSES = ("open", "answered")
+
+
+@asynccontextmanager
+async def connect(source: Source) -> AsyncIterator[AsyncConnection]:
+    """Yield a connection: the one given, or a new one from the engine (closed after)."""
+    if isinstance(source, AsyncConnection):
+        yield source
+        return
+    async with source.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # One snapshot for every query of a report: figures that add up.
+            await conn.execution_options(isolation_level="REPEATABLE READ")
+        yield conn
+
+
+def _in(column: Any, period: Period) -> ColumnElement[bool]:
+    """Return start <= column < end."""
+    return and_(column >= period.start, column < period.end)
+
+
+# --- NPS -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BandCounts:
+    """How many answers fell in each NPS band."""
+
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+
+    @property
+    def n(self) -> int:
+        """Return the number of answers."""
+        return self.promoters + self.passives + self.detractors
+
+    def add(self, score: int, count: int) -> BandCounts:
+        """Return these counts plus `count` answers of `score`."""
+        if score >= 9:
+            return BandCounts(self.promoters + count, self.passives, self.detractors)
+        if score >= 7:
+            return BandCounts(self.promoters, self.passives + count, self.detractors)
+        return BandCounts(self.promoters, self.passives, self.detractors + count)
+
+
+@dataclass(frozen=True, slots=True)
+class NpsFigures:
+    """NPS answers of one period, with their breakdowns, and the surveys sent in it."""
+
+    bands: BandCounts
+    distribution: list[int]  # answers per score 0..10
+    by_language: dict[str, BandCounts]
+    by_staff: dict[int | None, BandCounts]  # None: resolved by the customer or automatically
+    sent: int  # surveys sent in the period
+    answered: int  # of those, how many got a score
+
+
+async def nps_figures(source: Source, period: Period) -> NpsFigures:
+    """Return the NPS answers scored in `period` and the surveys sent in it."""
+    s = t.surveys
+    # One grouped scan gives the distribution and both breakdowns (a few dozen rows).
+    scored = (
+        select(s.c.language, s.c.resolved_by, s.c.score, func.count())
+        .where(s.c.score.is_not(None), _in(s.c.scored_at, period))
+        .group_by(s.c.language, s.c.resolved_by, s.c.score)
+    )
+    # Response rate follows the surveys sent in the period, answered whenever.
+    sent = select(func.count(), func.count(s.c.score)).where(_in(s.c.sent_at, period))
+    distribution = [0] * 11
+    by_language: dict[str, BandCounts] = defaultdict(BandCounts)
+    by_staff: dict[int | None, BandCounts] = defaultdict(BandCounts)
+    async with connect(source) as conn:
+        for language, staff, score, count in (await conn.execute(scored)).all():
+            distribution[score] += count
+            by_language[language] = by_language[language].add(score, count)
+            by_staff[staff] = by_staff[staff].add(score, count)
+        sent_n, answered = (await conn.execute(sent)).one()
+    bands = BandCounts()
+    for score, count in enumerate(distribution):
+        bands = bands.add(score, count)
+    return NpsFigures(
+        bands=bands,
+        distribution=distribution,
+        by_language=dict(by_language),
+        by_staff=dict(by_staff),
+        sent=int(sent_n),
+        answered=int(answered),
+    )
+
+
+async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> list[BandCounts]:
+    """Return the NPS band counts of each of several non-overlapping periods, in one query."""
+    if not periods:
+        return []
+    ordered = sorted(periods, key=lambda p: p.start)
+    for before, after in pairwise(ordered):
+        if after.start < before.end:
+            raise ValueError("periods overlap")
+    s = t.surveys
+    bucket = case(*((_in(s.c.scored_at, p), i) for i, p in enumerate(periods)), else_=None).label(
+        "bucket"
+    )
+    q = (
+        select(bucket, s.c.score, func.count())
+        .where(
+            s.c.score.is_not(None),
+            s.c.scored_at >= ordered[0].start,
+            s.c.scored_at < ordered[-1].end,
+        )
+        .group_by(bucket, s.c.score)
+    )
+    counts = [BandCounts() for _ in periods]
+    async with connect(source) as conn:
+        for index, score, count in (await conn.execute(q)).all():
+            if index is not None:  # a gap between two periods
+                counts[index] = counts[index].add(score, count)
+    return counts
+
+
+async def customer_nps_history(
+    source: Source, customer_id: int, *, limit: int = 10
+) -> list[tuple[datetime, int]]:
+    """Return one customer's latest NPS answers (when, score), newest first."""
+    s = t.surveys
+    q = (
+        select(s.c.scored_at, s.c.score)
+        .where(s.c.customer_id == customer_id, s.c.score.is_not(None))
+        .order_by(s.c.scored_at.desc(), s.c.id.desc())
+        .limit(limit)
+    )
+    async with connect(source) as conn:
+        return [(when, int(score)) for when, score in (await conn.execute(q)).all()]
+
+
+# --- Pillars -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PillarFigures:
+    """Pillar answers, text mentions and (pillar answer, NPS) pairs of one period."""
+
+    answers: dict[str, tuple[int, int, int]]  # pillar → (SUM(x), SUM(x²), COUNT(x))
+    mentions: dict[str, tuple[int, float]]  # pillar → (mentions, mean polarity)
+    driver_pairs: dict[str, list[tuple[float, float]]]  # pillar → [(pillar answer, NPS)]
+
+
+def _tag_elements(column: Any, dialect: str) -> tuple[Any, ColumnElement[Any], ColumnElement[Any]]:
+    """Return a FROM item expanding a JSON tag list, and its pillar and polarity columns.
+
+    The tags are JSON text. Expanding them in the database returns six rows instead of
+    every tagged message of the period, which matters at millions of messages; the
+    price is one dialect switch: SQLite's json_each (built in since 3.38) and
+    PostgreSQL's jsonb_array_elements over a cast. Both ignore the empty list "[]".
+    """
+    # The JSON paths are literals, not bound parameters: PostgreSQL would otherwise see
+    # the select list and GROUP BY as different expressions ($1 vs $3).
+    pillar: ColumnElement[Any]
+    if dialect == "postgresql":
+        elements = func.jsonb_array_elements(cast(column, JSONB)).table_valued("value")
+        tag = elements.alias("tag")
+        pillar = tag.c.value.op("->>")(literal_column("'pillar'"))
+        polarity = cast(tag.c.value.op("->>")(literal_column("'polarity'")), Float)
+        return tag, pillar, polarity
+    tag = func.json_each(column).table_valued("value").alias("tag")
+    pillar = func.json_extract(tag.c.value, literal_column("'$.pillar'"))
+    polarity = cast(func.json_extract(tag.c.value, literal_column("'$.polarity'")), Float)
+    return tag, pillar, polarity
+
+
+async def _mentions(conn: AsyncConnection, period: Period) -> dict[str, tuple[int, float]]:
+    """Return pillar mentions and their summed polarity in messages and survey reasons."""
+    m, s = t.messages, t.surveys
+    totals: dict[str, tuple[int, float]] = {}
+    for table, column, when, extra in (
+        (m, m.c.pillar_tags, m.c.created_at, m.c.direction == "in"),
+        # A reason follows its score within the survey's life: counting it by scored_at
+        # puts it in the same period as its NPS answer (and uses the same index).
+        (s, s.c.reason_tags, s.c.scored_at, true()),
+    ):
+        elements, pillar, polarity = _tag_elements(column, conn.dialect.name)
+        label = pillar.label("tag_pillar")
+        q = (
+            select(label, func.count(), func.sum(polarity))
+            .select_from(table.join(elements, true()))
+            .where(_in(when, period), column.is_not(None), column != "[]", extra)
+            .group_by(label)
+        )
+        for name, count, polarity_sum in (await conn.execute(q)).all():
+            if name is None:
+                continue
+            n, total = totals.get(name, (0, 0.0))
+            totals[name] = (n + int(count), total + float(polarity_sum or 0.0))
+    return totals
+
+
+async def pillar_figures(source: Source, period: Period) -> PillarFigures:
+    """Return the pillar answers (by pillar_at), text mentions and key-driver pairs."""
+    s = t.surveys
+    answered = and_(s.c.pillar_score.is_not(None), _in(s.c.pillar_at, period))
+    sums = (
+        select(
+            s.c.pillar,
+            func.sum(s.c.pillar_score),
+            func.sum(s.c.pillar_score * s.c.pillar_score),
+            func.count(s.c.pillar_score),
+        )
+        .where(answered)
+        .group_by(s.c.pillar)
+    )
+    # Pairs come back counted: at most 6 × 5 × 11 rows, however many answers.
+    pairs = (
+        select(s.c.pillar, s.c.pillar_score, s.c.score, func.count())
+        .where(answered, s.c.score.is_not(None))
+        .group_by(s.c.pillar, s.c.pillar_score, s.c.score)
+    )
+    async with connect(source) as conn:
+        answers = {
+            pillar: (int(total), int(squares), int(n))
+            for pillar, total, squares, n in (await conn.execute(sums)).all()
+        }
+        driver_pairs: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for pillar, answer, score, count in (await conn.execute(pairs)).all():
+            driver_pairs[pillar].extend([(float(answer), float(score))] * int(count))
+        mentions = await _mentions(conn, period)
+    return PillarFigures(
+        answers=answers,
+        mentions={p: (n, total / n) for p, (n, total) in mentions.items() if n},
+        driver_pairs=dict(driver_pairs),
+    )
+
+
+# --- Service -------------------------------------------------------------------------
+
+
+async def _percentiles(
+    conn: AsyncConnection, column: Any, where: ColumnElement[bool], n: int, qs: Sequence[float]
+) -> list[float | None]:
+    """Return percentiles (linear interpolation, as analytics.service.percentile) in SQL.
+
+    The database sorts; Python receives two values per percentile: the ones at
+    positions floor((n − 1)·q/100) and the next.
+    """
+    results: list[float | None] = []
+    for q in qs:
+        if n == 0:
+            results.append(None)
+            continue
+        position = (n - 1) * q / 100
+        below = int(position)
+        rows = (
+            await conn.execute(select(column).where(where).order_by(column).limit(2).offset(below))
+        ).all()
+        low = float(rows[0][0])
+        high = float(rows[1][0]) if len(rows) > 1 else low
+        results.append(min(max(low + (high - low) * (position - below), low), high))
+    return results
+
+
+async def service_figures(source: Source, period: Period, *, now: datetime) -> ServiceTimes:
+    """Return requests opened and resolved in `period`, the backlog now, and service times.
+
+    First responses count when they happened in the period, resolutions when resolved
+    in it (Chatwoot's reading); reopen rate and auto share are of those resolutions.
+    """
+    r = t.requests
+    resolved_in = and_(r.c.status == "resolved", _in(r.c.resolved_at, period))
+    first_in = and_(_in(r.c.first_response_at, period), r.c.first_response_seconds.is_not(None))
+    resolution_in = and_(resolved_in, r.c.resolution_seconds.is_not(None))
+    opened = select(func.count()).where(_in(r.c.opened_at, period))
+    resolved = select(
+        func.count(),
+        func.coalesce(func.sum(case((r.c.reopen_count > 0, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((r.c.resolution_source == "auto", 1), else_=0)), 0),
+        func.count(r.c.resolution_seconds),
+    ).where(resolved_in)
+    backlog = select(func.count()).where(r.c.status.in_(OPEN_STATUSES))
+    first_n = select(func.count()).where(first_in)
+    async with connect(source) as conn:
+        opened_n = int((await conn.execute(opened)).scalar_one())
+        resolved_n, reopened, auto, resolution_n = (await conn.execute(resolved)).one()
+        backlog_n = int((await conn.execute(backlog)).scalar_one())
+        first_count = int((await conn.execute(first_n)).scalar_one())
+        first_median, first_p90 = await _percentiles(
+            conn, r.c.first_response_seconds, first_in, first_count, (50, 90)
+        )
+        resolution_median, resolution_p90 = await _percentiles(
+            conn, r.c.resolution_seconds, resolution_in, int(resolution_n), (50, 90)
+        )
+    resolved_n = int(resolved_n)
+    return ServiceTimes(
+        opened=opened_n,
+        resolved=resolved_n,
+        backlog=backlog_n,
+        first_response_n=first_count,
+        first_response_median=first_median,
+        first_response_p90=first_p90,
+        resolution_n=int(resolution_n),
+        resolution_median=resolution_median,
+        resolution_p90=resolution_p90,
+        reopen_rate=int(reopened) / resolved_n if resolved_n else None,
+        auto_resolved_share=int(auto) / resolved_n if resolved_n else None,
+    )
+
+
+# --- Churn and CLV -------------------------------------------------------------------
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """Return the same day and time `months` calendar months earlier (clamped to month end)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    following = date(year + month // 12, month % 12 + 1, 1)
+    last_day = (following - timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+@dataclass(frozen=True, slots=True)
+class ChurnFigures:
+    """Customers lost in the last 12 months and the customer counts month by month."""
+
+    start: datetime
+    end: datetime
+    inactivity_days: int
+    lost: int
+    monthly_counts: list[int]  # customers at start, after each month, and at end (13)
+
+    @property
+    def average_customers(self) -> float | None:
+        """Return the mean of the monthly counts."""
+        if not self.monthly_counts:
+            return None
+        return sum(self.monthly_counts) / len(self.monthly_counts)
+
+    @property
+    def rate(self) -> float | None:
+        """Return lost ÷ average customers (analytics.customers.churn_rate_monthly)."""
+        return churn_rate_monthly(self.lost, self.monthly_counts)
+
+
+def _lost_by(moment: datetime, inactivity: timedelta) -> ColumnElement[bool]:
+    """Return whether a customer counts as lost at `moment`: churned, or silent too long."""
+    c = t.customers
+    last_seen = func.coalesce(c.c.last_contact_at, c.c.created_at)
+    # Spelled out for NULLs: NOT (NULL <= x OR false) would be NULL, not true.
+    churned = and_(c.c.churned_at.is_not(None), c.c.churned_at <= moment)
+    return or_(churned, last_seen <= moment - inactivity)
+
+
+async def churn_figures(
+    source: Source, *, now: datetime, inactivity_days: int = 180
+) -> ChurnFigures:
+    """Return the customers lost in the 12 months before `now` and the monthly counts.
+
+    A customer is lost when churned_at is set, or once `inactivity_days` pass after their
+    last contact; they count as customers from created_at until then. The counts use
+    what the store knows today (a customer who came back is not counted as lost before).
+    """
+    if inactivity_days < 1:
+        raise ValueError("inactivity_days must be at least 1")
+    c = t.customers
+    inactivity = timedelta(days=inactivity_days)
+    start = months_before(now, 12)
+    moments = [months_before(now, 12 - k) for k in range(13)]
+    counts = [
+        func.coalesce(
+            func.sum(
+                case(
+                    (and_(c.c.created_at <= moment, ~_lost_by(moment, inactivity)), 1),
+                    else_=0,
+                )
+            ),
+            0,
+        )
+        for moment in moments
+    ]
+    lost = func.coalesce(
+        func.sum(
+            case(
+                (and_(_lost_by(now, inactivity), ~_lost_by(start, inactivity)), 1),
+                else_=0,
+            )
+        ),
+        0,
+    )
+    async with connect(source) as conn:
+        row = (await conn.execute(select(lost, *counts))).one()
+    return ChurnFigures(
+        start=start,
+        end=now,
+        inactivity_days=inactivity_days,
+        lost=int(row[0]),
+        monthly_counts=[int(v) for v in row[1:]],
+    )
+
+
+def _cents(column: Any) -> ColumnElement[int]:
+    """Return a money column as whole cents: exact integers on both engines."""
+    # Reading NUMERIC on SQLite goes through floats; summing cents keeps sums exact.
+    return cast(func.round(column * 100), BigInteger)
+
+
+def _money(cents: int) -> Decimal:
+    """Return cents as a Decimal amount with two places."""
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def _cent(amount: Decimal) -> Decimal:
+    """Round money to the cent, halves up as people expect from prices."""
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class ClvFigures:
+    """Customer lifetime value over active customers whose revenue and cost are known."""
+
+    customers: int  # active customers
+    known: int  # of them, with yearly revenue, relationship start and acquisition cost
+    total: Decimal | None
+    average: Decimal | None
+
+
+def _active(now: datetime, inactivity_days: int) -> ColumnElement[bool]:
+    """Return whether a customer is still a customer at `now`."""
+    c = t.customers
+    return and_(c.c.created_at <= now, ~_lost_by(now, timedelta(days=inactivity_days)))
+
+
+async def clv_figures(
+    source: Source, *, today: date, now: datetime, inactivity_days: int = 180
+) -> ClvFigures:
+    """Return total and average CLV of the active customers whose figures were imported.
+
+    CLV = yearly revenue × relationship years − acquisition cost. Relationship years
+    depend on each start date, so the database groups by start date (a few thousand
+    rows at most) and Python multiplies each group's revenue by its exact years.
+    """
+    c = t.customers
+    known = and_(
+        c.c.yearly_revenue.is_not(None),
+        c.c.acquisition_cost.is_not(None),
+        c.c.relationship_start.is_not(None),
+        c.c.relationship_start <= today,
+    )
+    active = _active(now, inactivity_days)
+    groups = (
+        select(
+            c.c.relationship_start,
+            func.sum(_cents(c.c.yearly_revenue)),
+            func.sum(_cents(c.c.acquisition_cost)),
+            func.count(),
+        )
+        .where(active, known)
+        .group_by(c.c.relationship_start)
+    )
+    async with connect(source) as conn:
+        customers_n = int((await conn.execute(select(func.count()).where(active))).scalar_one())
+        rows = (await conn.execute(groups)).all()
+    known_n = sum(int(n) for *_, n in rows)
+    if not known_n:
+        return ClvFigures(customers=customers_n, known=0, total=None, average=None)
+    total = sum(
+        (
+            _money(int(revenue)) * relationship_years(start, today) - _money(int(cost))
+            for start, revenue, cost, _ in rows
+        ),
+        Decimal(0),
+    )
+    return ClvFigures(
+        customers=customers_n,
+        known=known_n,
+        total=_cent(total),
+        average=_cent(total / known_n),
+    )
+
+
+async def customer_clv(
+    source: Source, customer_ids: Iterable[int], *, today: date
+) -> dict[int, Decimal | None]:
+    """Return the CLV of each given customer; None where the figures were not imported."""
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    c = t.customers
+    q = select(
+        c.c.id,
+        _cents(c.c.yearly_revenue),
+        _cents(c.c.acquisition_cost),
+        c.c.relationship_start,
+    ).where(c.c.id.in_(ids))
+    found: dict[int, Decimal | None] = {}
+    async with connect(source) as conn:
+        for customer_id, revenue, cost, start in (await conn.execute(q)).all():
+            if start is None or start > today:
+                found[customer_id] = None
+                continue
+            value = clv_if_known(
+                None if revenue is None else _money(int(revenue)),
+                relationship_years(start, today),
+                None if cost is None else _money(int(cost)),
+            )
+            found[customer_id] = None if value is None else _cent(value)
+    return found
+
+
+# --- Churn risk ----------------------------------------------------------------------
+
+
+def _needles() -> list[str]:
+    """Return ASCII fragments that every churn phrase contains, for a LIKE pre-filter.
+
+    For each phrase the longest run of plain letters survives case folding in the
+    database ("disdirò" → "disdir"); a text without any fragment cannot match a phrase.
+    """
+    found: set[str] = set()
+    for phrases in CHURN_PHRASES.values():
+        for phrase in phrases:
+            runs = re.findall(r"[a-z]+", phrase.lower())
+            found.add(max(runs, key=len))
+    # A fragment that contains another is redundant.
+    return sorted(n for n in found if not any(o != n and o in n for o in found))
+
+
+_NEEDLES = _needles()
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRisk:
+    """One customer's risk signals, with what the report shows about them."""
+
+    customer_id: int
+    telegram_user_id: int | None
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language: str
+    signals: RiskSignals
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Signals of one customer while the grouped queries fill them in."""
+
+    analysed: int = 0
+    negative: int = 0
+    min_polarity: float | None = None
+    open_requests: int = 0
+    oldest_open: datetime | None = None
+    reopened: int = 0
+    contacts: int = 0
+    slow: int = 0
+    scores: list[int] = field(default_factory=list)
+    churn_words: list[str] = field(default_factory=list)
+
+
+def _hours(later: datetime, earlier: datetime) -> float:
+    """Return whole hours between two moments, never negative (display precision)."""
+    return float(max(0, int((later - earlier).total_seconds() // 3600)))
+
+
+def _days(later: datetime, earlier: datetime) -> float:
+    """Return whole days between two moments, never negative (display precision)."""
+    return float(max(0, (later - earlier).days))
+
+
+def _chunks(ids: Iterable[int], size: int = 2000) -> Iterator[list[int]]:
+    """Yield sorted ids in slices small enough for any engine's parameter limit."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+STRONG_NEGATIVE = -0.25  # below this a message counts as adverse even if labelled neutral
+
+# Signals that need a recent adverse fact (or an open request) to score at all: a
+# customer without any is never read, and can score only through the other signals.
+RECENT_SIGNALS = ("negative_messages", "strong_negative", "open_requests", "churn_words")
+
+
+async def risk_signals(
+    source: Source,
+    *,
+    now: datetime,
+    recent_days: int = 30,
+    active_days: int = 90,
+    nps_days: int = 365,
+    slow_first_response_seconds: int = 4 * 3600,
+    customer_id: int | None = None,
+    everyone: bool = False,
+) -> list[CustomerRisk]:
+    """Return the churn-risk signals of customers with a recent adverse fact on record.
+
+    A customer is read (not churned, not banned) with a request open now, or in the last
+    `recent_days` a negative message (label, or polarity below −0.25), a churn phrase,
+    a reopened request, a first response slower than `slow_first_response_seconds`, or
+    an NPS answer of 8 or less. Anyone else lacks every signal in RECENT_SIGNALS, so
+    with the default weights scores at most 55 of 100 and is never high risk;
+    `everyone=True` reads every customer in touch in the last `active_days` instead,
+    for weights under which the other signals alone could reach the high band.
+
+    Each signal is one grouped query over a time window, so the work follows recent
+    activity rather than the size of the history. Requests (reopened, slow, contacts)
+    are those opened in the last `recent_days`; churn phrases pass a LIKE pre-filter
+    on ASCII fragments in SQL, then find_churn_words in Python on the few texts left;
+    NPS is the last two answers of the last `nps_days`.
+
+    With `customer_id` only that customer is read, whatever the facts (for /whois).
+    """
+    c, r, m, s = t.customers, t.requests, t.messages, t.surveys
+    window_start = now - timedelta(days=active_days)
+    recent_start = now - timedelta(days=recent_days)
+    nps_start = now - timedelta(days=nps_days)
+
+    def only(column: Any) -> ColumnElement[bool]:
+        return true() if customer_id is None else column == customer_id
+
+    recent_in = and_(
+        m.c.direction == "in",
+        m.c.created_at >= recent_start,
+        m.c.created_at <= now,
+        only(r.c.customer_id),
+    )
+    negatives = func.coalesce(func.sum(case((m.c.sentiment_label == "negative", 1), else_=0)), 0)
+    sentiment_q = (
+        select(r.c.customer_id, func.count(m.c.polarity), negatives, func.min(m.c.polarity))
+        .select_from(m.join(r, m.c.request_id == r.c.id))
+        .where(recent_in, m.c.polarity.is_not(None))
+        .group_by(r.c.customer_id)
+    )
+    words_q = (
+        select(r.c.customer_id, m.c.text)
+        .select_from(m.join(r, m.c.request_id == r.c.id))
+        .where(
+            recent_in,
+            m.c.text.is_not(None),
+            or_(*(m.c.text.ilike(f"%{n}%") for n in _NEEDLES)),
+        )
+        .order_by(m.c.id)
+    )
+    open_q = (
+        select(r.c.customer_id, func.count(), func.min(r.c.opened_at))
+        .where(r.c.status.in_(OPEN_STATUSES), only(r.c.customer_id))
+        .group_by(r.c.customer_id)
+    )
+    reopened = func.coalesce(func.sum(case((r.c.reopen_count > 0, 1), else_=0)), 0)
+    slow = func.coalesce(
+        func.sum(case((r.c.first_response_seconds > slow_first_response_seconds, 1), else_=0)),
+        0,
+    )
+    requests_q = (
+        select(r.c.customer_id, func.count(), reopened, slow)
+        .where(r.c.opened_at >= recent_start, r.c.opened_at <= now, only(r.c.customer_id))
+        .group_by(r.c.customer_id)
+    )
+    unhappy_q = (
+        select(s.c.customer_id)
+        .where(s.c.scored_at >= recent_start, s.c.scored_at <= now, s.c.score <= 8)
+        .distinct()
+    )
+    eligible = and_(c.c.churned_at.is_(None), c.c.banned == false(), c.c.created_at <= now)
+    columns = (
+        c.c.id,
+        c.c.telegram_user_id,
+        c.c.first_name,
+        c.c.last_name,
+        c.c.username,
+        c.c.language,
+        c.c.last_contact_at,
+    )
+
+    builders: dict[int, _Builder] = defaultdict(_Builder)
+    adverse: set[int] = set()
+    customers: dict[int, Any] = {}
+    async with connect(source) as conn:
+        for cid, analysed, negative, lowest in (await conn.execute(sentiment_q)).all():
+            b = builders[cid]
+            b.analysed, b.negative = int(analysed), int(negative)
+            b.min_polarity = None if lowest is None else float(lowest)
+            if negative or (lowest is not None and lowest < STRONG_NEGATIVE):
+                adverse.add(cid)
+        for cid, text in (await conn.execute(words_q)).all():
+            for lang in LANGS:
+                if words := find_churn_words(text, lang):
+                    builders[cid].churn_words.extend(words)
+                    adverse.add(cid)
+        for cid, count, oldest in (await conn.execute(open_q)).all():
+            builders[cid].open_requests, builders[cid].oldest_open = int(count), oldest
+            adverse.add(cid)
+        for cid, count, reopened_n, slow_n in (await conn.execute(requests_q)).all():
+            b = builders[cid]
+            b.contacts, b.reopened, b.slow = int(count), int(reopened_n), int(slow_n)
+            if reopened_n or slow_n:
+                adverse.add(cid)
+        if customer_id is not None:
+            customer_q = select(*columns).where(c.c.id == customer_id)
+            customers = {row[0]: row for row in (await conn.execute(customer_q)).all()}
+        elif everyone:
+            # Customers with recent messages or requests have a recent last contact too.
+            open_customers = select(r.c.customer_id).where(r.c.status.in_(OPEN_STATUSES))
+            active = or_(c.c.last_contact_at >= window_start, c.c.id.in_(open_customers))
+            customer_q = select(*columns).where(eligible, active)
+            customers = {row[0]: row for row in (await conn.execute(customer_q)).all()}
+        else:
+            adverse.update(cid for (cid,) in (await conn.execute(unhappy_q)).all())
+            for ids in _chunks(adverse):
+                customer_q = select(*columns).where(eligible, c.c.id.in_(ids))
+                customers.update({row[0]: row for row in (await conn.execute(customer_q)).all()})
+        for ids in _chunks(customers):
+            ranked = (
+                select(
+                    s.c.customer_id,
+                    s.c.score,
+                    func.row_number()
+                    .over(
+                        partition_by=s.c.customer_id,
+                        order_by=(s.c.scored_at.desc(), s.c.id.desc()),
+                    )
+                    .label("rank"),
+                )
+                .where(
+                    s.c.customer_id.in_(ids),
+                    s.c.score.is_not(None),
+                    s.c.scored_at >= nps_start,
+                    s.c.scored_at <= now,
+                )
+                .subquery()
+            )
+            nps_q = (
+                select(ranked.c.customer_id, ranked.c.score)
+                .where(ranked.c.rank <= 2)
+                .order_by(ranked.c.customer_id, ranked.c.rank)
+            )
+            for cid, score in (await conn.execute(nps_q)).all():
+                builders[cid].scores.append(int(score))
+
+    result = []
+    for cid, (_, user_id, first, last, username, language, last_contact) in customers.items():
+        b = builders[cid]
+        signals = RiskSignals(
+            last_nps=b.scores[0] if b.scores else None,
+            previous_nps=b.scores[1] if len(b.scores) > 1 else None,
+            recent_negative_share=b.negative / b.analysed if b.analysed else 0.0,
+            min_recent_polarity=b.min_polarity,
+            open_requests=b.open_requests,
+            oldest_open_age_hours=(
+                _hours(now, b.oldest_open) if b.oldest_open is not None else None
+            ),
+            reopened_requests=b.reopened,
+            contacts_last_30d=b.contacts,
+            slow_first_responses=b.slow,
+            days_since_last_contact=(
+                _days(now, last_contact) if last_contact is not None else None
+            ),
+            churn_words=list(dict.fromkeys(b.churn_words)),
+        )
+        result.append(
+            CustomerRisk(
+                customer_id=cid,
+                telegram_user_id=user_id,
+                first_name=first,
+                last_name=last,
+                username=username,
+                language=language,
+                signals=signals,
+            )
+        )
+    return result
