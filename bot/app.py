@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import HTTPXRequest
 
 from bot.errors import on_error
-from bot.handlers import customer, staff, survey
+from bot.handlers import customer, edits, reports, staff, survey
 from bot.polling import poll
 from bot.processor import PerChatUpdateProcessor
 from bot.relay import Relay
@@ -44,12 +44,24 @@ STAFF_COMMANDS = {
         ("reopen", "Riapri la richiesta"),
         ("open", "Richieste aperte"),
         ("whois", "Scheda cliente"),
+        ("report", "Report: NPS, pilastri, servizio, rischio"),
+        ("nps", "NPS del periodo"),
+        ("pillars", "I sei pilastri"),
+        ("churn", "Clienti a rischio"),
+        ("export", "Esporta CSV"),
+        ("churned", "Segna un cliente come perso"),
     ],
     "en": [
         ("resolve", "Resolve the request"),
         ("reopen", "Reopen the request"),
         ("open", "Open requests"),
         ("whois", "Customer card"),
+        ("report", "Report: NPS, pillars, service, risk"),
+        ("nps", "NPS of a period"),
+        ("pillars", "The six pillars"),
+        ("churn", "Customers at risk"),
+        ("export", "Export CSV"),
+        ("churned", "Mark a customer as lost"),
     ],
 }
 
@@ -77,6 +89,7 @@ def build_application(
     clock: Clock | None = None,
     analyzer: TextAnalyzer | None = None,
     rate_limit: bool = True,
+    rate_limiter: AIORateLimiter | None = None,
     job_intervals: bool = True,
 ) -> App:
     """Build the Application: HTTP stack, rate limiter, per-chat ordering, handlers, services."""
@@ -94,7 +107,9 @@ def build_application(
     )
     if rate_limit:
         # PTB types the limiter's per-call data generically; ours takes none.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+        # Tests pass a limiter scaled to the fake server's shortened flood windows.
+        limiter = rate_limiter or AIORateLimiter(max_retries=2)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app: App = builder.build()
 
     db = Database(create_engine(settings.database_url))
@@ -121,6 +136,8 @@ def build_application(
     survey.register(app)
     customer.register(app)
     staff.register(app, settings.staff_chat_id)
+    reports.register(app, settings.staff_chat_id)
+    edits.register(app, settings.staff_chat_id)
     app.add_error_handler(on_error)
     return app
 
@@ -206,19 +223,15 @@ async def _survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @asynccontextmanager
-async def running(app: App, poll_timeout: int = 1) -> AsyncIterator[App]:
-    """Run the application with acknowledged long polling in this event loop."""
+async def started(app: App) -> AsyncIterator[App]:
+    """Initialise and start the application (no update source); shut it down at the end."""
     await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    await app.start()
-    stop = asyncio.Event()
-    poller = asyncio.create_task(poll(app, stop, poll_timeout=poll_timeout))
     try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
         yield app
     finally:
-        stop.set()
-        await poller
         if app.running:
             await app.stop()
         if app.post_shutdown is not None:
@@ -226,12 +239,43 @@ async def running(app: App, poll_timeout: int = 1) -> AsyncIterator[App]:
         await app.shutdown()
 
 
-async def serve_forever(app: App) -> None:
-    """Run until SIGINT or SIGTERM (carebot run)."""
+@asynccontextmanager
+async def running(app: App, poll_timeout: int = 1) -> AsyncIterator[App]:
+    """Run the application with acknowledged long polling in this event loop."""
+    async with started(app):
+        # A webhook left over from webhook mode would make getUpdates fail (409 Conflict);
+        # its pending updates stay queued and come with the next getUpdates.
+        await app.bot.delete_webhook()
+        stop = asyncio.Event()
+        poller = asyncio.create_task(poll(app, stop, poll_timeout=poll_timeout))
+        try:
+            yield app
+        finally:
+            stop.set()
+            await poller
+
+
+async def serve_forever(app: App, *, webhook: bool = False) -> None:
+    """Run until SIGINT or SIGTERM (carebot run, or carebot run --webhook)."""
+    from bot.webhook import webhook_running
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running(app, poll_timeout=30):
+    if webhook:
+        settings = get_services(app).settings
+        if settings.webhook_url is None or settings.webhook_secret is None:
+            raise ValueError("webhook mode needs CAREBOT_WEBHOOK_URL and CAREBOT_WEBHOOK_SECRET")
+        source: AbstractAsyncContextManager[object] = webhook_running(
+            app,
+            secret=settings.webhook_secret.get_secret_value(),
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+        )
+    else:
+        source = running(app, poll_timeout=30)
+    async with source:
         log.info("carebot is running; press Ctrl+C to stop")
         await stop.wait()

@@ -1,4 +1,4 @@
-"""The `carebot` command: run, migrate, demo, seed, import-customers."""
+"""The `carebot` command: run, migrate, demo, seed, import-customers, report, export."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot import cli_reports
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("carebot")
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", help="CSV with telegram_user_id or external_id, name, ...")
     imp.add_argument("--database-url", help="default: CAREBOT_DATABASE_URL")
+    cli_reports.add_parsers(sub)
     return parser
 
 
@@ -71,32 +73,19 @@ def _logging(level: str) -> None:
 
 def cmd_run(webhook: bool) -> int:
     """Run the bot until interrupted."""
-    from telegram import Update
-
-    from bot.app import build_application
+    from bot.app import build_application, serve_forever
 
     settings = _settings()
     _logging(settings.log_level)
-    app = build_application(settings)
-    if webhook:
-        if not settings.webhook_url or settings.webhook_secret is None:
-            print(
-                "carebot: invalid settings:\n  CAREBOT_WEBHOOK_URL: is required for --webhook",
-                file=sys.stderr,
-            )
-            return 2
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
+    if webhook and (not settings.webhook_url or settings.webhook_secret is None):
+        print(
+            "carebot: invalid settings:\n  CAREBOT_WEBHOOK_URL: is required for --webhook",
+            file=sys.stderr,
         )
-    else:
-        from bot.app import serve_forever
-
-        asyncio.run(serve_forever(app))
+        return 2
+    app = build_application(settings)
+    # Webhook mode answers Telegram only after an update was processed (bot/webhook.py).
+    asyncio.run(serve_forever(app, webhook=webhook))
     return 0
 
 
@@ -296,6 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "import-customers":
         return cmd_import_customers(args.database_url, args.file)
+    if args.command in ("report", "export"):
+        url = _database_url(args.database_url)
+        return cli_reports.run(args, url) if url else 2
     return 2
 
 

@@ -200,6 +200,11 @@ async def play(pause: float = 0.0) -> None:
             clock.advance(hours=49)
             await auto_resolve(app)
             await _settle(tg)
+
+            out.step("Bob asks for the report of the last 7 days: text and dashboard")
+            await tg.send_text(bob, "/report 7d", chat=staff)
+            await tg.wait_for_bot_message(staff, kind="photo", timeout=30)
+            await _settle(tg)
             await asyncio.sleep(pause)
         out.flush()
     await tg.stop()

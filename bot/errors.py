@@ -15,7 +15,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure with the update that caused it."""
     error = context.error
     if isinstance(error, RetryAfter):
-        log.warning("Telegram flood limit hit; retry after %ss", error.retry_after)
+        wait = error.retry_after
+        seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+        log.warning("Telegram flood limit hit; retry after %ss", seconds)
     elif isinstance(error, Forbidden):
         log.warning("Telegram refused a send: %s", error)
     else:

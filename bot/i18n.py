@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import i18n_reports as report_texts
 from bot import i18n_survey as survey_texts
 
 Catalog = dict[str, str]
@@ -66,6 +67,9 @@ IT: Catalog = {
     "staff.undelivered": "⚠️ Messaggio non consegnato al cliente: {error}",
     "staff.note": "📝 Nota interna salvata (non inviata al cliente).",
     "staff.unsupported": "⚠️ Questo tipo di messaggio ({kind}) non può essere inoltrato al cliente.",
+    "staff.edited": "✏️ <b>{name}</b> ha modificato un messaggio:",
+    "staff.edited.empty": "<i>(testo rimosso)</i>",
+    "staff.edit_undelivered": "⚠️ Modifica non consegnata al cliente: {error}",
     "staff.already_resolved": "La richiesta #{id} è già risolta.",
     "staff.not_resolved": "La richiesta #{id} non è chiusa.",
     "staff.not_found": "Richiesta #{id} non trovata.",
@@ -151,6 +155,9 @@ EN: Catalog = {
     "staff.undelivered": "⚠️ Message not delivered to the customer: {error}",
     "staff.note": "📝 Internal note saved (not sent to the customer).",
     "staff.unsupported": "⚠️ This kind of message ({kind}) can't be passed on to the customer.",
+    "staff.edited": "✏️ <b>{name}</b> edited a message:",
+    "staff.edited.empty": "<i>(text removed)</i>",
+    "staff.edit_undelivered": "⚠️ Edit not delivered to the customer: {error}",
     "staff.already_resolved": "Request #{id} is already resolved.",
     "staff.not_resolved": "Request #{id} is not closed.",
     "staff.not_found": "Request #{id} not found.",
@@ -184,6 +191,8 @@ EN: Catalog = {
 
 IT.update(survey_texts.IT)
 EN.update(survey_texts.EN)
+IT.update(report_texts.IT)
+EN.update(report_texts.EN)
 
 CATALOGS: dict[str, Catalog] = {"it": IT, "en": EN}
 

@@ -8,10 +8,10 @@ and staff are told in the request's topic; every copy is mapped back to its requ
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, Message, MessageEntity, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -23,6 +23,7 @@ from conversations.models import (
     Actor,
     Customer,
     CustomerMessageOutcome,
+    MessageEdited,
     Request,
     RequestResolved,
     StaffMessageOutcome,
@@ -31,6 +32,10 @@ from conversations.models import (
 )
 
 log = logging.getLogger(__name__)
+
+
+# Kinds whose copies carry a caption that editMessageCaption can change.
+CAPTIONED_KINDS = frozenset({"photo", "document", "voice", "audio", "video", "animation"})
 
 
 def _thread_gone(exc: BadRequest) -> bool:
@@ -54,12 +59,32 @@ class Relay:
     # staff side ------------------------------------------------------------------------
 
     async def to_staff(
-        self, outcome: CustomerMessageOutcome, chat_id: int, message_id: int
+        self,
+        outcome: CustomerMessageOutcome,
+        chat_id: int,
+        message_id: int,
+        *,
+        earlier_first: bool = True,
     ) -> None:
-        """Copy a customer's message into the request's topic or under its ticket card."""
+        """Copy a customer's message into the request's topic or under its ticket card.
+
+        Earlier messages of the request whose relay failed (flood limit, network) go first,
+        so staff read them in the order they were written; if one fails again, this one
+        waits too (it stays pending for the next message or the sweeper).
+        """
         if outcome.already_relayed:
             return
-        request = await self._ensure_place(outcome.request, outcome.customer)
+        request = outcome.request
+        if earlier_first:
+            earlier = await self.helpdesk.pending_before(outcome.message_row_id)
+            for item in earlier:
+                assert isinstance(item.outcome, CustomerMessageOutcome)
+                await self.to_staff(
+                    item.outcome, item.chat_id, item.message_id, earlier_first=False
+                )
+            if earlier:  # they may have created the topic or the card
+                request = await self.helpdesk.request(request.id) or request
+        request = await self._ensure_place(request, outcome.customer)
         if outcome.reopened:
             await self.staff_notice(
                 request,
@@ -189,11 +214,23 @@ class Relay:
     # customer side ---------------------------------------------------------------------
 
     async def to_customer(
-        self, outcome: StaffMessageOutcome, chat_id: int, message_id: int
+        self,
+        outcome: StaffMessageOutcome,
+        chat_id: int,
+        message_id: int,
+        *,
+        earlier_first: bool = True,
     ) -> None:
-        """Copy a staff answer to the customer, with the "✅ Solved" button."""
+        """Copy a staff answer to the customer, with the "✅ Solved" button (earlier answers
+        whose relay failed go first)."""
         if outcome.already_relayed or outcome.is_note:
             return
+        if earlier_first:
+            for item in await self.helpdesk.pending_before(outcome.message_row_id):
+                assert isinstance(item.outcome, StaffMessageOutcome)
+                await self.to_customer(
+                    item.outcome, item.chat_id, item.message_id, earlier_first=False
+                )
         customer = outcome.customer
         if customer.telegram_user_id is None:
             return
@@ -242,6 +279,69 @@ class Relay:
             await self.helpdesk.mark_blocked(customer.id)
             await self.staff_notice(request, customer, t(self.staff_lang, "staff.blocked"))
             return None
+
+    # edits -----------------------------------------------------------------------------
+
+    async def show_customer_edit(self, edit: MessageEdited) -> None:
+        """Tell staff what a customer changed, replying to the copy they saw."""
+        if not edit.text_changed:
+            return  # formatting only: nothing staff need to read again
+        text = render.edit_notice(edit.customer, edit.text, self.staff_lang)
+        reply = (
+            ReplyParameters(edit.copy_message_id, allow_sending_without_reply=True)
+            if edit.copy_chat_id == self.staff_chat_id
+            else None
+        )
+        request = await self._ensure_place(edit.request, edit.customer)
+        message_id = await self._send_to_place(
+            request,
+            edit.customer,
+            lambda thread, _card: self.bot.send_message(
+                self.staff_chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread,
+                reply_parameters=reply,
+            ),
+        )
+        await self.helpdesk.link_notice(request.id, self.staff_chat_id, message_id)
+
+    async def edit_customer_copy(
+        self, edit: MessageEdited, entities: Sequence[MessageEntity] | None
+    ) -> None:
+        """Apply a staff member's edit to the answer the customer received."""
+        request, customer = edit.request, edit.customer
+        markup = render.solved_keyboard(request.id, customer.language)
+        try:
+            if edit.kind == "text":
+                if not edit.text:
+                    return
+                await self.bot.edit_message_text(
+                    edit.text,
+                    chat_id=edit.copy_chat_id,
+                    message_id=edit.copy_message_id,
+                    entities=entities,
+                    reply_markup=markup,
+                )
+            elif edit.kind in CAPTIONED_KINDS:
+                await self.bot.edit_message_caption(
+                    chat_id=edit.copy_chat_id,
+                    message_id=edit.copy_message_id,
+                    caption=edit.text or "",
+                    caption_entities=entities,
+                    reply_markup=markup,
+                )
+        except Forbidden:
+            await self.helpdesk.mark_blocked(customer.id)
+            await self.staff_notice(request, customer, t(self.staff_lang, "staff.blocked"))
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return  # the copy already shows this (a re-delivered edit)
+            await self.staff_notice(
+                request,
+                customer,
+                t(self.staff_lang, "staff.edit_undelivered", error=render.escape(exc.message)),
+            )
 
     async def retry_pending(self) -> int:
         """Relay stored messages whose relay failed earlier (network, flood limit, crash)."""

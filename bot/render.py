@@ -178,6 +178,19 @@ def whois(card_: CustomerCard, lang: str, tz: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
+def edit_notice(customer: Customer, text: str | None, lang: str) -> str:
+    """Tell staff a customer edited a message: a header, then the new text (escaped, cut to
+    fit one message)."""
+    head = t(lang, "staff.edited", name=escape(customer.full_name))
+    if not text:
+        return f"{head}\n{t(lang, 'staff.edited.empty')}"
+    room = MAX_TEXT - len(head) - 2  # the line break, and an ellipsis when cut
+    cut = text
+    while len(escape(cut)) > room:
+        cut = cut[: len(cut) - (len(escape(cut)) - room)]
+    return f"{head}\n{escape(cut)}" + ("…" if cut != text else "")
+
+
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Split long output at line breaks so each part fits in one Telegram message."""
     parts: list[str] = []

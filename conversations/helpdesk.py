@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
+
+from conversations import schema
 from conversations.clock import Clock
 from conversations.models import (
     Actor,
     CustomerCard,
     CustomerMessageOutcome,
+    Delivery,
     Direction,
     Incoming,
+    MessageEdited,
     OpenRequestLine,
     PendingRelay,
     Request,
@@ -221,6 +226,58 @@ class HelpDesk:
             values["first_response_seconds"] = int((now - request.opened_at).total_seconds())
         return await repo.update_request(request.id, **values)
 
+    # edits -----------------------------------------------------------------------------
+
+    async def edited_message(self, msg: Incoming, edited_at: datetime) -> MessageEdited | None:
+        """Store the new text of an edited message; return what the other side must see.
+
+        None when there is nothing to show: a message never stored (or an internal note), an
+        edit seen before or older than one already stored (re-delivered or late updates), a
+        staff answer edited into a note, or a message whose copy has not landed yet (its
+        pending relay copies the message as it is now).
+        """
+        now = self.clock.now()
+        async with self.db.transaction() as repo:
+            row = await repo.message_by_source(msg.chat_id, msg.message_id)
+            if row is None or row.direction == Direction.NOTE:
+                return None
+            direction = Direction(row.direction)
+            if direction == Direction.OUT and self.is_note(msg.text):
+                return None  # the customer already has the answer; never show them a note
+            if await repo.edit_known(row.id, edited_at, msg.text):
+                return None
+            request = await repo.request(row.request_id)
+            assert request is not None
+            customer = await repo.customer(request.customer_id)
+            sentiment = (
+                self._sentiment(msg.text, customer.language) if direction == Direction.IN else None
+            )
+            await repo.record_edit(
+                row.id,
+                edited_at=edited_at,
+                text=msg.text,
+                previous_text=row.text,
+                now=now,
+                sentiment=sentiment,
+            )
+            if (
+                row.delivery != Delivery.DELIVERED
+                or row.copy_chat_id is None
+                or row.copy_message_id is None
+            ):
+                return None
+            return MessageEdited(
+                request=request,
+                customer=customer,
+                message_row_id=row.id,
+                direction=direction,
+                kind=row.kind,
+                text=msg.text,
+                text_changed=msg.text != row.text,
+                copy_chat_id=int(row.copy_chat_id),
+                copy_message_id=int(row.copy_message_id),
+            )
+
     # relay bookkeeping -----------------------------------------------------------------
 
     async def mark_relayed(
@@ -249,22 +306,24 @@ class HelpDesk:
         """Stored messages whose relay did not complete (older than in-flight sends)."""
         async with self.db.transaction() as repo:
             rows = await repo.pending_messages(self.clock.now() - older_than, limit)
-            found: list[PendingRelay] = []
-            for row in rows:
-                request = await repo.request(row.request_id)
-                assert request is not None
-                customer = await repo.customer(request.customer_id)
-                outcome: CustomerMessageOutcome | StaffMessageOutcome
-                if row.direction == Direction.IN:
-                    outcome = CustomerMessageOutcome(
-                        customer, request, row.id, False, False, False, True
-                    )
-                else:
-                    outcome = StaffMessageOutcome(request, customer, row.id, False, False, True)
-                found.append(
-                    PendingRelay(row.id, row.source_chat_id, row.source_message_id, outcome)
-                )
-            return found
+            return [await self._pending(repo, row) for row in rows]
+
+    async def pending_before(self, row_id: int) -> list[PendingRelay]:
+        """Older messages of the same request and direction whose relay did not complete:
+        the edge relays them first, so copies keep the order in which they were written."""
+        async with self.db.transaction() as repo:
+            return [await self._pending(repo, row) for row in await repo.pending_before(row_id)]
+
+    async def _pending(self, repo: Repo, row: Any) -> PendingRelay:
+        request = await repo.request(row.request_id)
+        assert request is not None
+        customer = await repo.customer(request.customer_id)
+        outcome: CustomerMessageOutcome | StaffMessageOutcome
+        if row.direction == Direction.IN:
+            outcome = CustomerMessageOutcome(customer, request, row.id, False, False, False, True)
+        else:
+            outcome = StaffMessageOutcome(request, customer, row.id, False, False, True)
+        return PendingRelay(row.id, row.source_chat_id, row.source_message_id, outcome)
 
     async def set_topic(self, request_id: int, thread_id: int) -> Request:
         """Attach (or replace) the request's forum topic."""
@@ -368,6 +427,19 @@ class HelpDesk:
         """Customer cards for a query (id, @username, #request or name)."""
         async with self.db.transaction() as repo:
             return [await self._card(repo, c.id) for c in await repo.find_customers(query)]
+
+    async def mark_churned(self, customer_id: int) -> bool:
+        """Record that staff consider the customer lost; False if they already were."""
+        async with self.db.transaction() as repo:
+            customer = await repo.customer(customer_id)
+            if customer.churned_at is not None:
+                return False
+            await repo.conn.execute(
+                update(schema.customers)
+                .where(schema.customers.c.id == customer_id)
+                .values(churned_at=self.clock.now(), churn_source="staff")
+            )
+            return True
 
     async def whois_request(self, request_id: int) -> CustomerCard | None:
         """The card of the customer behind a request."""

@@ -165,6 +165,25 @@ class StaffMessageOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageEdited:
+    """A relayed message was edited: the edge updates the other side.
+
+    For a customer's message (direction IN) staff get a notice replying to the copy; for a
+    staff answer (OUT) the customer's copy is edited in place.
+    """
+
+    request: Request
+    customer: Customer
+    message_row_id: int
+    direction: Direction
+    kind: str
+    text: str | None  # the new text or caption
+    text_changed: bool  # False when only formatting changed
+    copy_chat_id: int
+    copy_message_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class StateChange:
     """Result of resolve/reopen: the request after the change and whether anything changed."""
 

@@ -158,6 +158,21 @@ message_links = Table(
     Column("role", String(16), nullable=False),  # card | copy | answer | notice
 )
 
+# Every edit of a stored message, in arrival order: messages.text holds the newest text,
+# previous_text what it replaced; edited_at is Telegram's edit_date, which tells a
+# re-delivered or late edit from a new one.
+message_edits = Table(
+    "message_edits",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("message_id", Id, ForeignKey("messages.id"), nullable=False),
+    Column("edited_at", UtcDateTime, nullable=False),
+    Column("text", Text),
+    Column("previous_text", Text),
+    Column("received_at", UtcDateTime, nullable=False),
+    Index(None, "message_id", "edited_at"),
+)
+
 # One NPS survey per resolved request: score, reason and one rotating pillar question.
 surveys = Table(
     "surveys",

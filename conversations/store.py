@@ -348,6 +348,80 @@ class Repo:
         )
         return list((await self.conn.execute(q)).all())
 
+    async def edit_known(self, row_id: int, edited_at: datetime, text: str | None) -> bool:
+        """Tell whether this edit was stored already, or a later edit of the message was."""
+        e = t.message_edits.c
+        same_text = e.text.is_(None) if text is None else e.text == text
+        q = (
+            select(func.count())
+            .select_from(t.message_edits)
+            .where(
+                and_(
+                    e.message_id == row_id,
+                    or_(e.edited_at > edited_at, and_(e.edited_at == edited_at, same_text)),
+                )
+            )
+        )
+        return int((await self.conn.execute(q)).scalar_one()) > 0
+
+    async def record_edit(
+        self,
+        row_id: int,
+        *,
+        edited_at: datetime,
+        text: str | None,
+        previous_text: str | None,
+        now: datetime,
+        sentiment: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep the edit in the history and make its text (and sentiment) the message's."""
+        await self.conn.execute(
+            insert(t.message_edits).values(
+                message_id=row_id,
+                edited_at=edited_at,
+                text=text,
+                previous_text=previous_text,
+                received_at=now,
+            )
+        )
+        s = sentiment or {}  # the old text's sentiment no longer applies
+        await self.conn.execute(
+            update(t.messages)
+            .where(t.messages.c.id == row_id)
+            .values(
+                text=text,
+                polarity=s.get("polarity"),
+                subjectivity=s.get("subjectivity"),
+                sentiment_label=s.get("label"),
+                language=s.get("language"),
+                pillar_tags=json.dumps(s["tags"]) if "tags" in s else None,
+            )
+        )
+
+    async def edits(self, row_id: int) -> list[Row[Any]]:
+        """The stored edits of a message, oldest first."""
+        e = t.message_edits.c
+        q = select(t.message_edits).where(e.message_id == row_id).order_by(e.id)
+        return list((await self.conn.execute(q)).all())
+
+    async def pending_before(self, row_id: int) -> list[Row[Any]]:
+        """Messages of the same request and direction as this one, older and still pending."""
+        m = t.messages.c
+        this = (await self.conn.execute(select(t.messages).where(m.id == row_id))).one()
+        q = (
+            select(t.messages)
+            .where(
+                and_(
+                    m.request_id == this.request_id,
+                    m.direction == this.direction,
+                    m.delivery == Delivery.PENDING,
+                    m.id < row_id,
+                )
+            )
+            .order_by(m.id)
+        )
+        return list((await self.conn.execute(q)).all())
+
     async def count_messages(self, customer_id: int) -> int:
         """Return how many messages the customer's requests hold."""
         q = (

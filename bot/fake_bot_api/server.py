@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import re
 import time
 from collections import deque
@@ -83,6 +84,11 @@ class CallbackAnswer:
     show_alert: bool
 
 
+def _seconds_left(period: float, elapsed: float) -> int:
+    """Whole seconds until a flood window frees a slot (Telegram's retry_after is an int)."""
+    return max(1, math.ceil(period - elapsed))
+
+
 def _html_ok(text: str) -> str | None:
     """None when Telegram would accept the HTML, else its complaint."""
     stack: list[str] = []
@@ -116,6 +122,10 @@ class FakeTelegram:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.latency = 0.0
         self.enforce_flood_limits = False
+        # Telegram's flood limits as (messages, seconds); tests may shrink the windows.
+        self.flood_overall: tuple[int, float] = (30, 1.0)
+        self.flood_per_group: tuple[int, float] = (20, 60.0)
+        self.flood_refusals = 0  # sends answered with 429 by the flood limits
         self._faults: list[Fault] = []
         self._updates: list[dict[str, Any]] = []
         self._history: list[dict[str, Any]] = []
@@ -259,6 +269,31 @@ class FakeTelegram:
         return await self._user_message(
             user, {"location": {"latitude": 45.46, "longitude": 9.19}}, chat, None, None
         )
+
+    async def edit_text(self, user: User, message: Message, new_text: str) -> Message:
+        """The user edits their message (its text, or a media caption): the bot gets
+        an `edited_message` update."""
+        if message.sender.id != user.id:
+            raise ValueError("users can edit only their own messages")
+        key = "text" if "text" in message.content else "caption"
+        message.content[key] = new_text
+        message.content.pop("entities" if key == "text" else "caption_entities", None)
+        message.edited = self.world.now()
+        message.edit_seq = self.world.next_seq()
+        await self._push_update({"edited_message": message.to_api()})
+        return message
+
+    def prepare_text(self, user: User, text: str) -> dict[str, Any]:
+        """The user writes a text, but the update is handed to the test instead of the bot
+        (to deliver by hand, e.g. as a forged webhook call)."""
+        chat = self.world.private_chat(user)
+        msg = Message(
+            chat, self.world.next_message_id(chat.id), user, self.world.now(), {"text": text}
+        )
+        self.world.add_message(msg)
+        update = {"update_id": self._next_update_id, "message": msg.to_api()}
+        self._next_update_id += 1
+        return update
 
     async def press_button(
         self, user: User, message: Message, data: str, timeout: float = 5.0
@@ -487,17 +522,21 @@ class FakeTelegram:
         if not self.enforce_flood_limits:
             return
         now = time.monotonic()
-        while self._sends and now - self._sends[0] > 1:
+        overall_max, overall_period = self.flood_overall
+        while self._sends and now - self._sends[0] > overall_period:
             self._sends.popleft()
-        if len(self._sends) >= 30:
-            raise too_many(1)
+        if len(self._sends) >= overall_max:
+            self.flood_refusals += 1
+            raise too_many(_seconds_left(overall_period, now - self._sends[0]))
         chat_id = int(params.get("chat_id", 0))
         if chat_id < 0:
+            group_max, group_period = self.flood_per_group
             window = self._group_sends.setdefault(chat_id, deque())
-            while window and now - window[0] > 60:
+            while window and now - window[0] > group_period:
                 window.popleft()
-            if len(window) >= 20:
-                raise too_many(int(60 - (now - window[0])) + 1)
+            if len(window) >= group_max:
+                self.flood_refusals += 1
+                raise too_many(_seconds_left(group_period, now - window[0]))
             window.append(now)
         self._sends.append(now)
 

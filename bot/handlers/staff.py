@@ -13,6 +13,8 @@ from telegram.ext import (
     filters,
 )
 
+from analytics.render_text import render_whois_extras
+from analytics.report import build_whois_extras
 from bot import render
 from bot.i18n import t
 from bot.incoming import incoming
@@ -124,7 +126,17 @@ async def whois(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _reply(message, t(lang, "staff.usage.whois"))
             return
         cards = [card]
-    await _reply(message, "\n\n".join(render.whois(c, lang, tz) for c in cards))
+    blocks = []
+    for card in cards:
+        extras = await build_whois_extras(
+            s.db.engine,
+            card.customer.id,
+            now=s.helpdesk.clock.now(),
+            tz=tz,
+            weights=s.settings.risk_weights,
+        )
+        blocks.append(f"{render.whois(card, lang, tz)}\n{render_whois_extras(extras, lang, tz)}")
+    await _reply(message, "\n\n".join(blocks))
 
 
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

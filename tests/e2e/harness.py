@@ -11,9 +11,11 @@ from typing import Any
 from bot.app import App, auto_resolve, build_application, get_services, running
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
 from bot.settings import Settings, load_settings
+from bot.webhook import WebhookServer, webhook_running
 from conversations.clock import FrozenClock
 
 TOKEN = "123456:TEST-TOKEN"
+WEBHOOK_SECRET = "s3cret-Token_for-tests"
 
 
 @dataclass
@@ -82,6 +84,14 @@ class HelpDeskWorld:
         self.apps.append(app)
         async with running(app, poll_timeout=1):
             yield app
+
+    @asynccontextmanager
+    async def bot_on_webhook(self, **build: Any) -> AsyncIterator[tuple[App, WebhookServer]]:
+        """Run the real bot in webhook mode (listener on 127.0.0.1, a free port)."""
+        app = build_application(self.settings, clock=self.clock, job_intervals=False, **build)
+        self.apps.append(app)
+        async with webhook_running(app, secret=WEBHOOK_SECRET, port=0) as server:
+            yield app, server
 
 
 def settings_for(tg: FakeTelegram, staff: Chat, db_url: str, **extra: str) -> Settings:

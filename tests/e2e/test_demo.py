@@ -27,6 +27,9 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "richiesta #1 riaperta",
         "Richieste aperte: 2",
         "chiusa automaticamente dopo 48 h",
+        "/report 7d",
+        "NPS: 0 ±73",  # one promoter (9), one detractor (4)
+        "[photo] 📈 Cruscotto",
         "Demo finished",
     ]
     positions = [out.find(line) for line in expected_in_order]

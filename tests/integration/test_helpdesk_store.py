@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from conversations import schema
 from conversations.clock import FrozenClock
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy
-from conversations.models import Actor, Incoming, Sender, Status
+from conversations.models import Actor, Direction, Incoming, Sender, Status
 from conversations.store import Database
 
 STAFF = -1001234567890
@@ -229,3 +229,88 @@ async def test_choose_language_sticks(desk: HelpDesk) -> None:
     assert await desk.language_of(JOHN.user_id, "en") == "it"
     assert not await desk.choose_language(JOHN, "de")
     assert await desk.language_of(999, "de") == "it"
+
+
+# edits ---------------------------------------------------------------------------------
+
+
+async def message_row(db: Database, row_id: int) -> Any:
+    async with db.transaction() as repo:
+        rows = await repo.conn.execute(
+            select(schema.messages).where(schema.messages.c.id == row_id)
+        )
+        return rows.one()
+
+
+async def test_customer_edit_stores_text_sentiment_and_history(
+    desk: HelpDesk, db: Database, clock: FrozenClock
+) -> None:
+    opened = await desk.customer_message(from_customer(MARIA, 1, "tutto ok"))
+    await desk.mark_relayed(opened.message_row_id, opened.request.id, STAFF, 40, "copy")
+    clock.advance(minutes=1)
+    edit = await desk.edited_message(from_customer(MARIA, 1, "bad, very bad"), clock.now())
+    assert edit is not None and edit.direction == Direction.IN and edit.text_changed
+    assert (edit.copy_chat_id, edit.copy_message_id) == (STAFF, 40)
+    assert edit.text == "bad, very bad" and edit.request.id == opened.request.id
+    row = await message_row(db, opened.message_row_id)
+    assert row.text == "bad, very bad" and row.polarity == pytest.approx(-0.8)
+    async with db.transaction() as repo:
+        (history,) = await repo.edits(opened.message_row_id)
+    assert (history.text, history.previous_text) == ("bad, very bad", "tutto ok")
+    assert history.edited_at == clock.now()
+
+
+async def test_repeated_and_late_edits_are_ignored(desk: HelpDesk, clock: FrozenClock) -> None:
+    opened = await desk.customer_message(from_customer(MARIA, 1, "v1"))
+    await desk.mark_relayed(opened.message_row_id, opened.request.id, STAFF, 40, "copy")
+    first_at = clock.now()
+    clock.advance(seconds=30)
+    second_at = clock.now()
+    assert await desk.edited_message(from_customer(MARIA, 1, "v3"), second_at) is not None
+    # re-delivered, and an older edit arriving after a newer one: nothing to show
+    assert await desk.edited_message(from_customer(MARIA, 1, "v3"), second_at) is None
+    assert await desk.edited_message(from_customer(MARIA, 1, "v2"), first_at) is None
+    # two different edits within Telegram's one-second resolution both count
+    again = await desk.edited_message(from_customer(MARIA, 1, "v4"), second_at)
+    assert again is not None and again.text == "v4"
+
+
+async def test_edits_of_unknown_notes_and_unrelayed_messages(
+    desk: HelpDesk, db: Database, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    assert await desk.edited_message(from_customer(MARIA, 99, "never stored"), now) is None
+    opened = await desk.customer_message(from_customer(MARIA, 1, "not relayed yet"))
+    # the copy has not landed: store the new text; the pending relay copies the new version
+    assert await desk.edited_message(from_customer(MARIA, 1, "changed"), now) is None
+    assert (await message_row(db, opened.message_row_id)).text == "changed"
+    await desk.set_topic(opened.request.id, 9)
+    note = await desk.staff_message(from_staff(600, "#note VIP", thread=9))
+    assert note is not None
+    assert await desk.edited_message(from_staff(600, "#note VIP!", thread=9), now) is None
+    assert (await message_row(db, note.message_row_id)).text == "#note VIP"
+
+
+async def test_staff_edit_of_a_delivered_answer(desk: HelpDesk, db: Database) -> None:
+    opened = await desk.customer_message(from_customer(JOHN, 1))
+    await desk.set_topic(opened.request.id, 9)
+    answer = await desk.staff_message(from_staff(500, "Monday", thread=9))
+    assert answer is not None
+    await desk.mark_relayed(answer.message_row_id, opened.request.id, JOHN.user_id, 7, "answer")
+    now = desk.clock.now()
+    edit = await desk.edited_message(from_staff(500, "Tuesday", thread=9), now)
+    assert edit is not None and edit.direction == Direction.OUT and edit.kind == "text"
+    assert (edit.copy_chat_id, edit.copy_message_id, edit.text) == (JOHN.user_id, 7, "Tuesday")
+    # turning a sent answer into a note would show the customer a note: ignored
+    assert await desk.edited_message(from_staff(500, "#note oops", thread=9), now) is None
+    assert (await message_row(db, answer.message_row_id)).text == "Tuesday"
+
+
+async def test_failed_relays_are_handed_back_in_order(desk: HelpDesk) -> None:
+    first = await desk.customer_message(from_customer(MARIA, 1, "uno"))
+    second = await desk.customer_message(from_customer(MARIA, 2, "due"))
+    third = await desk.customer_message(from_customer(MARIA, 3, "tre"))
+    await desk.mark_relayed(second.message_row_id, first.request.id, STAFF, 41, "copy")
+    earlier = await desk.pending_before(third.message_row_id)
+    assert [p.row_id for p in earlier] == [first.message_row_id]
+    assert await desk.pending_before(first.message_row_id) == []

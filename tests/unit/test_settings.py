@@ -50,6 +50,13 @@ def test_webhook_needs_a_secret() -> None:
         load_settings({**GOOD, "CAREBOT_WEBHOOK_URL": "https://example.org/hook"})
 
 
+def test_webhook_secret_uses_telegrams_characters() -> None:
+    hook = {**GOOD, "CAREBOT_WEBHOOK_URL": "https://example.org/hook"}
+    assert load_settings({**hook, "CAREBOT_WEBHOOK_SECRET": "ok_Secret-1"}).webhook_secret
+    with pytest.raises(SettingsError, match=r"CAREBOT_WEBHOOK_SECRET: .*A-Z"):
+        load_settings({**hook, "CAREBOT_WEBHOOK_SECRET": "not allowed!"})
+
+
 def test_token_is_not_printed() -> None:
     assert "ABCdef" not in repr(load_settings(GOOD))
 

@@ -1,0 +1,50 @@
+"""Edited messages: a customer's edit is shown to staff, a staff edit updates the answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Message, Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from bot.incoming import incoming
+from bot.services import Services, services
+from conversations.models import Direction, MessageEdited
+
+EDITED = filters.UpdateType.EDITED_MESSAGE
+
+
+async def _edited(s: Services, message: Message) -> MessageEdited | None:
+    edited_at: datetime = message.edit_date or s.helpdesk.clock.now()
+    return await s.helpdesk.edited_message(incoming(message), edited_at)
+
+
+async def customer_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show staff the new text of a message the customer edited."""
+    s = services(context)
+    message = update.edited_message
+    if message is None or message.from_user is None:
+        return
+    edit = await _edited(s, message)
+    if edit is not None and edit.direction == Direction.IN:
+        await s.relay.show_customer_edit(edit)
+
+
+async def staff_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Edit the customer's copy of an answer a staff member edited."""
+    s = services(context)
+    message = update.edited_message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return
+    edit = await _edited(s, message)
+    if edit is not None and edit.direction == Direction.OUT:
+        entities = message.entities if message.text is not None else message.caption_entities
+        await s.relay.edit_customer_copy(edit, entities)
+
+
+def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type-arg]
+    """Add the handlers for edited messages in private chats and in the staff chat."""
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & EDITED, customer_edit))
+    app.add_handler(
+        MessageHandler(filters.Chat(chat_id=staff_chat_id) & EDITED & ~filters.COMMAND, staff_edit)
+    )

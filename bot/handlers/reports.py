@@ -1,0 +1,195 @@
+"""Staff reports in the staff group: /report, /nps, /pillars, /churn, /export, /churned.
+
+Answers go to the same topic; a bad argument gets the usage text, never an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+from telegram import InputFile, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
+
+from analytics import render_text
+from analytics.periods import Period, PeriodError, parse_period
+from analytics.render_chart import render_dashboard
+from analytics.render_csv import export_csv
+from analytics.report import (
+    build_churn,
+    build_clv,
+    build_nps,
+    build_pillars,
+    build_report,
+    build_risk,
+)
+from bot import render
+from bot.i18n import t
+from bot.services import Services, services
+
+DEFAULT_PERIOD = "30d"
+EXPORTS: tuple[Literal["requests", "surveys", "messages"], ...] = (
+    "requests",
+    "surveys",
+    "messages",
+)
+
+
+async def _send(message: Message, parts: list[str]) -> None:
+    for part in parts:
+        await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+
+async def _period(s: Services, message: Message, command: str, args: list[str]) -> Period | None:
+    """The period named by the arguments, or None after answering with the usage text."""
+    lang = s.settings.staff_language
+    text = " ".join(args).strip() or DEFAULT_PERIOD
+    try:
+        return parse_period(text, now=s.helpdesk.clock.now(), tz=s.settings.tz)
+    except PeriodError as exc:
+        usage = t(lang, "report.usage", command=command)
+        await _send(message, [f"⚠️ {render.escape(exc.message)}\n{usage}"])
+        return None
+
+
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the report for a period: text summary plus the PNG dashboard."""
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    period = await _period(s, message, "report", context.args or [])
+    if period is None:
+        return
+    st = s.settings
+    full = await build_report(
+        s.db.engine,
+        period,
+        now=s.helpdesk.clock.now(),
+        tz=st.tz,
+        lang=st.staff_language,
+        churn_inactivity_days=st.churn_inactivity_days,
+        risk_weights=st.risk_weights,
+    )
+    await _send(message, render_text.render_report(full))
+    # Drawing takes a few hundred ms of CPU: keep the event loop serving other chats.
+    png = await asyncio.to_thread(render_dashboard, full)
+    caption = t(
+        st.staff_language,
+        "report.chart_caption",
+        period=render_text.period_title(period, st.tz),
+    )
+    await message.reply_photo(
+        InputFile(png, filename="report.png"), caption=caption, do_quote=False
+    )
+
+
+async def nps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """NPS with margin, trend and breakdowns for a period."""
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    period = await _period(s, message, "nps", context.args or [])
+    if period is None:
+        return
+    st = s.settings
+    section = await build_nps(s.db.engine, period, now=s.helpdesk.clock.now(), tz=st.tz)
+    await _send(message, render_text.render_nps(section, period, st.tz, st.staff_language))
+
+
+async def pillars(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The six pillars and their key drivers for a period."""
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    period = await _period(s, message, "pillars", context.args or [])
+    if period is None:
+        return
+    st = s.settings
+    section = await build_pillars(s.db.engine, period)
+    await _send(message, render_text.render_pillars(section, period, st.tz, st.staff_language))
+
+
+async def churn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Churn rate, CLV and the top N customers at risk with their reasons."""
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    st = s.settings
+    args = context.args or []
+    top = 10
+    if args:
+        if len(args) > 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= 50:
+            await _send(message, [t(st.staff_language, "report.usage.churn")])
+            return
+        top = int(args[0])
+    now = s.helpdesk.clock.now()
+    engine, days = s.db.engine, st.churn_inactivity_days
+    risk = await build_risk(engine, now=now, tz=st.tz, top_n=top, weights=st.risk_weights)
+    lost = await build_churn(engine, now=now, inactivity_days=days)
+    clv = await build_clv(engine, now=now, tz=st.tz, inactivity_days=days)
+    await _send(message, render_text.render_churn(risk, lost, st.staff_language, clv=clv))
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send requests, surveys and messages of a period as CSV documents."""
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    period = await _period(s, message, "export", context.args or [])
+    if period is None:
+        return
+    st = s.settings
+    label = render_text.period_title(period, st.tz).replace(" ", "_").replace("–", "-")
+    for kind in EXPORTS:
+        data = await export_csv(s.db.engine, kind, period, tz=st.tz)
+        rows = max(data.count(b"\r\n") - 1, 0)
+        await message.reply_document(
+            InputFile(data, filename=f"{kind}_{label}.csv"),
+            caption=t(st.staff_language, "report.export_caption", kind=kind, n=rows),
+            do_quote=False,
+        )
+
+
+async def churned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Mark a customer as lost (counts in the churn rate from now on)."""
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    lang = s.settings.staff_language
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await _send(message, [t(lang, "report.usage.churned")])
+        return
+    cards = await s.helpdesk.whois(query)
+    if not cards:
+        await _send(message, [t(lang, "staff.whois.none", query=render.escape(query))])
+        return
+    if len(cards) > 1:
+        await _send(message, [t(lang, "report.ambiguous", query=render.escape(query))])
+        return
+    customer = cards[0].customer
+    name = render.escape(customer.full_name)
+    changed = await s.helpdesk.mark_churned(customer.id)
+    key = "report.churned" if changed else "report.churned_already"
+    await _send(message, [t(lang, key, name=name)])
+
+
+def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type-arg]
+    """Add the report commands; they answer only in the configured staff chat."""
+    staff = filters.Chat(chat_id=staff_chat_id)
+    for name, callback in (
+        ("report", report),
+        ("nps", nps),
+        ("pillars", pillars),
+        ("churn", churn),
+        ("export", export),
+        ("churned", churned),
+    ):
+        app.add_handler(CommandHandler(name, callback, filters=staff))
