@@ -106,6 +106,8 @@ requests = Table(
     Index(None, "status", "last_staff_message_at"),
     Index(None, "opened_at"),
     Index(None, "staff_chat_id", "topic_thread_id"),
+    Index(None, "resolved_at"),  # reports: resolutions of a period
+    Index(None, "first_response_at"),  # reports: first responses of a period
 )
 
 request_events = Table(
@@ -210,6 +212,9 @@ surveys = Table(
     Index(None, "pillar_at", "pillar"),  # rotation
     Index(None, "status", "expires_at"),  # expiry sweep
     Index(None, "user_id", "step"),  # free text at the reason step
+    Index(None, "scored_at"),  # reports: answers of a period
+    Index(None, "sent_at"),  # reports: response rate
+    Index(None, "customer_id", "scored_at"),  # reports: a customer's last answers
 )
 
 # Close-the-loop alerts raised in the staff group, kept to rate-limit them per request.
