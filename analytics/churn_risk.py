@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import cache
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -21,8 +21,11 @@ __all__ = [
     "RiskSignals",
     "RiskWeights",
     "SignalKey",
+    "SignalValues",
     "find_churn_words",
     "risk_band",
+    "risk_total",
+    "score_of",
     "score_risk",
 ]
 
@@ -103,6 +106,11 @@ class RiskSignals(BaseModel):
     slow_first_responses: int = Field(default=0, ge=0)
     days_since_last_contact: float | None = Field(default=None, ge=0)
     churn_words: list[str] = Field(default_factory=list)  # matched explicit churn phrases
+
+    @property
+    def has_churn_words(self) -> bool:
+        """Return whether any churn phrase was found."""
+        return bool(self.churn_words)
 
 
 class RiskWeights(BaseModel):
@@ -185,24 +193,55 @@ def _age(hours: float) -> tuple[str, str]:
     return _plural(d, "giorno", "giorni"), _plural(d, "day", "days")
 
 
+# Severities alone, without the sentences: score_risk uses them through the findings
+# below, and risk_total on their own, so both compute the very same floats.
+
+
+def _nps_level_severity(last: int | None) -> float | None:
+    if last is None or last >= 9:
+        return None
+    return 0.5 + (6 - last) / 12 if last <= 6 else (9 - last) / 10
+
+
+def _nps_drop_severity(last: int | None, previous: int | None) -> float | None:
+    if last is None or previous is None:
+        return None
+    return _clip((previous - last - 1) / 4)
+
+
+def _strong_negative_severity(p: float | None) -> float | None:
+    return None if p is None else _clip((-p - 0.25) / 0.5)
+
+
+def _open_requests_severity(n: int, age: float | None) -> float | None:
+    if n == 0:
+        return None
+    return (_clip(n / 3) + (_clip(age / 168) if age is not None else 0.0)) / 2
+
+
+def _inactivity_severity(days: float | None) -> float | None:
+    return None if days is None else _clip((days - 30) / 60)
+
+
 def _nps_level(s: RiskSignals) -> _Finding | None:
     """Low last NPS: detractors weigh at least half, passives a little, promoters nothing."""
-    if s.last_nps is None or s.last_nps >= 9:
+    severity = _nps_level_severity(s.last_nps)
+    if severity is None:
         return None
-    if s.last_nps <= 6:
-        severity, it, en = 0.5 + (6 - s.last_nps) / 12, "detrattore", "detractor"
+    if s.last_nps is not None and s.last_nps <= 6:
+        it, en = "detrattore", "detractor"
     else:
-        severity, it, en = (9 - s.last_nps) / 10, "passivo", "passive"
+        it, en = "passivo", "passive"
     return severity, f"ultimo NPS {s.last_nps} ({it})", f"last NPS {s.last_nps} ({en})"
 
 
 def _nps_drop(s: RiskSignals) -> _Finding | None:
     """A drop between the last two NPS answers; one point is noise, five is the maximum."""
-    if s.last_nps is None or s.previous_nps is None:
+    severity = _nps_drop_severity(s.last_nps, s.previous_nps)
+    if severity is None:
         return None
-    drop = s.previous_nps - s.last_nps
     return (
-        _clip((drop - 1) / 4),
+        severity,
         f"sceso da {s.previous_nps} a {s.last_nps}",
         f"dropped from {s.previous_nps} to {s.last_nps}",
     )
@@ -221,10 +260,11 @@ def _negative_messages(s: RiskSignals) -> _Finding | None:
 def _strong_negative(s: RiskSignals) -> _Finding | None:
     """The most negative recent message; mild negativity (above −0.25) is ignored."""
     p = s.min_recent_polarity
-    if p is None:
+    severity = _strong_negative_severity(p)
+    if severity is None:
         return None
     return (
-        _clip((-p - 0.25) / 0.5),
+        severity,
         f"un messaggio molto negativo (polarità {p:+.2f})",
         f"a very negative message (polarity {p:+.2f})",
     )
@@ -233,10 +273,10 @@ def _strong_negative(s: RiskSignals) -> _Finding | None:
 def _open_requests(s: RiskSignals) -> _Finding | None:
     """Open requests: half for how many (3 is the maximum), half for the oldest's age (a week)."""
     n = s.open_requests
-    if n == 0:
-        return None
     age = s.oldest_open_age_hours
-    severity = (_clip(n / 3) + (_clip(age / 168) if age is not None else 0.0)) / 2
+    severity = _open_requests_severity(n, age)
+    if severity is None:
+        return None
     it = _plural(n, "richiesta aperta", "richieste aperte")
     en = _plural(n, "open request", "open requests")
     if age is not None:
@@ -279,11 +319,12 @@ def _slow_responses(s: RiskSignals) -> _Finding | None:
 def _inactivity(s: RiskSignals) -> _Finding | None:
     """Silence after 30 days hints at disengagement; 90 days is the maximum."""
     days = s.days_since_last_contact
-    if days is None:
+    severity = _inactivity_severity(days)
+    if days is None or severity is None:
         return None
     d = math.floor(days)
     return (
-        _clip((days - 30) / 60),
+        severity,
         f"nessun contatto da {_plural(d, 'giorno', 'giorni')}",
         f"no contact for {_plural(d, 'day', 'days')}",
     )
@@ -338,9 +379,69 @@ def score_risk(signals: RiskSignals, weights: RiskWeights | None = None) -> Risk
             contributions.append(
                 Contribution(key=key, points=round(points, 2), text_it=text_it, text_en=text_en)
             )
-    score = min(100, max(0, math.floor(total + 0.5)))
+    score = score_of(total)
     contributions.sort(key=lambda c: -c.points)  # stable: ties keep the fixed signal order
     return RiskScore(score=score, band=risk_band(score), contributions=contributions)
+
+
+class SignalValues(Protocol):
+    """The numbers of RiskSignals, read by risk_total (RiskSignals itself qualifies)."""
+
+    @property
+    def last_nps(self) -> int | None: ...
+    @property
+    def previous_nps(self) -> int | None: ...
+    @property
+    def recent_negative_share(self) -> float: ...
+    @property
+    def min_recent_polarity(self) -> float | None: ...
+    @property
+    def open_requests(self) -> int: ...
+    @property
+    def oldest_open_age_hours(self) -> float | None: ...
+    @property
+    def reopened_requests(self) -> int: ...
+    @property
+    def contacts_last_30d(self) -> int: ...
+    @property
+    def slow_first_responses(self) -> int: ...
+    @property
+    def days_since_last_contact(self) -> float | None: ...
+    @property
+    def has_churn_words(self) -> bool: ...
+
+
+def risk_total(s: SignalValues, weights: RiskWeights, *, scale: float | None = None) -> float:
+    """Return the unrounded points score_risk would add up, without building any model.
+
+    The same severities, weights and order of addition as score_risk, so the same float:
+    min(100, max(0, floor(total + 0.5))) is its score. For ranking many customers fast;
+    `scale`, if given, must be 100.0 / weights.total (computed once by the caller).
+    """
+    if scale is None:
+        scale = 100.0 / weights.total
+    severities = (
+        (_nps_level_severity(s.last_nps), weights.nps_level),
+        (_nps_drop_severity(s.last_nps, s.previous_nps), weights.nps_drop),
+        (s.recent_negative_share, weights.negative_messages),
+        (_strong_negative_severity(s.min_recent_polarity), weights.strong_negative),
+        (_open_requests_severity(s.open_requests, s.oldest_open_age_hours), weights.open_requests),
+        (_clip(s.reopened_requests / 2), weights.reopened),
+        (_clip((s.contacts_last_30d - 2) / 6), weights.frequent_contacts),
+        (_clip(s.slow_first_responses / 3), weights.slow_responses),
+        (_inactivity_severity(s.days_since_last_contact), weights.inactivity),
+        (1.0 if s.has_churn_words else None, weights.churn_words),
+    )
+    total = 0.0
+    for severity, weight in severities:
+        if severity is not None:
+            total += severity * weight * scale
+    return total
+
+
+def score_of(total: float) -> int:
+    """Return the 0–100 score of a total of points, as score_risk rounds it."""
+    return min(100, max(0, math.floor(total + 0.5)))
 
 
 def _fold(text: str) -> str:

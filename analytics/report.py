@@ -310,17 +310,18 @@ async def build_risk(
         # the weights let the other signals alone reach the high band.
         rest = sum(w for k, w in weights.model_dump().items() if k not in q.RECENT_SIGNALS)
         everyone = risk_band(math.ceil(rest * 100 / weights.total)) == "high"
-        customers = await q.risk_signals(conn, now=now, everyone=everyone)
-        scored = [(customer, score_risk(customer.signals, weights)) for customer in customers]
-        scored.sort(key=lambda item: (-item[1].score, item[0].customer_id))
-        high = [item for item in scored if item[1].band == "high"]
-        top = [item for item in scored[:top_n] if item[1].score > 0]
-        wanted = {c.customer_id for c, _ in high} | {c.customer_id for c, _ in top}
+        # Scores everyone risk_signals reads, but builds the explained score only for
+        # the top: the high count and revenue are exact (q.risk_ranking).
+        ranking = await q.risk_ranking(
+            conn, now=now, weights=weights, top_n=top_n, everyone=everyone
+        )
+        top = ranking.top
+        wanted = set(ranking.high) | {c.customer_id for c, _ in top}
         clvs = await q.customer_clv(conn, wanted, today=now.astimezone(tz).date())
-    known = [v for c, _ in high if (v := clvs.get(c.customer_id)) is not None]
+    known = [v for cid in ranking.high if (v := clvs.get(cid)) is not None]
     return RiskSection(
-        scored=len(scored),
-        high=len(high),
+        scored=ranking.scored,
+        high=len(ranking.high),
         top=[
             AtRisk(
                 customer_id=c.customer_id,

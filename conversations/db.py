@@ -44,9 +44,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READONLY = "carebot_readonly"  # execution option: a read-only connection (reports)
+
+
 def _sqlite_begin(conn: Connection) -> None:
     # A deferred transaction that reads then writes fails at once with "database is locked"
     # when another writer got in between; IMMEDIATE waits on busy_timeout instead.
+    # Read-only connections (execution option carebot_readonly=True) never write, so a
+    # deferred BEGIN is safe there and leaves the write lock to the bot during a report.
+    if conn.get_execution_options().get(READONLY):
+        conn.exec_driver_sql("BEGIN DEFERRED")
+        return
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
+import random
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -10,11 +13,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from analytics import queries as q
-from analytics.churn_risk import RiskSignals, RiskWeights
+from analytics.churn_risk import RiskSignals, RiskWeights, risk_band, score_risk
 from analytics.periods import Period, parse_period, weeks_back
 from analytics.render_csv import export_csv
 from analytics.render_text import render_report
@@ -502,6 +505,70 @@ async def test_report_lists_customers_at_risk_and_revenue_at_risk(
     assert extras.clv == Decimal("4000.00")
 
 
+async def test_risk_list_matches_scoring_everyone(conn: AsyncConnection, rows: Rows) -> None:
+    # build_risk reads NPS and builds explained scores only for the customers that can
+    # matter; the top, the high count and the revenue at risk must be what scoring every
+    # customer risk_signals returns gives, whatever the weights.
+    rnd = random.Random(7)
+    today = NOW.astimezone(ROME).date()
+    for i in range(40):
+        money = (
+            {
+                "yearly_revenue": Decimal(rnd.randint(100, 900)),
+                "relationship_start": date(today.year - rnd.randint(1, 5), 1, 1),
+                "acquisition_cost": Decimal(rnd.randint(10, 90)),
+            }
+            if i % 3
+            else {}
+        )
+        customer = await rows.customer(
+            last_contact_at=NOW - timedelta(days=rnd.randint(0, 80)), **money
+        )
+        for _ in range(rnd.randint(0, 3)):
+            await rows.survey(
+                customer, rnd.randint(0, 10), sent_at=NOW - timedelta(days=rnd.randint(1, 300))
+            )
+        for _ in range(rnd.randint(0, 3)):
+            request = await rows.request(
+                customer,
+                status=rnd.choice(["open", "resolved", "resolved"]),
+                opened_at=NOW - timedelta(days=rnd.randint(1, 40)),
+                reopen_count=rnd.choice([0, 0, 1]),
+                first_response_seconds=rnd.choice([60, 60, 5 * 3600]),
+            )
+            polarity = round(rnd.uniform(-1, 1), 2)
+            label = "negative" if polarity < -0.1 else "neutral"
+            text = rnd.choice(["ok", "voglio la disdetta", "grazie"])
+            await rows.message(request, text=text, polarity=polarity, sentiment_label=label)
+
+    nps_heavy = RiskWeights(**{k: 1.0 for k in RiskWeights.model_fields} | {"nps_level": 30})
+    for weights in (RiskWeights(), nps_heavy):
+        for top_n in (0, 1, 3, 10):
+            report = await build_report(
+                conn, last_30_days(), now=NOW, tz=ROME, lang="it", top_n=top_n,
+                risk_weights=weights,
+            )  # fmt: skip
+            # As build_risk: everyone active when NPS and the like alone can reach high.
+            rest = sum(v for k, v in weights.model_dump().items() if k not in q.RECENT_SIGNALS)
+            all_active = risk_band(math.ceil(rest * 100 / weights.total)) == "high"
+            assert all_active == (weights is nps_heavy)
+            everyone = await q.risk_signals(conn, now=NOW, everyone=all_active)
+            scored = sorted(
+                ((c, score_risk(c.signals, weights)) for c in everyone),
+                key=lambda item: (-item[1].score, item[0].customer_id),
+            )
+            high = [c.customer_id for c, risk in scored if risk.band == "high"]
+            clvs = await q.customer_clv(conn, high, today=today)
+            known = [v for v in clvs.values() if v is not None]
+            risk = report.risk
+            assert risk.scored == len(everyone)
+            assert risk.high == len(high)
+            assert risk.revenue_at_risk == (sum(known, Decimal(0)) if known else None)
+            assert risk.revenue_known == len(known)
+            expected = [(c.customer_id, r) for c, r in scored[:top_n] if r.score > 0]
+            assert [(c.customer_id, c.risk) for c in risk.top] == expected
+
+
 # --- The whole report ----------------------------------------------------------------
 
 
@@ -537,3 +604,24 @@ async def test_csv_export_streams_the_period_on_both_engines(
     assert lines[0].startswith("id,request_id,customer_id,created_at,direction")
     assert len(lines) == 2501
     assert "messaggio 2499 è qui" in lines[-1]
+
+
+async def test_report_connection_does_not_hold_the_write_lock(engine: AsyncEngine) -> None:
+    # On SQLite every write transaction starts with BEGIN IMMEDIATE; a report reads on a
+    # deferred transaction, so the bot can write while a long report runs (PostgreSQL: MVCC).
+    async with q.connect(engine) as reading:
+        await reading.execute(select(func.count()).select_from(schema.customers))
+
+        async def write() -> None:
+            async with engine.begin() as writing:  # BEGIN IMMEDIATE: waits for the lock
+                await writing.execute(
+                    insert(schema.customers).values(first_name="W", language="it", created_at=NOW)
+                )
+
+        await asyncio.wait_for(write(), 2)  # busy_timeout is 5 s: no waiting at all
+        if engine.dialect.name == "sqlite":
+            # The report's WAL snapshot predates the write: figures stay consistent.
+            count = (
+                await reading.execute(select(func.count()).select_from(schema.customers))
+            ).scalar_one()
+            assert count == 0

@@ -17,6 +17,8 @@ from analytics.churn_risk import (
     RiskWeights,
     find_churn_words,
     risk_band,
+    risk_total,
+    score_of,
     score_risk,
 )
 
@@ -335,3 +337,20 @@ def test_every_phrase_is_found_whatever_case_and_surroundings(
 def test_no_phrase_matches_inside_a_longer_word(lang: str, phrase: str) -> None:
     assert phrase not in find_churn_words(f"x{phrase}", lang)  # type: ignore[arg-type]
     assert phrase not in find_churn_words(f"{phrase}x", lang)  # type: ignore[arg-type]
+
+
+some_weights_st = (
+    st.fixed_dictionaries({k: st.just(0.0) | st.floats(0.01, 100) for k in WEIGHT_KEYS})
+    .filter(lambda w: sum(w.values()) >= 0.01)
+    .map(lambda w: RiskWeights(**w))
+)
+
+
+@given(signals_st, some_weights_st | st.just(RiskWeights()))
+def test_risk_total_is_exactly_the_score_risk_total(signals: RiskSignals, w: RiskWeights) -> None:
+    # The report ranks thousands of customers with risk_total and builds score_risk only
+    # for those it shows: both must agree to the last bit, or a tie could flip.
+    risk = score_risk(signals, w)
+    assert score_of(risk_total(signals, w)) == risk.score
+    points = sum(c.points for c in risk.contributions)
+    assert risk_total(signals, w) == pytest.approx(points, abs=0.01 * len(risk.contributions))
