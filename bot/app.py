@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
+from bot import weekly
 from bot.errors import on_error
 from bot.handlers import customer, edits, reports, staff, survey
 from bot.polling import poll
@@ -177,6 +178,10 @@ async def on_startup(app: App) -> None:
         app.job_queue.run_repeating(
             _survey_job, interval=SURVEY_SWEEP_SECONDS, first=10, name="survey-sweeper"
         )
+        # Not a run_daily: a check every half hour also catches up after downtime.
+        app.job_queue.run_repeating(
+            _weekly_job, interval=weekly.CHECK_SECONDS, first=20, name="weekly-summary"
+        )
 
 
 async def _publish_commands(app: App, settings: Settings) -> None:
@@ -220,6 +225,15 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await get_services(context.application).survey_flow.sweep()
+
+
+async def weekly_summaries(app: App) -> int:
+    """Send managers the due weekly summary (once per week each); return how many."""
+    return await weekly.send_weekly_summaries(app.bot, get_services(app))
+
+
+async def _weekly_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await weekly_summaries(context.application)
 
 
 @asynccontextmanager

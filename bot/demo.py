@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from bot.app import auto_resolve, build_application, running
+from bot.app import auto_resolve, build_application, running, weekly_summaries
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
 from bot.settings import load_settings
 from conversations.clock import FrozenClock
@@ -106,6 +106,7 @@ async def play(pause: float = 0.0) -> None:
     bob = tg.add_user("Bob", "Bianchi", language_code="it", username="bob_support")
     staff = tg.add_group("Acme · Assistenza clienti", forum=True, members=[bob])
     maria = tg.add_user("Maria", "Rossi", language_code="it", username="mariarossi")
+    anna = tg.add_user("Anna", "Conti", language_code="it")  # the manager
     john = tg.add_user("John", "Smith", language_code="en")
     clock = FrozenClock(datetime.now(UTC))
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,6 +117,7 @@ async def play(pause: float = 0.0) -> None:
                 "CAREBOT_TELEGRAM_API_URL": tg.api_root,
                 "CAREBOT_DATABASE_URL": f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}",
                 "CAREBOT_BRAND_NAME": "Acme",
+                "CAREBOT_MANAGER_IDS": str(anna.id),
             }
         )
         # The scripted day is played in seconds: Telegram's 20 messages per minute per group
@@ -204,6 +206,15 @@ async def play(pause: float = 0.0) -> None:
             out.step("Bob asks for the report of the last 7 days: text and dashboard")
             await tg.send_text(bob, "/report 7d", chat=staff)
             await tg.wait_for_bot_message(staff, kind="photo", timeout=30)
+            await _settle(tg)
+
+            out.step("Next Monday 09:00: Anna, the manager, gets the weekly summary (once)")
+            local = clock.now().astimezone(settings.tz)
+            monday = local.date() + timedelta(days=7 - local.weekday())
+            clock.set(datetime.combine(monday, time(9, 5), tzinfo=settings.tz))
+            await weekly_summaries(app)
+            await weekly_summaries(app)  # the half-hourly check again: nothing more
+            await tg.wait_for_bot_message(anna, kind="photo", timeout=30)
             await _settle(tg)
             await asyncio.sleep(pause)
         out.flush()

@@ -17,6 +17,7 @@ IT: dict[str, str] = {
     "report.export_caption": "{kind}: {n} righe",
     "report.churned": "📉 {name} segnato come cliente perso.",
     "report.churned_already": "{name} era già segnato come perso.",
+    "weekly.header": "📬 <b>Riepilogo settimanale di {brand}</b>",
     "report.ambiguous": "Più clienti corrispondono a «{query}»: usa @username o l'id Telegram.",
 }
 
@@ -35,5 +36,6 @@ EN: dict[str, str] = {
     "report.export_caption": "{kind}: {n} rows",
     "report.churned": "📉 {name} marked as a lost customer.",
     "report.churned_already": "{name} was already marked as lost.",
+    "weekly.header": "📬 <b>{brand} weekly summary</b>",
     "report.ambiguous": "Several customers match “{query}”: use @username or the Telegram id.",
 }

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     survey_expiry_hours: float = Field(
         default=72, gt=0, description="Unanswered surveys stop accepting answers after this"
     )
+    weekly_summary_hour: int = Field(
+        default=9, ge=0, le=23, description="Local hour on Monday when managers get last week"
+    )
     churn_inactivity_days: int = Field(
         default=180, ge=1, description="A customer without contact this long counts as lost"
     )

@@ -30,9 +30,11 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "/report 7d",
         "NPS: 0 ±73",  # one promoter (9), one detractor (4)
         "[photo] 📈 Cruscotto",
+        "Riepilogo settimanale di Acme",
         "Demo finished",
     ]
     positions = [out.find(line) for line in expected_in_order]
     missing = [line for line, pos in zip(expected_in_order, positions, strict=True) if pos < 0]
     assert missing == []
     assert positions == sorted(positions)
+    assert out.count("Riepilogo settimanale di Acme") == 1

@@ -1,0 +1,94 @@
+"""The weekly summary: each manager gets last week's report in a private chat, once.
+
+The job runs every half hour; from Monday at CAREBOT_WEEKLY_SUMMARY_HOUR (local time) it
+sends the last full Monday–Sunday week to every manager who has not had it. The ledger in
+the database (conversations.weekly) is claimed before sending, so restarts, catch-ups after
+downtime and a second replica never send a week twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, time, timedelta
+
+from telegram import Bot, InputFile
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from analytics import render_text
+from analytics.periods import parse_period
+from analytics.render_chart import render_dashboard
+from analytics.report import build_report
+from bot import render
+from bot.i18n import t
+from bot.services import Services
+from conversations.weekly import WeeklySummaries, last_full_week
+
+log = logging.getLogger(__name__)
+
+CHECK_SECONDS = 30 * 60
+
+
+def due_week(s: Services, now: datetime) -> datetime | None:
+    """The Monday (as a local midnight) of the week to send now, or None before send time."""
+    tz = s.settings.tz
+    week = last_full_week(now, tz)
+    send_from = datetime.combine(
+        week + timedelta(days=7), time(s.settings.weekly_summary_hour), tzinfo=tz
+    )
+    if now < send_from:
+        return None
+    return datetime.combine(week, time(0), tzinfo=tz)
+
+
+async def send_weekly_summaries(bot: Bot, s: Services) -> int:
+    """Send the due weekly summary to every manager who has not had it; return how many."""
+    st = s.settings
+    if not st.manager_ids:
+        return 0
+    now = s.helpdesk.clock.now()
+    monday = due_week(s, now)
+    if monday is None:
+        return 0
+    week = monday.date()
+    ledger = WeeklySummaries(s.db, s.helpdesk.clock)
+    claimed = [m for m in st.manager_ids if await ledger.claim(week, m)]
+    if not claimed:
+        return 0
+    last = week + timedelta(days=6)
+    period = parse_period(f"{week.isoformat()}..{last.isoformat()}", now=now, tz=st.tz)
+    report = await build_report(
+        s.db.engine,
+        period,
+        now=now,
+        tz=st.tz,
+        lang=st.staff_language,
+        churn_inactivity_days=st.churn_inactivity_days,
+        risk_weights=st.risk_weights,
+    )
+    header = t(st.staff_language, "weekly.header", brand=render.escape(st.brand_name))
+    parts = render_text.render_report(report)
+    png = await asyncio.to_thread(render_dashboard, report)
+    caption = t(
+        st.staff_language,
+        "report.chart_caption",
+        period=render_text.period_title(period, st.tz),
+    )
+    sent = 0
+    for manager in claimed:
+        try:
+            await bot.send_message(manager, header, parse_mode=ParseMode.HTML)
+            for part in parts:
+                await bot.send_message(manager, part, parse_mode=ParseMode.HTML)
+            await bot.send_photo(
+                manager, InputFile(png, filename=f"week-{week}.png"), caption=caption
+            )
+        except TelegramError as exc:
+            # Typically the manager never pressed Start: the next run tries again.
+            log.warning("weekly summary to manager %s failed: %s", manager, exc)
+            await ledger.mark(week, manager, error=str(exc))
+            continue
+        await ledger.mark(week, manager)
+        sent += 1
+    return sent

@@ -1,0 +1,68 @@
+"""Managers get last week's summary in a private chat, exactly once per week."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.app import weekly_summaries
+from bot.fake_bot_api import Message, User
+from tests.e2e.harness import HelpDeskWorld, settings_for
+
+MONDAY_0830_ROME = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+MONDAY_0900_ROME = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+FRIDAY_BEFORE = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def with_managers(world: HelpDeskWorld, *managers: User) -> None:
+    ids = ",".join(str(m.id) for m in managers)
+    url = world.settings.database_url
+    world.settings = settings_for(world.tg, world.staff, url, CAREBOT_MANAGER_IDS=ids)
+
+
+async def surveyed_last_week(world: HelpDeskWorld) -> None:
+    john = world.tg.add_user("John", language_code="en")
+    await world.customer_writes(john, "Where is my parcel?")
+    thread = await world.topic_of(1)
+    await world.agent_writes_in_topic(thread, "/resolve")
+    question = await world.customer_sees(john, "How likely")
+    await world.tg.press_button(john, question, "nps:1:10")
+    await world.customer_sees(john, "What did you like most?")
+
+
+def summaries(world: HelpDeskWorld, manager: User) -> list[Message]:
+    return [m for m in world.tg.bot_messages(manager) if "Riepilogo settimanale" in (m.text or "")]
+
+
+async def test_each_manager_gets_the_week_once(forum: HelpDeskWorld) -> None:
+    anna = forum.tg.add_user("Anna", "Manager", language_code="it")
+    marco = forum.tg.add_user("Marco", "Manager", language_code="it")
+    with_managers(forum, anna, marco)
+    forum.clock.set(FRIDAY_BEFORE)
+    async with forum.bot_running() as app:
+        await surveyed_last_week(forum)
+        forum.clock.set(MONDAY_0830_ROME)
+        assert await weekly_summaries(app) == 0  # before 09:00 on Monday
+        forum.clock.set(MONDAY_0900_ROME)
+        assert await weekly_summaries(app) == 2
+        assert await weekly_summaries(app) == 0
+        report = await forum.customer_sees(anna, "2026-11-16 – 2026-11-22")
+        assert "NPS: +100" in (report.text or "")
+        await forum.tg.wait_for_bot_message(anna, kind="photo")
+    forum.clock.advance(days=2)
+    async with forum.bot_running() as app:  # a restart mid-week sends nothing again
+        assert await weekly_summaries(app) == 0
+    assert len(summaries(forum, anna)) == 1 and len(summaries(forum, marco)) == 1
+
+
+async def test_a_manager_who_cannot_be_reached_is_retried_later(forum: HelpDeskWorld) -> None:
+    anna = forum.tg.add_user("Anna", "Manager", language_code="it")
+    with_managers(forum, anna)
+    forum.tg.block_bot(anna)  # e.g. never pressed Start
+    forum.clock.set(MONDAY_0900_ROME)
+    async with forum.bot_running() as app:
+        assert await weekly_summaries(app) == 0
+        anna.blocked_bot = False
+        forum.clock.advance(minutes=30)
+        assert await weekly_summaries(app) == 1
+        assert await weekly_summaries(app) == 0
+    assert len(summaries(forum, anna)) == 1
