@@ -8,7 +8,6 @@ downtime and a second replica never send a week twice.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, time, timedelta
 
@@ -18,10 +17,9 @@ from telegram.error import TelegramError
 
 from analytics import render_text
 from analytics.periods import parse_period
-from analytics.render_chart import render_dashboard
-from analytics.report import build_report
 from bot import render
 from bot.i18n import t
+from bot.reporting import dashboard, full_report
 from bot.services import Services
 from conversations.weekly import WeeklySummaries, last_full_week
 
@@ -58,23 +56,10 @@ async def send_weekly_summaries(bot: Bot, s: Services) -> int:
         return 0
     last = week + timedelta(days=6)
     period = parse_period(f"{week.isoformat()}..{last.isoformat()}", now=now, tz=st.tz)
-    report = await build_report(
-        s.db.engine,
-        period,
-        now=now,
-        tz=st.tz,
-        lang=st.staff_language,
-        churn_inactivity_days=st.churn_inactivity_days,
-        risk_weights=st.risk_weights,
-    )
+    report = await full_report(s, period)
     header = t(st.staff_language, "weekly.header", brand=render.escape(st.brand_name))
     parts = render_text.render_report(report)
-    png = await asyncio.to_thread(render_dashboard, report)
-    caption = t(
-        st.staff_language,
-        "report.chart_caption",
-        period=render_text.period_title(period, st.tz),
-    )
+    png, caption = await dashboard(s, report)
     sent = 0
     for manager in claimed:
         try:

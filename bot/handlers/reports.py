@@ -5,8 +5,8 @@ Answers go to the same topic; a bad argument gets the usage text, never an excep
 
 from __future__ import annotations
 
-import asyncio
-from typing import Literal
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Literal
 
 from telegram import InputFile, Message, Update
 from telegram.constants import ParseMode
@@ -14,18 +14,17 @@ from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from analytics import render_text
 from analytics.periods import Period, PeriodError, parse_period
-from analytics.render_chart import render_dashboard
 from analytics.render_csv import export_csv
 from analytics.report import (
     build_churn,
     build_clv,
     build_nps,
     build_pillars,
-    build_report,
     build_risk,
 )
 from bot import render
 from bot.i18n import t
+from bot.reporting import dashboard, full_report
 from bot.services import Services, services
 
 DEFAULT_PERIOD = "30d"
@@ -41,73 +40,56 @@ async def _send(message: Message, parts: list[str]) -> None:
         await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
 
 
-async def _period(s: Services, message: Message, command: str, args: list[str]) -> Period | None:
-    """The period named by the arguments, or None after answering with the usage text."""
-    lang = s.settings.staff_language
-    text = " ".join(args).strip() or DEFAULT_PERIOD
-    try:
-        return parse_period(text, now=s.helpdesk.clock.now(), tz=s.settings.tz)
-    except PeriodError as exc:
-        usage = t(lang, "report.usage", command=command)
-        await _send(message, [f"⚠️ {render.escape(exc.message)}\n{usage}"])
-        return None
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+PeriodBody = Callable[[Services, Message, Period], Awaitable[None]]
 
 
-async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def period_command(name: str) -> Callable[[PeriodBody], Callback]:
+    """Turn body(services, message, period) into a command taking an optional period."""
+
+    def wrap(body: PeriodBody) -> Callback:
+        async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            s = services(context)
+            message = update.effective_message
+            if message is None:
+                return
+            text = " ".join(context.args or []).strip() or DEFAULT_PERIOD
+            try:
+                period = parse_period(text, now=s.helpdesk.clock.now(), tz=s.settings.tz)
+            except PeriodError as exc:
+                usage = t(s.settings.staff_language, "report.usage", command=name)
+                await _send(message, [f"⚠️ {render.escape(exc.message)}\n{usage}"])
+                return
+            await body(s, message, period)
+
+        callback.__doc__ = body.__doc__
+        return callback
+
+    return wrap
+
+
+@period_command("report")
+async def report(s: Services, message: Message, period: Period) -> None:
     """Send the report for a period: text summary plus the PNG dashboard."""
-    s = services(context)
-    message = update.effective_message
-    if message is None:
-        return
-    period = await _period(s, message, "report", context.args or [])
-    if period is None:
-        return
-    st = s.settings
-    full = await build_report(
-        s.db.engine,
-        period,
-        now=s.helpdesk.clock.now(),
-        tz=st.tz,
-        lang=st.staff_language,
-        churn_inactivity_days=st.churn_inactivity_days,
-        risk_weights=st.risk_weights,
-    )
+    full = await full_report(s, period)
     await _send(message, render_text.render_report(full))
-    # Drawing takes a few hundred ms of CPU: keep the event loop serving other chats.
-    png = await asyncio.to_thread(render_dashboard, full)
-    caption = t(
-        st.staff_language,
-        "report.chart_caption",
-        period=render_text.period_title(period, st.tz),
-    )
+    png, caption = await dashboard(s, full)
     await message.reply_photo(
         InputFile(png, filename="report.png"), caption=caption, do_quote=False
     )
 
 
-async def nps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@period_command("nps")
+async def nps(s: Services, message: Message, period: Period) -> None:
     """NPS with margin, trend and breakdowns for a period."""
-    s = services(context)
-    message = update.effective_message
-    if message is None:
-        return
-    period = await _period(s, message, "nps", context.args or [])
-    if period is None:
-        return
     st = s.settings
     section = await build_nps(s.db.engine, period, now=s.helpdesk.clock.now(), tz=st.tz)
     await _send(message, render_text.render_nps(section, period, st.tz, st.staff_language))
 
 
-async def pillars(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@period_command("pillars")
+async def pillars(s: Services, message: Message, period: Period) -> None:
     """The six pillars and their key drivers for a period."""
-    s = services(context)
-    message = update.effective_message
-    if message is None:
-        return
-    period = await _period(s, message, "pillars", context.args or [])
-    if period is None:
-        return
     st = s.settings
     section = await build_pillars(s.db.engine, period)
     await _send(message, render_text.render_pillars(section, period, st.tz, st.staff_language))
@@ -135,15 +117,9 @@ async def churn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send(message, render_text.render_churn(risk, lost, st.staff_language, clv=clv))
 
 
-async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@period_command("export")
+async def export(s: Services, message: Message, period: Period) -> None:
     """Send requests, surveys and messages of a period as CSV documents."""
-    s = services(context)
-    message = update.effective_message
-    if message is None:
-        return
-    period = await _period(s, message, "export", context.args or [])
-    if period is None:
-        return
     st = s.settings
     label = render_text.period_title(period, st.tz).replace(" ", "_").replace("–", "-")
     for kind in EXPORTS:
