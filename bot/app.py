@@ -51,6 +51,8 @@ STAFF_COMMANDS = {
         ("churn", "Clienti a rischio"),
         ("export", "Esporta CSV"),
         ("churned", "Segna un cliente come perso"),
+        ("ban", "Niente più sondaggi per un cliente"),
+        ("unban", "Togli il blocco"),
     ],
     "en": [
         ("resolve", "Resolve the request"),
@@ -63,6 +65,8 @@ STAFF_COMMANDS = {
         ("churn", "Customers at risk"),
         ("export", "Export CSV"),
         ("churned", "Mark a customer as lost"),
+        ("ban", "No more surveys for a customer"),
+        ("unban", "Lift a ban"),
     ],
 }
 

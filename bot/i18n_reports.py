@@ -18,6 +18,11 @@ IT: dict[str, str] = {
     "report.churned": "📉 {name} segnato come cliente perso.",
     "report.churned_already": "{name} era già segnato come perso.",
     "weekly.header": "📬 <b>Riepilogo settimanale di {brand}</b>",
+    "staff.ban.done": "🚫 {name} è bloccato: niente più sondaggi né allarmi (i messaggi arrivano ancora).",
+    "staff.ban.undone": "✅ {name} non è più bloccato.",
+    "staff.ban.already": "Nessun cambiamento per {name}.",
+    "staff.ban.usage": "Uso: /{command} nel topic della richiesta, in risposta a un suo messaggio, o /{command} @username, id o #richiesta.",
+    "staff.whois.banned": "🚫 Bloccato: nessun sondaggio",
     "report.ambiguous": "Più clienti corrispondono a «{query}»: usa @username o l'id Telegram.",
 }
 
@@ -37,5 +42,10 @@ EN: dict[str, str] = {
     "report.churned": "📉 {name} marked as a lost customer.",
     "report.churned_already": "{name} was already marked as lost.",
     "weekly.header": "📬 <b>{brand} weekly summary</b>",
+    "staff.ban.done": "🚫 {name} is banned: no more surveys or alerts (their messages still arrive).",
+    "staff.ban.undone": "✅ {name} is no longer banned.",
+    "staff.ban.already": "Nothing changed for {name}.",
+    "staff.ban.usage": "Use /{command} in the request's topic, as a reply to one of its messages, or /{command} @username, id or #request.",
+    "staff.whois.banned": "🚫 Banned: no surveys",
     "report.ambiguous": "Several customers match “{query}”: use @username or the Telegram id.",
 }

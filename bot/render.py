@@ -175,6 +175,8 @@ def whois(card_: CustomerCard, lang: str, tz: ZoneInfo) -> str:
     ]
     if c.blocked_bot_at:
         lines.append(t(lang, "staff.whois.blocked", when=when(c.blocked_bot_at, tz)))
+    if c.banned:
+        lines.append(t(lang, "staff.whois.banned"))
     return "\n".join(lines)
 
 

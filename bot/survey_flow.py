@@ -209,6 +209,8 @@ class SurveyFlow:
 
     async def message_alert(self, outcome: CustomerMessageOutcome, text: str | None) -> None:
         """Alert staff about a strongly negative customer message (rate-limited per request)."""
+        if outcome.customer.banned:
+            return  # staff chose to stop hearing about this customer
         if not await self.surveys.alert_for_message(outcome.request.id, outcome.polarity, text):
             return
         name = escape(outcome.customer.full_name)

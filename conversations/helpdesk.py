@@ -428,6 +428,19 @@ class HelpDesk:
         async with self.db.transaction() as repo:
             return [await self._card(repo, c.id) for c in await repo.find_customers(query)]
 
+    async def set_banned(self, customer_id: int, banned: bool) -> bool:
+        """Ban (no surveys, no alerts) or unban a customer; False if nothing changed."""
+        async with self.db.transaction() as repo:
+            customer = await repo.customer(customer_id)
+            if customer.banned == banned:
+                return False
+            await repo.conn.execute(
+                update(schema.customers)
+                .where(schema.customers.c.id == customer_id)
+                .values(banned=banned)
+            )
+            return True
+
     async def mark_churned(self, customer_id: int) -> bool:
         """Record that staff consider the customer lost; False if they already were."""
         async with self.db.transaction() as repo:

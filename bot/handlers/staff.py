@@ -139,6 +139,39 @@ async def whois(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(message, "\n\n".join(blocks))
 
 
+async def _ban(update: Update, context: ContextTypes.DEFAULT_TYPE, banned: bool) -> None:
+    s = services(context)
+    message = update.effective_message
+    if message is None:
+        return
+    lang = s.settings.staff_language
+    command = "ban" if banned else "unban"
+    query = " ".join(context.args or []).strip()
+    if query:
+        cards = await s.helpdesk.whois(query)
+    else:
+        request = await s.helpdesk.request_for_staff_message(incoming(message))
+        card = await s.helpdesk.whois_request(request.id) if request else None
+        cards = [card] if card else []
+    if len(cards) != 1:
+        await _reply(message, t(lang, "staff.ban.usage", command=command))
+        return
+    customer = cards[0].customer
+    changed = await s.helpdesk.set_banned(customer.id, banned)
+    key = ("staff.ban.done" if banned else "staff.ban.undone") if changed else "staff.ban.already"
+    await _reply(message, t(lang, key, name=render.escape(customer.full_name)))
+
+
+async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop surveys and alerts for an abusive customer."""
+    await _ban(update, context, banned=True)
+
+
+async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lift a ban."""
+    await _ban(update, context, banned=False)
+
+
 async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Resolve or Reopen pressed on a ticket card."""
     s = services(context)
@@ -174,6 +207,8 @@ def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type
     app.add_handler(CommandHandler("reopen", reopen, filters=staff))
     app.add_handler(CommandHandler("open", open_requests, filters=staff))
     app.add_handler(CommandHandler("whois", whois, filters=staff))
+    app.add_handler(CommandHandler("ban", ban, filters=staff))
+    app.add_handler(CommandHandler("unban", unban, filters=staff))
     app.add_handler(
         CallbackQueryHandler(card_button, pattern=rf"^({render.CB_RESOLVE}|{render.CB_REOPEN}):")
     )

@@ -30,11 +30,13 @@ async def survey_row(world: HelpDeskWorld, survey_id: int = 1) -> Any:
         return (await conn.execute(q)).first()
 
 
-async def nps_question(world: HelpDeskWorld, who: User, contains: str) -> Message:
+async def nps_question(
+    world: HelpDeskWorld, who: User, contains: str, survey_id: int = 1
+) -> Message:
     question = await world.customer_sees(who, contains)
     assert [[d for _, d in row] for row in question.buttons] == [
-        [f"nps:1:{n}" for n in range(0, 6)],
-        [f"nps:1:{n}" for n in range(6, 11)],
+        [f"nps:{survey_id}:{n}" for n in range(0, 6)],
+        [f"nps:{survey_id}:{n}" for n in range(6, 11)],
     ]
     return question
 
@@ -260,3 +262,27 @@ async def test_very_negative_messages_raise_one_alert_per_hour(forum: HelpDeskWo
             m for m in forum.general_messages() if "Messaggio molto negativo" in (m.text or "")
         ]
         assert len(general) == 2
+
+
+async def test_banned_customer_gets_no_survey_until_unbanned(forum: HelpDeskWorld) -> None:
+    troll = forum.tg.add_user("Troll", language_code="en", username="troll")
+    async with forum.bot_running():
+        await forum.customer_writes(troll, "You are all useless idiots, worst service ever")
+        thread = await forum.topic_of(1)
+        await forum.agent_writes_in_topic(thread, "/ban")
+        await forum.staff_sees("è bloccato", thread_id=thread)
+        await forum.agent_writes_in_topic(thread, "/whois")
+        await forum.staff_sees("Bloccato: nessun sondaggio", thread_id=thread)
+        await forum.agent_writes_in_topic(thread, "/resolve")
+        await forum.customer_sees(troll, "has been marked as resolved")
+        await forum.survey_sweep()
+        assert not any("How likely" in (m.text or "") for m in forum.tg.bot_messages(troll))
+        assert await survey_row(forum) is None
+
+        await forum.tg.send_text(forum.agent, "/unban @troll", chat=forum.staff)
+        await forum.staff_sees("non è più bloccato")
+        forum.clock.advance(hours=30)
+        await forum.customer_writes(troll, "One more question")
+        thread2 = await forum.topic_of(2)
+        await forum.agent_writes_in_topic(thread2, "/resolve")
+        await nps_question(forum, troll, "How likely", survey_id=1)
