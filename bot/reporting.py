@@ -7,7 +7,7 @@ import asyncio
 from analytics import render_text
 from analytics.periods import Period
 from analytics.render_chart import render_dashboard
-from analytics.report import Report, build_report
+from analytics.report import NpsBreakdown, Report, build_report
 from bot.i18n import t
 from bot.services import Services
 
@@ -24,6 +24,17 @@ async def full_report(s: Services, period: Period) -> Report:
         churn_inactivity_days=st.churn_inactivity_days,
         risk_weights=st.risk_weights,
     )
+
+
+async def staff_names(s: Services, by_staff: list[NpsBreakdown]) -> dict[int, str]:
+    """Names for the staff ids of an NPS "by staff member" breakdown."""
+    ids = [int(b.key) for b in by_staff if b.key.lstrip("-").isdigit()]
+    return await s.helpdesk.staff_names(ids)
+
+
+async def report_texts(s: Services, report: Report) -> list[str]:
+    """The report as Telegram HTML messages, staff shown by name."""
+    return render_text.render_report(report, staff_names=await staff_names(s, report.nps.by_staff))
 
 
 async def dashboard(s: Services, report: Report) -> tuple[bytes, str]:

@@ -15,11 +15,10 @@ from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from analytics import render_text
 from analytics.periods import parse_period
 from bot import render
 from bot.i18n import t
-from bot.reporting import dashboard, full_report
+from bot.reporting import dashboard, full_report, report_texts
 from bot.services import Services
 from conversations.weekly import WeeklySummaries, last_full_week
 
@@ -58,7 +57,7 @@ async def send_weekly_summaries(bot: Bot, s: Services) -> int:
     period = parse_period(f"{week.isoformat()}..{last.isoformat()}", now=now, tz=st.tz)
     report = await full_report(s, period)
     header = t(st.staff_language, "weekly.header", brand=render.escape(st.brand_name))
-    parts = render_text.render_report(report)
+    parts = await report_texts(s, report)
     png, caption = await dashboard(s, report)
     sent = 0
     for manager in claimed:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from conversations import schema
 from conversations.clock import Clock
@@ -427,6 +427,22 @@ class HelpDesk:
         """Customer cards for a query (id, @username, #request or name)."""
         async with self.db.transaction() as repo:
             return [await self._card(repo, c.id) for c in await repo.find_customers(query)]
+
+    async def staff_names(self, user_ids: Sequence[int]) -> dict[int, str]:
+        """The name each staff member last wrote under (for reports that list staff)."""
+        if not user_ids:
+            return {}
+        m = schema.messages.c
+        latest = (
+            select(m.sender_user_id, func.max(m.id).label("last_id"))
+            .where(m.sender_user_id.in_(list(user_ids)), m.direction != Direction.IN)
+            .group_by(m.sender_user_id)
+            .subquery()
+        )
+        q = select(m.sender_user_id, m.sender_name).join(latest, m.id == latest.c.last_id)
+        async with self.db.transaction() as repo:
+            rows = (await repo.conn.execute(q)).all()
+        return {int(uid): name for uid, name in rows if name}
 
     async def set_banned(self, customer_id: int, banned: bool) -> bool:
         """Ban (no surveys, no alerts) or unban a customer; False if nothing changed."""

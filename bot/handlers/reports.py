@@ -24,7 +24,7 @@ from analytics.report import (
 )
 from bot import render
 from bot.i18n import t
-from bot.reporting import dashboard, full_report
+from bot.reporting import dashboard, full_report, report_texts, staff_names
 from bot.services import Services, services
 
 DEFAULT_PERIOD = "30d"
@@ -72,7 +72,7 @@ def period_command(name: str) -> Callable[[PeriodBody], Callback]:
 async def report(s: Services, message: Message, period: Period) -> None:
     """Send the report for a period: text summary plus the PNG dashboard."""
     full = await full_report(s, period)
-    await _send(message, render_text.render_report(full))
+    await _send(message, await report_texts(s, full))
     png, caption = await dashboard(s, full)
     await message.reply_photo(
         InputFile(png, filename="report.png"), caption=caption, do_quote=False
@@ -84,7 +84,9 @@ async def nps(s: Services, message: Message, period: Period) -> None:
     """NPS with margin, trend and breakdowns for a period."""
     st = s.settings
     section = await build_nps(s.db.engine, period, now=s.helpdesk.clock.now(), tz=st.tz)
-    await _send(message, render_text.render_nps(section, period, st.tz, st.staff_language))
+    names = await staff_names(s, section.by_staff)
+    lang = st.staff_language
+    await _send(message, render_text.render_nps(section, period, st.tz, lang, staff_names=names))
 
 
 @period_command("pillars")

@@ -38,6 +38,7 @@ async def test_report_sends_text_and_dashboard_in_the_same_topic(forum: HelpDesk
         body = text.text or ""
         assert "NPS: −100" in body  # one detractor
         assert "Maria Rossi" in body  # among the customers at risk
+        assert "Bob Staff" in body  # NPS by staff member, by name
         photo = await forum.tg.wait_for_bot_message(
             forum.staff, kind="photo", thread_id=thread, after=before
         )
