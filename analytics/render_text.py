@@ -69,6 +69,7 @@ _T: dict[Lang, dict[str, str]] = {
         "nps": "NPS",
         "no_answers": "nessuna risposta",
         "answers": "{n} risposte",
+        "answer": "1 risposta",
         "indicative": "indicativo: meno di 30 risposte",
         "indicative_short": "indicativo",
         "bands": "Promotori {p} · Passivi {m} · Detrattori {d}",
@@ -119,6 +120,7 @@ _T: dict[Lang, dict[str, str]] = {
         "nps": "NPS",
         "no_answers": "no responses",
         "answers": "{n} responses",
+        "answer": "1 response",
         "indicative": "indicative: fewer than 30 responses",
         "indicative_short": "indicative",
         "bands": "Promoters {p} · Passives {m} · Detractors {d}",
@@ -220,7 +222,7 @@ def _nps_line(result: NpsResult, lang: Lang) -> str:
     if result.score is None:
         return f"<b>{_t(lang, 'nps')}</b>: — ({_t(lang, 'no_answers')})"
     margin = f" ±{_number(result.margin or 0, lang)}"
-    note = _t(lang, "answers", n=result.n)
+    note = _t(lang, "answer") if result.n == 1 else _t(lang, "answers", n=result.n)
     if result.indicative:
         note += f"; {_t(lang, 'indicative')}"
     return f"<b>{_t(lang, 'nps')}: {_nps_value(result, lang)}</b>{margin} ({note})"

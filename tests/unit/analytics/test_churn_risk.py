@@ -353,4 +353,6 @@ def test_risk_total_is_exactly_the_score_risk_total(signals: RiskSignals, w: Ris
     risk = score_risk(signals, w)
     assert score_of(risk_total(signals, w)) == risk.score
     points = sum(c.points for c in risk.contributions)
-    assert risk_total(signals, w) == pytest.approx(points, abs=0.01 * len(risk.contributions))
+    # Each shown contribution is rounded to 0.01 and ones that round to 0 are not shown,
+    # so the sum may differ by up to half a hundredth per signal (ten signals).
+    assert risk_total(signals, w) == pytest.approx(points, abs=0.005 * 10 + 1e-9)
