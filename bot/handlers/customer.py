@@ -134,9 +134,11 @@ async def solved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add the customer handlers to the application."""
-    app.add_handler(CommandHandler("start", start, filters=PRIVATE))
-    app.add_handler(CommandHandler("help", help_, filters=PRIVATE))
-    app.add_handler(CommandHandler("language", language, filters=PRIVATE))
+    # Editing an old command must not run it again.
+    commands = PRIVATE & ~filters.UpdateType.EDITED
+    app.add_handler(CommandHandler("start", start, filters=commands))
+    app.add_handler(CommandHandler("help", help_, filters=commands))
+    app.add_handler(CommandHandler("language", language, filters=commands))
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=rf"^{render.CB_LANGUAGE}:"))
     app.add_handler(CallbackQueryHandler(solved, pattern=rf"^{render.CB_SOLVED}:"))
     app.add_handler(

@@ -170,4 +170,5 @@ def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type
         ("export", export),
         ("churned", churned),
     ):
-        app.add_handler(CommandHandler(name, callback, filters=staff))
+        # Editing an old command must not run it again.
+        app.add_handler(CommandHandler(name, callback, filters=staff & ~filters.UpdateType.EDITED))

@@ -203,12 +203,14 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type-arg]
     """Add the staff handlers; they answer only in the configured staff chat."""
     staff = filters.Chat(chat_id=staff_chat_id)
-    app.add_handler(CommandHandler("resolve", resolve, filters=staff))
-    app.add_handler(CommandHandler("reopen", reopen, filters=staff))
-    app.add_handler(CommandHandler("open", open_requests, filters=staff))
-    app.add_handler(CommandHandler("whois", whois, filters=staff))
-    app.add_handler(CommandHandler("ban", ban, filters=staff))
-    app.add_handler(CommandHandler("unban", unban, filters=staff))
+    # Editing an old command must not run it again.
+    commands = staff & ~filters.UpdateType.EDITED
+    app.add_handler(CommandHandler("resolve", resolve, filters=commands))
+    app.add_handler(CommandHandler("reopen", reopen, filters=commands))
+    app.add_handler(CommandHandler("open", open_requests, filters=commands))
+    app.add_handler(CommandHandler("whois", whois, filters=commands))
+    app.add_handler(CommandHandler("ban", ban, filters=commands))
+    app.add_handler(CommandHandler("unban", unban, filters=commands))
     app.add_handler(
         CallbackQueryHandler(card_button, pattern=rf"^({render.CB_RESOLVE}|{render.CB_REOPEN}):")
     )

@@ -110,3 +110,15 @@ async def test_repeated_edit_updates_change_nothing(forum: HelpDeskWorld) -> Non
         assert len(forum.tg.bot_messages(forum.staff)) == staff_count + 1
         assert [n.text.split("\n")[1] for n in notices(forum) if n.text] == ["seconda", "terza"]
         assert copy.edit_seq == edits_of_copy and copy.text == "risposta corretta"
+
+
+async def test_editing_an_old_command_does_not_run_it_again(forum: HelpDeskWorld) -> None:
+    async with forum.bot_running():
+        command = await forum.tg.send_text(forum.agent, "/open", chat=forum.staff)
+        await forum.staff_sees("Nessuna richiesta aperta")
+        await forum.tg.edit_text(forum.agent, command, "/open ")
+        await forum.tg.wait_for(lambda: forum.tg.pending_updates() == 0, what="the edit")
+        listings = [
+            m for m in forum.tg.bot_messages(forum.staff) if "Nessuna richiesta" in (m.text or "")
+        ]
+        assert len(listings) == 1
