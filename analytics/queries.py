@@ -22,18 +22,15 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
-    Float,
     and_,
     case,
     cast,
     false,
     func,
-    literal_column,
     or_,
     select,
     true,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from analytics.churn_risk import (
@@ -241,53 +238,23 @@ class PillarFigures:
     driver_pairs: dict[str, list[tuple[float, float]]]  # pillar → [(pillar answer, NPS)]
 
 
-def _tag_elements(column: Any, dialect: str) -> tuple[Any, ColumnElement[Any], ColumnElement[Any]]:
-    """Return a FROM item expanding a JSON tag list, and its pillar and polarity columns.
-
-    The tags are JSON text. Expanding them in the database returns six rows instead of
-    every tagged message of the period, which matters at millions of messages; the
-    price is one dialect switch: SQLite's json_each (built in since 3.38) and
-    PostgreSQL's jsonb_array_elements over a cast. Both ignore the empty list "[]".
-    """
-    # The JSON paths are literals, not bound parameters: PostgreSQL would otherwise see
-    # the select list and GROUP BY as different expressions ($1 vs $3).
-    pillar: ColumnElement[Any]
-    if dialect == "postgresql":
-        elements = func.jsonb_array_elements(cast(column, JSONB)).table_valued("value")
-        tag = elements.alias("tag")
-        pillar = tag.c.value.op("->>")(literal_column("'pillar'"))
-        polarity = cast(tag.c.value.op("->>")(literal_column("'polarity'")), Float)
-        return tag, pillar, polarity
-    tag = func.json_each(column).table_valued("value").alias("tag")
-    pillar = func.json_extract(tag.c.value, literal_column("'$.pillar'"))
-    polarity = cast(func.json_extract(tag.c.value, literal_column("'$.polarity'")), Float)
-    return tag, pillar, polarity
-
-
 async def _mentions(conn: AsyncConnection, period: Period) -> dict[str, tuple[int, float]]:
-    """Return pillar mentions and their summed polarity in messages and survey reasons."""
-    m, s = t.messages, t.surveys
-    totals: dict[str, tuple[int, float]] = {}
-    for table, column, when, extra in (
-        (m, m.c.pillar_tags, m.c.created_at, m.c.direction == "in"),
-        # A reason follows its score within the survey's life: counting it by scored_at
-        # puts it in the same period as its NPS answer (and uses the same index).
-        (s, s.c.reason_tags, s.c.scored_at, true()),
-    ):
-        elements, pillar, polarity = _tag_elements(column, conn.dialect.name)
-        label = pillar.label("tag_pillar")
-        q = (
-            select(label, func.count(), func.sum(polarity))
-            .select_from(table.join(elements, true()))
-            .where(_in(when, period), column.is_not(None), column != "[]", extra)
-            .group_by(label)
-        )
-        for name, count, polarity_sum in (await conn.execute(q)).all():
-            if name is None:
-                continue
-            n, total = totals.get(name, (0, 0.0))
-            totals[name] = (n + int(count), total + float(polarity_sum or 0.0))
-    return totals
+    """Return pillar mentions and their summed polarity in messages and survey reasons.
+
+    conversations writes one pillar_mentions row per tag of an inbound message (dated
+    created_at) and of a scored survey reason (dated scored_at, the period of its NPS
+    answer), so this is one GROUP BY over the covering (at, pillar, polarity) index.
+    """
+    pm = t.pillar_mentions
+    q = (
+        select(pm.c.pillar, func.count(), func.sum(pm.c.polarity))
+        .where(_in(pm.c.at, period))
+        .group_by(pm.c.pillar)
+    )
+    return {
+        name: (int(count), float(polarity_sum or 0.0))
+        for name, count, polarity_sum in (await conn.execute(q)).all()
+    }
 
 
 async def pillar_figures(source: Source, period: Period) -> PillarFigures:
@@ -329,14 +296,12 @@ async def pillar_figures(source: Source, period: Period) -> PillarFigures:
 # --- Service -------------------------------------------------------------------------
 
 
-async def _percentiles(
-    conn: AsyncConnection, column: Any, where: ColumnElement[bool], n: int, qs: Sequence[float]
-) -> list[float | None]:
-    """Return percentiles (linear interpolation, as analytics.service.percentile) in SQL.
+def _percentiles_of(counts: Sequence[tuple[int, int]], qs: Sequence[float]) -> list[float | None]:
+    """Return percentiles (linear interpolation, as analytics.service.percentile) of counts.
 
-    The database sorts; Python receives two values per percentile: the ones at
-    positions floor((n − 1)·q/100) and the next.
+    `counts` holds (value, how many times it occurs) in ascending order of value.
     """
+    n = sum(count for _, count in counts)
     results: list[float | None] = []
     for q in qs:
         if n == 0:
@@ -344,13 +309,34 @@ async def _percentiles(
             continue
         position = (n - 1) * q / 100
         below = int(position)
-        rows = (
-            await conn.execute(select(column).where(where).order_by(column).limit(2).offset(below))
-        ).all()
-        low = float(rows[0][0])
-        high = float(rows[1][0]) if len(rows) > 1 else low
-        results.append(min(max(low + (high - low) * (position - below), low), high))
+        low = high = None
+        seen = 0  # values before the current group
+        for value, count in counts:
+            if low is None and below < seen + count:
+                low = value
+            if below + 1 < seen + count:
+                high = value
+                break
+            seen += count
+        assert low is not None
+        low_f = float(low)
+        high_f = float(high) if high is not None else low_f
+        results.append(min(max(low_f + (high_f - low_f) * (position - below), low_f), high_f))
     return results
+
+
+async def _percentiles(
+    conn: AsyncConnection, column: Any, where: ColumnElement[bool], qs: Sequence[float]
+) -> tuple[int, list[float | None]]:
+    """Return how many rows match, and exact percentiles of an integer column, in one scan.
+
+    The database counts each distinct value (durations in whole seconds: at most a few
+    hundred thousand over a year, usually far fewer) instead of sorting every row once
+    per percentile; Python walks the cumulative counts.
+    """
+    q = select(column, func.count()).where(where).group_by(column).order_by(column)
+    counts = [(int(value), int(count)) for value, count in (await conn.execute(q)).all()]
+    return sum(count for _, count in counts), _percentiles_of(counts, qs)
 
 
 async def service_figures(source: Source, period: Period, *, now: datetime) -> ServiceTimes:
@@ -371,17 +357,15 @@ async def service_figures(source: Source, period: Period, *, now: datetime) -> S
         func.count(r.c.resolution_seconds),
     ).where(resolved_in)
     backlog = select(func.count()).where(r.c.status.in_(OPEN_STATUSES))
-    first_n = select(func.count()).where(first_in)
     async with connect(source) as conn:
         opened_n = int((await conn.execute(opened)).scalar_one())
         resolved_n, reopened, auto, resolution_n = (await conn.execute(resolved)).one()
         backlog_n = int((await conn.execute(backlog)).scalar_one())
-        first_count = int((await conn.execute(first_n)).scalar_one())
-        first_median, first_p90 = await _percentiles(
-            conn, r.c.first_response_seconds, first_in, first_count, (50, 90)
+        first_count, (first_median, first_p90) = await _percentiles(
+            conn, r.c.first_response_seconds, first_in, (50, 90)
         )
-        resolution_median, resolution_p90 = await _percentiles(
-            conn, r.c.resolution_seconds, resolution_in, int(resolution_n), (50, 90)
+        _, (resolution_median, resolution_p90) = await _percentiles(
+            conn, r.c.resolution_seconds, resolution_in, (50, 90)
         )
     resolved_n = int(resolved_n)
     return ServiceTimes(

@@ -107,8 +107,17 @@ requests = Table(
     Index(None, "opened_at"),
     Index(None, "staff_chat_id", "topic_thread_id"),
     # Reports: resolutions and first responses of a period, covering the percentiles.
-    Index(None, "resolved_at", "status", "resolution_seconds"),
     Index(None, "first_response_at", "first_response_seconds"),
+    # Reports: resolutions of a period (status first, so SQLite's planner picks it over
+    # status + last_staff_message_at), covering the totals and the resolution percentiles.
+    Index(
+        "ix_requests_resolved_report",  # the conventional name is too long for PostgreSQL
+        "status",
+        "resolved_at",
+        "resolution_seconds",
+        "reopen_count",
+        "resolution_source",
+    ),
 )
 
 request_events = Table(
@@ -210,12 +219,33 @@ surveys = Table(
     Column("pillar_message_id", BigInteger),
     Column("reason_source_message_id", BigInteger),
     Index(None, "customer_id", "sent_at"),  # cooldown
-    Index(None, "pillar_at", "pillar"),  # rotation
+    # Rotation, and covering the reports' pillar answers and key-driver pairs.
+    Index(None, "pillar_at", "pillar", "pillar_score", "score"),
     Index(None, "status", "expires_at"),  # expiry sweep
     Index(None, "user_id", "step"),  # free text at the reason step
-    Index(None, "scored_at"),  # reports: answers of a period
-    Index(None, "sent_at"),  # reports: response rate
+    # Reports, covering: answers of a period with their breakdowns; the response rate.
+    Index(None, "scored_at", "score", "language", "resolved_by"),
+    Index(None, "sent_at", "score"),
     Index(None, "customer_id", "scored_at"),  # reports: a customer's last answers
+)
+
+# Every pillar tag of a customer text, one row each, written with the text it came from:
+# the customer's inbound messages (at = created_at) and survey reasons (at = scored_at, so
+# a reason counts in the period of its NPS answer). Reports count mentions of a period
+# with one indexed GROUP BY instead of expanding the JSON tags of every message.
+pillar_mentions = Table(
+    "pillar_mentions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("message_id", Id, ForeignKey("messages.id")),
+    Column("survey_id", Id, ForeignKey("surveys.id")),
+    Column("customer_id", Id, ForeignKey("customers.id"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("pillar", String(24), nullable=False),
+    Column("polarity", Float),
+    Index(None, "at", "pillar", "polarity"),  # reports, covering
+    Index(None, "message_id"),  # replaced when a message is edited
+    Index(None, "survey_id"),
 )
 
 # Close-the-loop alerts raised in the staff group, kept to rate-limit them per request.

@@ -32,6 +32,7 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from conversations import schema as t
+from conversations.store import mention_values
 
 __all__ = ["STAFF", "STAFF_CHAT_ID", "Progress", "SeedCounts", "seed"]
 
@@ -610,11 +611,19 @@ _SURVEY_COLS = (
 )
 
 
-# requests, events, messages, surveys rows of one batch
-_Batch = tuple[
-    list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]
-]
-_SEQUENCED = (t.customers, t.requests, t.request_events, t.messages, t.surveys)
+_MENTION_COLS = ("id", "message_id", "survey_id", "customer_id", "at", "pillar", "polarity")
+
+# requests, events, messages, surveys, pillar mentions rows of one batch
+_Rows = list[tuple[Any, ...]]
+_Batch = tuple[_Rows, _Rows, _Rows, _Rows, _Rows]
+_SEQUENCED = (
+    t.customers,
+    t.requests,
+    t.request_events,
+    t.messages,
+    t.surveys,
+    t.pillar_mentions,
+)
 
 
 class _Writer:
@@ -837,6 +846,8 @@ class _Generator:
         self.scored = 0
         self.group_message = 1000  # message ids in the staff group
         self.rotation = 0
+        self.mention_id = 0
+        self.tag_cache: dict[str, list[tuple[str, float | None]]] = {}
         # per request, filled by customers(): opened second, customer index, status, surveyed
         self.opened: list[int] = []
         self.cust_of: list[int] = []
@@ -978,6 +989,7 @@ class _Generator:
         await w.insert(t.request_events, _EVENT_COLS, rows[1])
         await w.insert(t.messages, _MESSAGE_COLS, rows[2])
         await w.insert(t.surveys, _SURVEY_COLS, rows[3])
+        await w.insert(t.pillar_mentions, _MENTION_COLS, rows[4])
 
     def build(self, cust: _Customers, lo: int, hi: int) -> _Batch:
         """Build requests lo..hi-1 with their events, messages and surveys (in order)."""
@@ -992,6 +1004,7 @@ class _Generator:
         ev_rows: list[tuple[Any, ...]] = []
         msg_rows: list[tuple[Any, ...]] = []
         sv_rows: list[tuple[Any, ...]] = []
+        pm_rows: list[tuple[Any, ...]] = []
         log_frs = math.log(1500)  # median first response 25 min
         log_work = math.log(4 * 3600)  # median 4 h from first answer to resolution
 
@@ -1115,14 +1128,34 @@ class _Generator:
             for kind, at, actor, actor_id in events:
                 self.event_id += 1
                 ev_rows.append((self.event_id, rid, kind, ts(at), actor, actor_id))
+            first_message = len(msg_rows)
             self._messages(msg_rows, conv, rid, cust, ci, staff_id, staff_name)
+            for row in msg_rows[first_message:]:
+                if row[2] == "in" and row[17]:  # inbound, with pillar tags
+                    for pillar, polarity in self._mentions(row[17]):
+                        self.mention_id += 1
+                        pm_rows.append(
+                            (self.mention_id, row[0], None, ci + 1, row[12], pillar, polarity)
+                        )
             if surveyed:
-                sv_rows.append(
-                    self._survey(
-                        rid, cust, ci, first_resolution, first_source, first_staff, slow, frac
-                    )
+                survey = self._survey(
+                    rid, cust, ci, first_resolution, first_source, first_staff, slow, frac
                 )
-        return req_rows, ev_rows, msg_rows, sv_rows
+                sv_rows.append(survey)
+                if survey[12] is not None and survey[18]:  # scored, with reason tags
+                    for pillar, polarity in self._mentions(survey[18]):
+                        self.mention_id += 1
+                        pm_rows.append(
+                            (self.mention_id, None, survey[0], ci + 1, survey[12], pillar, polarity)
+                        )
+        return req_rows, ev_rows, msg_rows, sv_rows, pm_rows
+
+    def _mentions(self, tags: str) -> list[tuple[str, float | None]]:
+        """Return the (pillar, polarity) mentions of a JSON tag list (parsed once per text)."""
+        found = self.tag_cache.get(tags)
+        if found is None:
+            found = self.tag_cache[tags] = mention_values(json.loads(tags))
+        return found
 
     def _extras(
         self, conv: list[tuple[int, int, int]], t0: int, t1: int, slow: bool, thanks: bool

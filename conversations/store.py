@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -22,6 +22,18 @@ from conversations.models import (
     Sender,
     Status,
 )
+
+
+def mention_values(tags: Any) -> list[tuple[str, float | None]]:
+    """Return (pillar, polarity) of each pillar tag; tags without a pillar are no mention."""
+    found: list[tuple[str, float | None]] = []
+    for tag in tags or ():
+        pillar = tag.get("pillar") if isinstance(tag, dict) else None
+        if pillar is None:
+            continue
+        polarity = tag.get("polarity")
+        found.append((str(pillar), None if polarity is None else float(polarity)))
+    return found
 
 
 def _customer(row: Row[Any]) -> Customer:
@@ -317,7 +329,32 @@ class Repo:
             )
             .returning(t.messages.c.id)
         )
-        return int(result.scalar_one())
+        row_id = int(result.scalar_one())
+        if direction == Direction.IN:
+            await self._message_mentions(row_id, s.get("tags"))
+        return row_id
+
+    async def _message_mentions(self, row_id: int, tags: Any) -> None:
+        """Write one pillar_mentions row per pillar tag of an inbound message."""
+        m, r = t.messages, t.requests
+        pm = t.pillar_mentions
+        for pillar, polarity in mention_values(tags):
+            source = (
+                select(
+                    m.c.id,
+                    r.c.customer_id,
+                    m.c.created_at,
+                    literal(pillar, pm.c.pillar.type),
+                    literal(polarity, pm.c.polarity.type),
+                )
+                .select_from(m.join(r, r.c.id == m.c.request_id))
+                .where(m.c.id == row_id, m.c.direction == Direction.IN)
+            )
+            await self.conn.execute(
+                insert(pm).from_select(
+                    ["message_id", "customer_id", "at", "pillar", "polarity"], source
+                )
+            )
 
     async def mark_delivered(self, row_id: int, copy_chat_id: int, copy_message_id: int) -> None:
         """Record where the relayed copy landed."""
@@ -397,6 +434,9 @@ class Repo:
                 pillar_tags=json.dumps(s["tags"]) if "tags" in s else None,
             )
         )
+        pm = t.pillar_mentions
+        await self.conn.execute(delete(pm).where(pm.c.message_id == row_id))
+        await self._message_mentions(row_id, s.get("tags"))
 
     async def edits(self, row_id: int) -> list[Row[Any]]:
         """The stored edits of a message, oldest first."""

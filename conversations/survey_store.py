@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from conversations import schema as t
 from conversations.models import Customer
-from conversations.store import Database, Repo
+from conversations.store import Database, Repo, mention_values
 from conversations.survey_models import Band, Pillar, Survey, SurveyStatus, SurveyStep
 
 # Which column attach_message fills for each step's question.
@@ -109,8 +109,37 @@ class SurveyRepo(Repo):
             return None
 
     async def update_survey(self, survey_id: int, **values: Any) -> None:
-        """Change columns of a survey."""
+        """Change columns of a survey (and its pillar mentions when the reason or score moves)."""
         await self.conn.execute(update(t.surveys).where(t.surveys.c.id == survey_id).values(values))
+        if "reason_tags" in values or "scored_at" in values:
+            await self._reason_mentions(survey_id)
+
+    async def _reason_mentions(self, survey_id: int) -> None:
+        """Rewrite the survey's pillar_mentions rows from its reason tags, dated scored_at.
+
+        A reason counts in the period of its NPS answer; without a score it counts nowhere.
+        """
+        s, pm = t.surveys, t.pillar_mentions
+        await self.conn.execute(delete(pm).where(pm.c.survey_id == survey_id))
+        q = select(s.c.customer_id, s.c.scored_at, s.c.reason_tags).where(s.c.id == survey_id)
+        row = (await self.conn.execute(q)).first()
+        if row is None or row.scored_at is None or not row.reason_tags:
+            return
+        mentions = mention_values(json.loads(row.reason_tags))
+        if mentions:
+            await self.conn.execute(
+                insert(pm),
+                [
+                    {
+                        "survey_id": survey_id,
+                        "customer_id": row.customer_id,
+                        "at": row.scored_at,
+                        "pillar": pillar,
+                        "polarity": polarity,
+                    }
+                    for pillar, polarity in mentions
+                ],
+            )
 
     async def live_survey_at(self, user_id: int, step: SurveyStep, now: datetime) -> Survey | None:
         """Return the user's newest unexpired survey waiting at `step`, locked."""

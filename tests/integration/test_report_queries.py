@@ -24,7 +24,7 @@ from analytics.render_text import render_report
 from analytics.report import build_report, build_whois_extras
 from analytics.service import percentile
 from conversations import schema
-from conversations.store import Database
+from conversations.store import Database, mention_values
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday
 ROME = ZoneInfo("Europe/Rome")
@@ -99,7 +99,22 @@ class Rows:
         result = await self.conn.execute(
             insert(schema.surveys).values(row).returning(schema.surveys.c.id)
         )
-        return int(result.scalar_one())
+        survey_id = int(result.scalar_one())
+        # What conversations writes beside a scored reason: one mention per tag.
+        if row.get("reason_tags") and row["scored_at"] is not None:
+            await self.mentions(
+                json.loads(row["reason_tags"]),
+                survey_id=survey_id,
+                customer_id=customer_id,
+                at=row["scored_at"],
+            )
+        return survey_id
+
+    async def mentions(self, tags: list[dict[str, Any]], **values: Any) -> None:
+        for pillar, polarity in mention_values(tags):
+            await self.conn.execute(
+                insert(schema.pillar_mentions).values(pillar=pillar, polarity=polarity, **values)
+            )
 
     async def message(self, request_id: int, **values: Any) -> int:
         self.next_message += 1
@@ -119,7 +134,18 @@ class Rows:
         result = await self.conn.execute(
             insert(schema.messages).values(row).returning(schema.messages.c.id)
         )
-        return int(result.scalar_one())
+        message_id = int(result.scalar_one())
+        # What conversations writes beside an inbound message: one mention per tag.
+        if tags and row["direction"] == "in":
+            r = schema.requests
+            customer = select(r.c.customer_id).where(r.c.id == request_id)
+            await self.mentions(
+                tags,
+                message_id=message_id,
+                customer_id=(await self.conn.execute(customer)).scalar_one(),
+                at=row["created_at"],
+            )
+        return message_id
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from conversations.seed import seed
 from conversations.store import Database
 from tests.conftest import START
 
-TABLES = (t.customers, t.requests, t.request_events, t.messages, t.surveys)
+TABLES = (t.customers, t.requests, t.request_events, t.messages, t.surveys, t.pillar_mentions)
 
 
 async def _count(db: Database, table: Any) -> int:
