@@ -32,6 +32,7 @@ bench: install
 	$(BIN)/python bench/sentiment_accuracy.py
 	$(BIN)/python bench/sentiment_speed.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/report_scale.py --engine sqlite
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
