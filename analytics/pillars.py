@@ -126,6 +126,49 @@ def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
 
 
+def _tie_ranks(totals: Mapping[float, int]) -> dict[float, float]:
+    """Average 1-based rank of each distinct value, given how often each occurs."""
+    ranks: dict[float, float] = {}
+    below = 0
+    for value in sorted(totals):
+        count = totals[value]
+        ranks[value] = below + (count + 1) / 2
+        below += count
+    return ranks
+
+
+def spearman_counts(counts: Mapping[tuple[float, float], int]) -> float | None:
+    """Spearman's rho of pairs given as {(x, y): how many}: equal to spearman() on the
+    expanded pairs, in time proportional to the distinct pairs (5 × 11 for pillar × NPS)."""
+    if any(c < 0 for c in counts.values()):
+        raise ValueError("counts must not be negative")
+    n = sum(counts.values())
+    if n < 3:
+        return None
+    x_totals: dict[float, int] = {}
+    y_totals: dict[float, int] = {}
+    for (x, y), c in counts.items():
+        if math.isnan(x) or math.isnan(y):
+            raise ValueError("NaN cannot be ranked")
+        x_totals[x] = x_totals.get(x, 0) + c
+        y_totals[y] = y_totals.get(y, 0) + c
+    rx, ry = _tie_ranks(x_totals), _tie_ranks(y_totals)
+    mean = (n + 1) / 2
+    sxx = sum(c * (rx[x] - mean) ** 2 for x, c in x_totals.items())
+    syy = sum(c * (ry[y] - mean) ** 2 for y, c in y_totals.items())
+    if sxx == 0 or syy == 0:
+        return None
+    sxy = sum(c * (rx[x] - mean) * (ry[y] - mean) for (x, y), c in counts.items())
+    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+
+
+def key_driver_counts(pillar: str, counts: Mapping[tuple[float, float], int]) -> KeyDriver:
+    """key_driver() for pairs given as {(pillar answer, NPS answer): how many}."""
+    rho = spearman_counts(counts)
+    n = sum(counts.values())
+    return KeyDriver(pillar=pillar, rho=rho, n=n, strength=strength(rho), indicative=n < SMALL_N)
+
+
 def strength(rho: float | None) -> Strength:
     """Label |rho| with Cohen's conventional thresholds 0.5 / 0.3 / 0.1."""
     if rho is None:

@@ -154,3 +154,22 @@ def test_index_within_scale_and_margin_known_from_two(answers: list[int]) -> Non
     score = pillar_score("expectations", answers)
     assert score.index is not None and 0 <= score.index <= 100
     assert (score.margin is None) == (len(answers) < 2)
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 10)), min_size=0, max_size=60))
+def test_spearman_from_counts_equals_spearman_on_the_pairs(
+    pairs: list[tuple[int, int]],
+) -> None:
+    from collections import Counter
+
+    from analytics.pillars import key_driver, key_driver_counts, spearman_counts
+
+    counts = Counter((float(x), float(y)) for x, y in pairs)
+    expected = spearman([float(x) for x, _ in pairs], [float(y) for _, y in pairs])
+    got = spearman_counts(counts)
+    if expected is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(expected, abs=1e-12)
+    floats = [(float(x), float(y)) for x, y in pairs]
+    assert key_driver_counts("empathy", counts).n == key_driver("empathy", floats).n
