@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Callable
-from functools import cache
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analytics.lang import Lang
+from conversations.sentiment.churn import CHURN_PHRASES, find_churn_words
 
 __all__ = [
     "CHURN_PHRASES",
@@ -42,52 +40,6 @@ SignalKey = Literal[
     "churn_words",
 ]
 RiskBand = Literal["low", "medium", "high"]
-
-# Listed with accents as people write them; matching folds case and accents away.
-CHURN_PHRASES: dict[Lang, list[str]] = {
-    "it": [
-        "disdetta",
-        "disdire",
-        "disdico",
-        "disdirò",
-        "recesso",
-        "recedere",
-        "chiudere il conto",
-        "chiudo il conto",
-        "chiudere l'account",
-        "chiudo l'account",
-        "cancellare l'abbonamento",
-        "annullare l'abbonamento",
-        "passo a un altro",
-        "passo a un'altra",
-        "passo alla concorrenza",
-        "cambio fornitore",
-        "cambiare fornitore",
-        "cambio gestore",
-        "non rinnoverò",
-        "non rinnovo",
-    ],
-    "en": [
-        "cancel my subscription",
-        "cancelling my subscription",
-        "canceling my subscription",
-        "cancel my account",
-        "close my account",
-        "closing my account",
-        "delete my account",
-        "switching to",
-        "switch to another provider",
-        "moving to a competitor",
-        "terminate my contract",
-        "end my contract",
-        "not renewing",
-        "won't renew",
-        "will not renew",
-        "take my business elsewhere",
-    ],
-}
-
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 
 
 class RiskSignals(BaseModel):
@@ -442,29 +394,3 @@ def risk_total(s: SignalValues, weights: RiskWeights, *, scale: float | None = N
 def score_of(total: float) -> int:
     """Return the 0–100 score of a total of points, as score_risk rounds it."""
     return min(100, max(0, math.floor(total + 0.5)))
-
-
-def _fold(text: str) -> str:
-    """Lower-case, unify apostrophes and strip accents so "Disdirò" matches "disdiro"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@cache
-def _patterns(lang: Lang) -> list[tuple[str, re.Pattern[str]]]:
-    """Compile each phrase of `lang` once, bounded by non-word characters."""
-    compiled = []
-    for phrase in CHURN_PHRASES[lang]:
-        words = [re.escape(w) for w in _fold(phrase).split()]
-        # Any run of spaces between words; "l'account" also matches "l' account".
-        body = r"\s+".join(words).replace("'", r"'\s*")
-        compiled.append((phrase, re.compile(rf"(?<!\w){body}(?!\w)")))
-    return compiled
-
-
-def find_churn_words(text: str, lang: Lang) -> list[str]:
-    """Return the churn phrases of `lang` found in `text`, as listed in CHURN_PHRASES."""
-    if lang not in CHURN_PHRASES:
-        raise ValueError(f"unsupported language {lang!r}")
-    folded = _fold(text)
-    return [phrase for phrase, pattern in _patterns(lang) if pattern.search(folded)]

@@ -9,7 +9,7 @@ its queries on one connection, and so on one snapshot.
 
 from __future__ import annotations
 
-import re
+import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
@@ -34,18 +34,15 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from analytics.churn_risk import (
-    CHURN_PHRASES,
     RiskScore,
     RiskSignals,
     RiskWeights,
-    find_churn_words,
     risk_band,
     risk_total,
     score_of,
     score_risk,
 )
 from analytics.customers import churn_rate_monthly, clv_if_known, relationship_years
-from analytics.lang import LANGS
 from analytics.periods import Period
 from analytics.service import ServiceTimes
 from conversations import schema as t
@@ -587,35 +584,6 @@ async def customer_clv(
 # --- Churn risk ----------------------------------------------------------------------
 
 
-def _needles() -> list[str]:
-    """Return ASCII fragments that every churn phrase contains, for a LIKE pre-filter.
-
-    For each phrase the longest run of plain letters survives case folding in the
-    database ("disdirò" → "disdir"); a text without any fragment cannot match a phrase.
-    """
-    found: set[str] = set()
-    for phrases in CHURN_PHRASES.values():
-        for phrase in phrases:
-            runs = re.findall(r"[a-z]+", phrase.lower())
-            found.add(max(runs, key=len))
-    # A fragment that contains another is redundant.
-    return sorted(n for n in found if not any(o != n and o in n for o in found))
-
-
-_NEEDLES = _needles()
-
-
-def _any_needle(column: Any, dialect: str) -> ColumnElement[bool]:
-    """Return whether a text contains any churn fragment, ignoring ASCII case.
-
-    SQLite's LIKE already ignores ASCII case (and its lower() folds ASCII only), so plain
-    LIKE matches what ILIKE would, without lower-casing each text once per fragment.
-    """
-    if dialect == "sqlite":
-        return or_(*(column.like(f"%{n}%") for n in _NEEDLES))
-    return or_(*(column.ilike(f"%{n}%") for n in _NEEDLES))
-
-
 @dataclass(frozen=True, slots=True)
 class CustomerRisk:
     """One customer's risk signals, with what the report shows about them."""
@@ -692,8 +660,8 @@ async def risk_signals(
 
     Each signal is one grouped query over a time window, so the work follows recent
     activity rather than the size of the history. Requests (reopened, slow, contacts)
-    are those opened in the last `recent_days`; churn phrases pass a LIKE pre-filter
-    on ASCII fragments in SQL, then find_churn_words in Python on the few texts left;
+    are those opened in the last `recent_days`; churn phrases are those found when each
+    customer message was stored (conversations.sentiment.churn, messages.churn_words);
     NPS is the last two answers of the last `nps_days`.
 
     With `customer_id` only that customer is read, whatever the facts (for /whois).
@@ -862,10 +830,12 @@ async def _risk_facts(
         .where(recent_in, m.c.polarity.is_not(None))
         .group_by(r.c.customer_id)
     )
+    # Phrases are found when a customer message is stored (messages.churn_words): the
+    # flagged messages of the window come from a small partial index.
     words_q = (
-        select(r.c.customer_id, m.c.text)
+        select(r.c.customer_id, m.c.churn_words)
         .select_from(m.join(r, m.c.request_id == r.c.id))
-        .where(recent_in, m.c.text.is_not(None), _any_needle(m.c.text, conn.dialect.name))
+        .where(recent_in, m.c.churn_words.is_not(None))
         .order_by(m.c.id)
     )
     open_q = (
@@ -908,11 +878,10 @@ async def _risk_facts(
         b.min_polarity = None if lowest is None else float(lowest)
         if negative or (lowest is not None and lowest < STRONG_NEGATIVE):
             adverse.add(cid)
-    for cid, text in (await conn.execute(words_q)).all():
-        for lang in LANGS:
-            if words := find_churn_words(text, lang):
-                builders[cid].churn_words.extend(words)
-                adverse.add(cid)
+    for cid, words in (await conn.execute(words_q)).all():
+        if found := json.loads(words):
+            builders[cid].churn_words.extend(found)
+            adverse.add(cid)
     for cid, count, oldest in (await conn.execute(open_q)).all():
         builders[cid].open_requests, builders[cid].oldest_open = int(count), oldest
         adverse.add(cid)

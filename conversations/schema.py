@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(
@@ -153,10 +154,32 @@ messages = Table(
     Column("sentiment_label", String(8)),
     Column("language", String(8)),
     Column("pillar_tags", Text),  # JSON list of {pillar, polarity, matched}
+    # Customer messages only: JSON list of the churn phrases in the text, None if none
+    # (conversations.sentiment.churn, found when the message is stored or edited).
+    Column("churn_words", Text),
     # Telegram re-delivers updates after a crash: the source message identifies a message once.
     UniqueConstraint("source_chat_id", "source_message_id"),
     Index(None, "request_id", "created_at"),
     Index(None, "created_at"),
+    # Reports, covering: recent customer sentiment per request (so per customer).
+    Index(
+        "ix_messages_sentiment_report",
+        "direction",
+        "created_at",
+        "request_id",
+        "polarity",
+        "sentiment_label",
+    ),
+    # Reports, covering and partial: the few recent messages with a churn phrase.
+    Index(
+        "ix_messages_churn_words",
+        "direction",
+        "created_at",
+        "request_id",
+        "churn_words",
+        sqlite_where=text("churn_words IS NOT NULL"),
+        postgresql_where=text("churn_words IS NOT NULL"),
+    ),
 )
 
 # Every Telegram message that stands for a request (ticket card, copies, staff answers),

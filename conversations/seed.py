@@ -32,6 +32,7 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from conversations import schema as t
+from conversations.sentiment.churn import churn_words_json
 from conversations.store import mention_values
 
 __all__ = ["STAFF", "STAFF_CHAT_ID", "Progress", "SeedCounts", "seed"]
@@ -466,9 +467,10 @@ _DETRACTOR_CUM = _cumulative((2, 1, 2, 3, 5, 9, 13))
 _PILLAR_CUM = tuple(_cumulative(w) for w in _PILLAR_WEIGHTS)
 _STAFF_CUM = _cumulative([w for _, _, w in STAFF])
 
-# A stored text: (text, polarity, subjectivity, label, language, pillar tags as JSON).
-Analysed = tuple[str, float, float, str, str, str]
-_NO_TEXT: tuple[Any, ...] = (None,) * 6
+# A stored text: (text, polarity, subjectivity, label, language, pillar tags as JSON,
+# churn phrases as JSON or None, as conversations.store writes them for customer texts).
+Analysed = tuple[str, float, float, str, str, str, str | None]
+_NO_TEXT: tuple[Any, ...] = (None,) * 7
 
 
 @cache
@@ -485,6 +487,7 @@ def _analysed_pools() -> dict[str, dict[str, Any]]:
             str(s["label"]),
             str(s["language"]),
             json.dumps(s["tags"]),
+            churn_words_json(text),
         )
 
     pools: dict[str, dict[str, Any]] = {}
@@ -579,6 +582,7 @@ _MESSAGE_COLS = (
     "sentiment_label",
     "language",
     "pillar_tags",
+    "churn_words",
 )
 _SURVEY_COLS = (
     "id",
@@ -1211,7 +1215,7 @@ class _Generator:
                 else:
                     kind = "document" if r < 0.985 else "voice"
                     a = _NO_TEXT
-                text, pol, subj, label, lang, tags = a
+                text, pol, subj, label, lang, tags, words = a
                 out.append(
                     (
                         mid,
@@ -1232,6 +1236,7 @@ class _Generator:
                         label,
                         lang,
                         tags,
+                        words,
                     )
                 )
                 chat += 1
@@ -1260,6 +1265,7 @@ class _Generator:
                         None,
                         None,
                         None,
+                        None,
                     )
                 )
                 if delivered:
@@ -1280,6 +1286,7 @@ class _Generator:
                         None,
                         "internal",
                         ts(sec),
+                        None,
                         None,
                         None,
                         None,
@@ -1351,7 +1358,7 @@ class _Generator:
                 reason_at = at
                 if r < 0.78:
                     pool = self.pools[lang]["reasons"][b]
-                    reason_text, reason_pol, _, reason_label, reason_lang, reason_tags = pool[
+                    reason_text, reason_pol, _, reason_label, reason_lang, reason_tags, _ = pool[
                         int(rand() * len(pool))
                     ]
                     reason_src = chat

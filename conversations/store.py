@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Row, and_, case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -22,6 +22,7 @@ from conversations.models import (
     Sender,
     Status,
 )
+from conversations.sentiment.churn import churn_words_json
 
 
 def mention_values(tags: Any) -> list[tuple[str, float | None]]:
@@ -326,6 +327,7 @@ class Repo:
                 sentiment_label=s.get("label"),
                 language=s.get("language"),
                 pillar_tags=json.dumps(s["tags"]) if "tags" in s else None,
+                churn_words=churn_words_json(text) if direction == Direction.IN else None,
             )
             .returning(t.messages.c.id)
         )
@@ -422,6 +424,7 @@ class Repo:
             )
         )
         s = sentiment or {}  # the old text's sentiment no longer applies
+        words = churn_words_json(text)
         await self.conn.execute(
             update(t.messages)
             .where(t.messages.c.id == row_id)
@@ -432,6 +435,10 @@ class Repo:
                 sentiment_label=s.get("label"),
                 language=s.get("language"),
                 pillar_tags=json.dumps(s["tags"]) if "tags" in s else None,
+                # Only customer messages carry churn phrases (staff may quote them).
+                churn_words=None
+                if words is None
+                else case((t.messages.c.direction == Direction.IN, words), else_=None),
             )
         )
         pm = t.pillar_mentions

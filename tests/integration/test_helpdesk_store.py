@@ -314,3 +314,22 @@ async def test_failed_relays_are_handed_back_in_order(desk: HelpDesk) -> None:
     earlier = await desk.pending_before(third.message_row_id)
     assert [p.row_id for p in earlier] == [first.message_row_id]
     assert await desk.pending_before(first.message_row_id) == []
+
+
+async def test_churn_words_are_found_when_customer_texts_are_stored_or_edited(
+    desk: HelpDesk, db: Database, clock: FrozenClock
+) -> None:
+    opened = await desk.customer_message(from_customer(MARIA, 1, "Voglio la disdetta!"))
+    assert "disdetta" in (await message_row(db, opened.message_row_id)).churn_words
+    await desk.mark_relayed(opened.message_row_id, opened.request.id, STAFF, 40, "copy")
+    staff = await desk.staff_message(from_staff(41, "Niente disdetta, risolviamo", reply_to=40))
+    assert staff is not None
+    assert (await message_row(db, staff.message_row_id)).churn_words is None
+    clock.advance(minutes=1)
+    await desk.edited_message(from_customer(MARIA, 1, "Scusate, tutto a posto"), clock.now())
+    assert (await message_row(db, opened.message_row_id)).churn_words is None
+    clock.advance(minutes=1)
+    await desk.edited_message(
+        from_customer(MARIA, 1, "I want to cancel my subscription"), clock.now()
+    )
+    assert "cancel my subscription" in (await message_row(db, opened.message_row_id)).churn_words

@@ -24,6 +24,7 @@ from analytics.render_text import render_report
 from analytics.report import build_report, build_whois_extras
 from analytics.service import percentile
 from conversations import schema
+from conversations.sentiment.churn import churn_words_json
 from conversations.store import Database, mention_values
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday
@@ -131,6 +132,9 @@ class Rows:
             "created_at": NOW - timedelta(days=1),
             "pillar_tags": None if tags is None else json.dumps(tags),
         } | values
+        # As conversations.store writes a customer text: the churn phrases found in it.
+        if row["direction"] == "in":
+            row.setdefault("churn_words", churn_words_json(row["text"]))
         result = await self.conn.execute(
             insert(schema.messages).values(row).returning(schema.messages.c.id)
         )
