@@ -196,4 +196,9 @@ def key_driver(pillar: str, pairs: Sequence[tuple[float, float]]) -> KeyDriver:
 def key_drivers(pairs_by_pillar: Mapping[str, Sequence[tuple[float, float]]]) -> list[KeyDriver]:
     """Return every pillar's key driver, strongest positive first, undefined ones last."""
     drivers = [key_driver(pillar, pairs) for pillar, pairs in pairs_by_pillar.items()]
-    return sorted(drivers, key=lambda d: (d.rho is None, -(d.rho or 0.0), d.pillar))
+    return sorted(drivers, key=driver_order)
+
+
+def driver_order(driver: KeyDriver) -> tuple[bool, float, str]:
+    """Strongest positive first, undefined ones last, then by name."""
+    return (driver.rho is None, -(driver.rho or 0.0), driver.pillar)

@@ -232,7 +232,8 @@ class PillarFigures:
 
     answers: dict[str, tuple[int, int, int]]  # pillar → (SUM(x), SUM(x²), COUNT(x))
     mentions: dict[str, tuple[int, float]]  # pillar → (mentions, mean polarity)
-    driver_pairs: dict[str, list[tuple[float, float]]]  # pillar → [(pillar answer, NPS)]
+    # pillar → {(pillar answer, NPS answer): how many customers gave both}
+    driver_counts: dict[str, dict[tuple[float, float], int]]
 
 
 async def _mentions(conn: AsyncConnection, period: Period) -> dict[str, tuple[int, float]]:
@@ -279,14 +280,14 @@ async def pillar_figures(source: Source, period: Period) -> PillarFigures:
             pillar: (int(total), int(squares), int(n))
             for pillar, total, squares, n in (await conn.execute(sums)).all()
         }
-        driver_pairs: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        driver_counts: dict[str, dict[tuple[float, float], int]] = defaultdict(dict)
         for pillar, answer, score, count in (await conn.execute(pairs)).all():
-            driver_pairs[pillar].extend([(float(answer), float(score))] * int(count))
+            driver_counts[pillar][(float(answer), float(score))] = int(count)
         mentions = await _mentions(conn, period)
     return PillarFigures(
         answers=answers,
         mentions={p: (n, total / n) for p, (n, total) in mentions.items() if n},
-        driver_pairs=dict(driver_pairs),
+        driver_counts=dict(driver_counts),
     )
 
 

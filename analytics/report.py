@@ -14,7 +14,13 @@ from analytics.churn_risk import RiskScore, RiskWeights, risk_band, score_risk
 from analytics.lang import Lang
 from analytics.nps import NpsChange, NpsResult, compare, nps_from_counts, response_rate
 from analytics.periods import Period, previous, weeks_back
-from analytics.pillars import KeyDriver, PillarScore, key_drivers, pillar_index
+from analytics.pillars import (
+    KeyDriver,
+    PillarScore,
+    driver_order,
+    key_driver_counts,
+    pillar_index,
+)
 from analytics.service import ServiceTimes
 
 __all__ = [
@@ -244,7 +250,7 @@ async def build_pillars(source: q.Source, period: Period) -> PillarsSection:
     """Return the six pillars' answer scores, text mentions and key drivers."""
     figures = await q.pillar_figures(source, period)
     # The six pillars always, in their fixed order; any other name found is kept after.
-    found = (set(figures.answers) | set(figures.mentions) | set(figures.driver_pairs)) - {None}
+    found = (set(figures.answers) | set(figures.mentions) | set(figures.driver_counts)) - {None}
     names = [*q.PILLARS, *sorted(found - set(q.PILLARS))]
     scores = [pillar_index(*figures.answers.get(p, (0, 0, 0)), pillar=p) for p in names]
     mentions = [
@@ -255,8 +261,11 @@ async def build_pillars(source: q.Source, period: Period) -> PillarsSection:
         else PillarMention(pillar=p, mentions=0)
         for p in names
     ]
-    pairs = {p: figures.driver_pairs.get(p, []) for p in names}
-    return PillarsSection(scores=scores, mentions=mentions, drivers=key_drivers(pairs))
+    drivers = sorted(
+        (key_driver_counts(p, figures.driver_counts.get(p, {})) for p in names),
+        key=driver_order,
+    )
+    return PillarsSection(scores=scores, mentions=mentions, drivers=drivers)
 
 
 async def build_churn(
