@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from conversations.clock import FrozenClock
 from conversations.db import create_engine, migrate
@@ -43,7 +44,53 @@ async def postgres_unavailable() -> str | None:
             await asyncio.wait_for(probe(), 5)
         except Exception as exc:
             _pg_reason = f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}: {exc}"
+        else:
+            await _own_database()
     return _pg_reason
+
+
+# Each test session works in a database of its own, so two runs on one server (a developer
+# and CI, or parallel checkouts) never drop each other's tables. Without the right to
+# create databases, the configured one is used as it is.
+_session_url: str | None = None
+_session_db: str | None = None
+
+
+def _with_database(url: str, name: str) -> str:
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+async def _own_database() -> None:
+    global _session_url, _session_db
+    base = make_url(POSTGRES_URL).database or "carebot_test"
+    name = f"{base}_{os.getpid()}"
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception:
+        return  # no CREATEDB right: share the configured database
+    finally:
+        await admin.dispose()
+    _session_db, _session_url = name, _with_database(POSTGRES_URL, name)
+
+
+async def _drop_own_database() -> None:
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{_session_db}"'))
+    except Exception as exc:  # a leftover test database is harmless; say so and go on
+        print(f"note: could not drop the test database {_session_db}: {exc}")
+    finally:
+        await admin.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this session's own PostgreSQL database."""
+    if _session_db is not None:
+        asyncio.run(_drop_own_database())
 
 
 @pytest.fixture
@@ -52,8 +99,13 @@ def clock() -> FrozenClock:
     return FrozenClock(START)
 
 
+def postgres_url() -> str:
+    """The PostgreSQL URL this session's tests use."""
+    return _session_url or POSTGRES_URL
+
+
 async def _reset_postgres() -> None:
-    engine = create_engine(POSTGRES_URL)
+    engine = create_engine(postgres_url())
     try:
         async with engine.begin() as conn:
             await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -71,7 +123,7 @@ async def database_url(engine: str, tmp_path: Path) -> str:
         if REQUIRE_POSTGRES:
             pytest.fail(f"CAREBOT_REQUIRE_POSTGRES=1 but {reason}")
         pytest.skip(reason)
-    return POSTGRES_URL
+    return postgres_url()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
