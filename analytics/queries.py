@@ -13,7 +13,7 @@ import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
@@ -951,19 +951,9 @@ async def _last_nps(
 def _customer_risk(row: Any, b: _Builder, now: datetime) -> CustomerRisk:
     """Return one customer's CustomerRisk from their row and gathered signals."""
     cid, user_id, first, last, username, language, last_contact = row
-    signals = RiskSignals(
-        last_nps=b.scores[0] if b.scores else None,
-        previous_nps=b.scores[1] if len(b.scores) > 1 else None,
-        recent_negative_share=b.negative / b.analysed if b.analysed else 0.0,
-        min_recent_polarity=b.min_polarity,
-        open_requests=b.open_requests,
-        oldest_open_age_hours=_hours(now, b.oldest_open) if b.oldest_open is not None else None,
-        reopened_requests=b.reopened,
-        contacts_last_30d=b.contacts,
-        slow_first_responses=b.slow,
-        days_since_last_contact=_days(now, last_contact) if last_contact is not None else None,
-        churn_words=list(dict.fromkeys(b.churn_words)),
-    )
+    values = asdict(_values(b, last_contact, now))
+    del values["has_churn_words"]  # the model keeps the phrases themselves
+    signals = RiskSignals(**values, churn_words=list(dict.fromkeys(b.churn_words)))
     return CustomerRisk(
         customer_id=cid,
         telegram_user_id=user_id,

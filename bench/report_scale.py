@@ -296,20 +296,28 @@ def _remove_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+async def _reuse(url: str, wanted: Wanted, label: str) -> tuple[AsyncEngine, dict[str, Any]] | None:
+    """An engine on an existing database already seeded as wanted, else None."""
+    engine = create_engine(url)
+    try:
+        meta = await _read_meta(engine)
+    except Exception:
+        meta = None
+    if _matches(meta, wanted):
+        _log(f"reusing {label}")
+        assert meta is not None
+        return engine, meta
+    await engine.dispose()
+    return None
+
+
 async def sqlite_engine(path: Path, wanted: Wanted) -> tuple[AsyncEngine, dict[str, Any]]:
     """Return an engine on the seeded file, seeding it first if missing or different."""
     url = f"sqlite+aiosqlite:///{path}"
     if await asyncio.to_thread(path.exists):
-        engine = create_engine(url)
-        try:
-            meta = await _read_meta(engine)
-        except Exception:
-            meta = None
-        if _matches(meta, wanted):
-            _log(f"reusing {path}")
-            assert meta is not None
-            return engine, meta
-        await engine.dispose()
+        reused = await _reuse(url, wanted, str(path))
+        if reused is not None:
+            return reused
         _log(f"{path} holds other data: seeding it again")
         _remove_sqlite(path)
     else:
@@ -337,16 +345,9 @@ async def postgres_engine(url: str, wanted: Wanted) -> tuple[AsyncEngine, dict[s
     try:
         exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if exists:
-            engine = create_engine(url)
-            try:
-                meta = await _read_meta(engine)
-            except Exception:
-                meta = None
-            if _matches(meta, wanted):
-                _log(f"reusing database {name}")
-                assert meta is not None
-                return engine, meta
-            await engine.dispose()
+            reused = await _reuse(url, wanted, f"database {name}")
+            if reused is not None:
+                return reused
             _log(f"database {name} holds other data: dropping it")
             await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         _log(f"creating and seeding database {name}")
