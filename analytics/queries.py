@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Select,
     and_,
     case,
     cast,
@@ -47,6 +48,7 @@ from analytics.periods import Period
 from analytics.service import ServiceTimes
 from conversations import schema as t
 from conversations.db import READONLY
+from conversations.rollups import bin_bounds, bin_of
 
 __all__ = [
     "PILLARS",
@@ -109,6 +111,41 @@ def _in(column: Any, period: Period) -> ColumnElement[bool]:
     return and_(column >= period.start, column < period.end)
 
 
+@dataclass(frozen=True, slots=True)
+class _Split:
+    """A period as whole UTC days, read from the daily roll-ups, and the partial days at
+    its edges, read from the source rows (conversations.rollups says why)."""
+
+    days: tuple[date, date] | None  # [first, last) whole days, None when there are none
+    edges: tuple[tuple[datetime, datetime], ...]  # [start, end) of the partial days
+
+    def rolled(self, day: Any) -> ColumnElement[bool]:
+        """Return whether a roll-up row's day is one of the whole days."""
+        if self.days is None:
+            return false()
+        return and_(day >= self.days[0], day < self.days[1])
+
+    def raw(self, column: Any) -> ColumnElement[bool]:
+        """Return whether a source row's moment falls in one of the edges."""
+        return or_(false(), *(and_(column >= a, column < b) for a, b in self.edges))
+
+
+def _split(period: Period) -> _Split:
+    """Return `period` split into whole UTC days and partial edges."""
+    start, end = period.start.astimezone(UTC), period.end.astimezone(UTC)
+    first = start.date() if start.timetz() == _MIDNIGHT else start.date() + timedelta(days=1)
+    last = end.date()
+    if first >= last:
+        return _Split(days=None, edges=((start, end),))
+    first_at = datetime.combine(first, _MIDNIGHT)
+    last_at = datetime.combine(last, _MIDNIGHT)
+    edges = tuple((a, b) for a, b in ((start, first_at), (last_at, end)) if a < b)
+    return _Split(days=(first, last), edges=edges)
+
+
+_MIDNIGHT = time(0, tzinfo=UTC)
+
+
 # --- NPS -----------------------------------------------------------------------------
 
 
@@ -148,24 +185,38 @@ class NpsFigures:
 
 async def nps_figures(source: Source, period: Period) -> NpsFigures:
     """Return the NPS answers scored in `period` and the surveys sent in it."""
-    s = t.surveys
-    # One grouped scan gives the distribution and both breakdowns (a few dozen rows).
-    scored = (
-        select(s.c.language, s.c.resolved_by, s.c.score, func.count())
-        .where(s.c.score.is_not(None), _in(s.c.scored_at, period))
-        .group_by(s.c.language, s.c.resolved_by, s.c.score)
-    )
+    s, d, ds = t.surveys, t.daily_nps, t.daily_surveys
+    split = _split(period)
+    # Answers grouped by language, staff and score (a few dozen rows) give the
+    # distribution and both breakdowns: whole days from the roll-up, edges from surveys.
+    parts = [
+        select(d.c.language, d.c.staff, d.c.score, func.sum(d.c.n))
+        .where(split.rolled(d.c.day))
+        .group_by(d.c.language, d.c.staff, d.c.score),
+        select(s.c.language, func.coalesce(s.c.resolved_by, 0), s.c.score, func.count())
+        .where(s.c.score.is_not(None), split.raw(s.c.scored_at))
+        .group_by(s.c.language, s.c.resolved_by, s.c.score),
+    ]
     # Response rate follows the surveys sent in the period, answered whenever.
-    sent = select(func.count(), func.count(s.c.score)).where(_in(s.c.sent_at, period))
+    sent_parts = [
+        select(func.sum(ds.c.sent), func.sum(ds.c.answered)).where(split.rolled(ds.c.day)),
+        select(func.count(), func.count(s.c.score)).where(split.raw(s.c.sent_at)),
+    ]
     distribution = [0] * 11
     by_language: dict[str, BandCounts] = defaultdict(BandCounts)
     by_staff: dict[int | None, BandCounts] = defaultdict(BandCounts)
+    sent_n = answered = 0
     async with connect(source) as conn:
-        for language, staff, score, count in (await conn.execute(scored)).all():
-            distribution[score] += count
-            by_language[language] = by_language[language].add(score, count)
-            by_staff[staff] = by_staff[staff].add(score, count)
-        sent_n, answered = (await conn.execute(sent)).one()
+        for part in _needed(split, parts):
+            for language, staff, score, count in (await conn.execute(part)).all():
+                staff_id = int(staff) or None  # 0 in the roll-up: nobody on the staff
+                distribution[score] += int(count)
+                by_language[language] = by_language[language].add(score, int(count))
+                by_staff[staff_id] = by_staff[staff_id].add(score, int(count))
+        for part in _needed(split, sent_parts):
+            sent_part, answered_part = (await conn.execute(part)).one()
+            sent_n += int(sent_part or 0)
+            answered += int(answered_part or 0)
     bands = BandCounts()
     for score, count in enumerate(distribution):
         bands = bands.add(score, count)
@@ -174,37 +225,60 @@ async def nps_figures(source: Source, period: Period) -> NpsFigures:
         distribution=distribution,
         by_language=dict(by_language),
         by_staff=dict(by_staff),
-        sent=int(sent_n),
-        answered=int(answered),
+        sent=sent_n,
+        answered=answered,
     )
 
 
+def _needed(split: _Split, parts: Sequence[Select[Any]]) -> list[Select[Any]]:
+    """Return (roll-up statement, edge statement) without the one with nothing to read."""
+    rolled, raw = parts
+    return [part for part, wanted in ((rolled, split.days), (raw, split.edges)) if wanted]
+
+
 async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> list[BandCounts]:
-    """Return the NPS band counts of each of several non-overlapping periods, in one query."""
+    """Return the NPS band counts of each of several non-overlapping periods.
+
+    Two grouped queries whatever the number of periods: whole days from the roll-up,
+    bucketed by day; the partial days at the periods' edges from the surveys.
+    """
     if not periods:
         return []
     ordered = sorted(periods, key=lambda p: p.start)
     for before, after in pairwise(ordered):
         if after.start < before.end:
             raise ValueError("periods overlap")
-    s = t.surveys
-    bucket = case(*((_in(s.c.scored_at, p), i) for i, p in enumerate(periods)), else_=None).label(
-        "bucket"
+    s, d = t.surveys, t.daily_nps
+    splits = [_split(p) for p in periods]
+    rolled_bucket = case(
+        *((split.rolled(d.c.day), i) for i, split in enumerate(splits) if split.days),
+        else_=None,
     )
-    q = (
-        select(bucket, s.c.score, func.count())
-        .where(
-            s.c.score.is_not(None),
-            s.c.scored_at >= ordered[0].start,
-            s.c.scored_at < ordered[-1].end,
+    raw_bucket = case(
+        *((split.raw(s.c.scored_at), i) for i, split in enumerate(splits)), else_=None
+    )
+    rolled_days = [split.days for split in splits if split.days]
+    queries: list[Select[Any]] = []
+    if rolled_days:
+        queries.append(
+            select(rolled_bucket, d.c.score, func.sum(d.c.n))
+            .where(
+                d.c.day >= min(first for first, _ in rolled_days),
+                d.c.day < max(last for _, last in rolled_days),
+            )
+            .group_by(rolled_bucket, d.c.score)
         )
-        .group_by(bucket, s.c.score)
+    queries.append(
+        select(raw_bucket, s.c.score, func.count())
+        .where(s.c.score.is_not(None), or_(*(split.raw(s.c.scored_at) for split in splits)))
+        .group_by(raw_bucket, s.c.score)
     )
     counts = [BandCounts() for _ in periods]
     async with connect(source) as conn:
-        for index, score, count in (await conn.execute(q)).all():
-            if index is not None:  # a gap between two periods
-                counts[index] = counts[index].add(score, count)
+        for query in queries:
+            for index, score, count in (await conn.execute(query)).all():
+                if index is not None:  # a gap between two periods
+                    counts[index] = counts[index].add(score, int(count))
     return counts
 
 
@@ -236,54 +310,60 @@ class PillarFigures:
     driver_counts: dict[str, dict[tuple[float, float], int]]
 
 
-async def _mentions(conn: AsyncConnection, period: Period) -> dict[str, tuple[int, float]]:
+async def _mentions(conn: AsyncConnection, split: _Split) -> dict[str, tuple[int, float]]:
     """Return pillar mentions and their summed polarity in messages and survey reasons.
 
     conversations writes one pillar_mentions row per tag of an inbound message (dated
     created_at) and of a scored survey reason (dated scored_at, the period of its NPS
-    answer), so this is one GROUP BY over the covering (at, pillar, polarity) index.
+    answer), rolled up per day in daily_mentions.
     """
-    pm = t.pillar_mentions
-    q = (
+    pm, dm = t.pillar_mentions, t.daily_mentions
+    parts = [
+        select(dm.c.pillar, func.sum(dm.c.n), func.sum(dm.c.polarity_sum))
+        .where(split.rolled(dm.c.day))
+        .group_by(dm.c.pillar),
         select(pm.c.pillar, func.count(), func.sum(pm.c.polarity))
-        .where(_in(pm.c.at, period))
-        .group_by(pm.c.pillar)
-    )
-    return {
-        name: (int(count), float(polarity_sum or 0.0))
-        for name, count, polarity_sum in (await conn.execute(q)).all()
-    }
+        .where(split.raw(pm.c.at))
+        .group_by(pm.c.pillar),
+    ]
+    found: dict[str, tuple[int, float]] = {}
+    for part in _needed(split, parts):
+        for name, count, polarity_sum in (await conn.execute(part)).all():
+            n, total = found.get(name, (0, 0.0))
+            found[name] = (n + int(count), total + float(polarity_sum or 0.0))
+    return found
 
 
 async def pillar_figures(source: Source, period: Period) -> PillarFigures:
     """Return the pillar answers (by pillar_at), text mentions and key-driver pairs."""
-    s = t.surveys
-    answered = and_(s.c.pillar_score.is_not(None), _in(s.c.pillar_at, period))
-    sums = (
-        select(
-            s.c.pillar,
-            func.sum(s.c.pillar_score),
-            func.sum(s.c.pillar_score * s.c.pillar_score),
-            func.count(s.c.pillar_score),
-        )
-        .where(answered)
-        .group_by(s.c.pillar)
-    )
-    # Pairs come back counted: at most 6 × 5 × 11 rows, however many answers.
-    pairs = (
-        select(s.c.pillar, s.c.pillar_score, s.c.score, func.count())
-        .where(answered, s.c.score.is_not(None))
-        .group_by(s.c.pillar, s.c.pillar_score, s.c.score)
-    )
+    s, d = t.surveys, t.daily_pillar_answers
+    split = _split(period)
+    # Answers counted by (pillar, answer, NPS score or -1): at most 6 × 5 × 12 rows, from
+    # which Python takes the sums, the squares and the key-driver pairs.
+    parts = [
+        select(d.c.pillar, d.c.answer, d.c.score, func.sum(d.c.n))
+        .where(split.rolled(d.c.day))
+        .group_by(d.c.pillar, d.c.answer, d.c.score),
+        select(s.c.pillar, s.c.pillar_score, func.coalesce(s.c.score, -1), func.count())
+        .where(s.c.pillar_score.is_not(None), s.c.pillar.is_not(None), split.raw(s.c.pillar_at))
+        .group_by(s.c.pillar, s.c.pillar_score, s.c.score),
+    ]
+    answers: dict[str, tuple[int, int, int]] = {}
+    driver_counts: dict[str, dict[tuple[float, float], int]] = defaultdict(dict)
     async with connect(source) as conn:
-        answers = {
-            pillar: (int(total), int(squares), int(n))
-            for pillar, total, squares, n in (await conn.execute(sums)).all()
-        }
-        driver_counts: dict[str, dict[tuple[float, float], int]] = defaultdict(dict)
-        for pillar, answer, score, count in (await conn.execute(pairs)).all():
-            driver_counts[pillar][(float(answer), float(score))] = int(count)
-        mentions = await _mentions(conn, period)
+        for part in _needed(split, parts):
+            for pillar, answer, score, count in (await conn.execute(part)).all():
+                answer, score, count = int(answer), int(score), int(count)
+                total, squares, n = answers.get(pillar, (0, 0, 0))
+                answers[pillar] = (
+                    total + answer * count,
+                    squares + answer * answer * count,
+                    n + count,
+                )
+                if score >= 0:
+                    pair = (float(answer), float(score))
+                    driver_counts[pillar][pair] = driver_counts[pillar].get(pair, 0) + count
+        mentions = await _mentions(conn, split)
     return PillarFigures(
         answers=answers,
         mentions={p: (n, total / n) for p, (n, total) in mentions.items() if n},
@@ -323,18 +403,117 @@ def _percentiles_of(counts: Sequence[tuple[int, int]], qs: Sequence[float]) -> l
     return results
 
 
-async def _percentiles(
-    conn: AsyncConnection, column: Any, where: ColumnElement[bool], qs: Sequence[float]
-) -> tuple[int, list[float | None]]:
-    """Return how many rows match, and exact percentiles of an integer column, in one scan.
+@dataclass(frozen=True, slots=True)
+class _Durations:
+    """Where one kind of service time lives: its roll-up kind and its source columns."""
 
-    The database counts each distinct value (durations in whole seconds: at most a few
-    hundred thousand over a year, usually far fewer) instead of sorting every row once
-    per percentile; Python walks the cumulative counts.
+    kind: str  # daily_service_bins.kind
+    at: Any  # the moment that dates a duration
+    seconds: Any
+    where: ColumnElement[bool]  # which requests have one
+
+
+def _durations() -> tuple[_Durations, _Durations]:
+    r = t.requests
+    first = _Durations(
+        "first_response",
+        r.c.first_response_at,
+        r.c.first_response_seconds,
+        r.c.first_response_seconds.is_not(None),
+    )
+    resolution = _Durations(
+        "resolution",
+        r.c.resolved_at,
+        r.c.resolution_seconds,
+        and_(r.c.status == "resolved", r.c.resolution_seconds.is_not(None)),
+    )
+    return first, resolution
+
+
+async def _percentiles(
+    conn: AsyncConnection, durations: _Durations, period: Period, qs: Sequence[float]
+) -> tuple[int, list[float | None]]:
+    """Return how many durations fall in `period`, and their exact percentiles.
+
+    The daily histograms (conversations.rollups) say how many durations each bin holds
+    over the period and so which bin holds each rank a percentile needs; only those
+    bins' values are then read from requests, through an index on the duration. The
+    result is what sorting every duration of the period would give.
     """
-    q = select(column, func.count()).where(where).group_by(column).order_by(column)
-    counts = [(int(value), int(count)) for value, count in (await conn.execute(q)).all()]
-    return sum(count for _, count in counts), _percentiles_of(counts, qs)
+    b = t.daily_service_bins
+    split = _split(period)
+    histogram: dict[int, int] = defaultdict(int)
+    if split.days:
+        rolled = (
+            select(b.c.bin, func.sum(b.c.n))
+            .where(b.c.kind == durations.kind, split.rolled(b.c.day))
+            .group_by(b.c.bin)
+        )
+        for bin_id, count in (await conn.execute(rolled)).all():
+            histogram[int(bin_id)] += int(count)
+    if split.edges:
+        raw = (
+            select(durations.seconds, func.count())
+            .where(durations.where, split.raw(durations.at))
+            .group_by(durations.seconds)
+        )
+        for seconds, count in (await conn.execute(raw)).all():
+            histogram[bin_of(int(seconds))] += int(count)
+    ordered = [(bin_id, count) for bin_id, count in sorted(histogram.items()) if count]
+    n = sum(count for _, count in ordered)
+    if n == 0:
+        return 0, [None for _ in qs]
+    ranks: set[int] = set()
+    for q in qs:
+        below = int((n - 1) * q / 100)
+        ranks.update(rank for rank in (below, below + 1) if rank < n)
+    # Each rank's bin, and the rank's place among that bin's values.
+    wanted: dict[int, list[tuple[int, int]]] = defaultdict(list)  # bin → [(rank, offset)]
+    seen = 0
+    for bin_id, count in ordered:
+        for rank in ranks:
+            if seen <= rank < seen + count:
+                wanted[bin_id].append((rank, rank - seen))
+        seen += count
+    values: dict[int, int] = {}
+    # The moment is compared through COALESCE so SQLite walks the duration index (a bin
+    # is a sliver of it) rather than the index on the moment (a whole period's rows).
+    at = func.coalesce(durations.at, durations.at)
+    for bin_id, places in wanted.items():
+        low, high = bin_bounds(bin_id)
+        exact = (
+            select(durations.seconds, func.count())
+            .where(
+                durations.where,
+                durations.seconds >= low,
+                durations.seconds < high,
+                at >= period.start,
+                at < period.end,
+            )
+            .group_by(durations.seconds)
+            .order_by(durations.seconds)
+        )
+        counts = [(int(v), int(c)) for v, c in (await conn.execute(exact)).all()]
+        for rank, offset in places:
+            values[rank] = _value_at(counts, offset)
+    results: list[float | None] = []
+    for q in qs:
+        position = (n - 1) * q / 100
+        below = int(position)
+        low_f = float(values[below])
+        high_f = float(values[below + 1]) if below + 1 < n else low_f
+        results.append(min(max(low_f + (high_f - low_f) * (position - below), low_f), high_f))
+    return n, results
+
+
+def _value_at(counts: Sequence[tuple[int, int]], offset: int) -> int:
+    """Return the value at 0-based `offset` of sorted (value, how many times) counts."""
+    seen = 0
+    for value, count in counts:
+        seen += count
+        if offset < seen:
+            return value
+    raise LookupError("the histogram and the rows disagree")
 
 
 async def service_figures(source: Source, period: Period, *, now: datetime) -> ServiceTimes:
@@ -343,29 +522,42 @@ async def service_figures(source: Source, period: Period, *, now: datetime) -> S
     First responses count when they happened in the period, resolutions when resolved
     in it (Chatwoot's reading); reopen rate and auto share are of those resolutions.
     """
-    r = t.requests
-    resolved_in = and_(r.c.status == "resolved", _in(r.c.resolved_at, period))
-    first_in = and_(_in(r.c.first_response_at, period), r.c.first_response_seconds.is_not(None))
-    resolution_in = and_(resolved_in, r.c.resolution_seconds.is_not(None))
-    opened = select(func.count()).where(_in(r.c.opened_at, period))
-    resolved = select(
-        func.count(),
-        func.coalesce(func.sum(case((r.c.reopen_count > 0, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((r.c.resolution_source == "auto", 1), else_=0)), 0),
-        func.count(r.c.resolution_seconds),
-    ).where(resolved_in)
+    r, d = t.requests, t.daily_requests
+    split = _split(period)
+    edges_resolved = and_(r.c.status == "resolved", split.raw(r.c.resolved_at))
+    parts = [
+        select(
+            func.sum(d.c.opened),
+            func.sum(d.c.resolved),
+            func.sum(d.c.reopened),
+            func.sum(d.c.auto),
+            func.sum(d.c.timed),
+        ).where(split.rolled(d.c.day)),
+    ]
+    if split.edges:
+        opened_edges = select(func.count()).where(split.raw(r.c.opened_at)).scalar_subquery()
+        parts.append(
+            select(
+                opened_edges,
+                func.count(),
+                func.sum(case((r.c.reopen_count > 0, 1), else_=0)),
+                func.sum(case((r.c.resolution_source == "auto", 1), else_=0)),
+                func.count(r.c.resolution_seconds),
+            ).where(edges_resolved)
+        )
     backlog = select(func.count()).where(r.c.status.in_(OPEN_STATUSES))
+    totals = [0] * 5  # opened, resolved, reopened, auto, timed
+    first, resolution = _durations()
     async with connect(source) as conn:
-        opened_n = int((await conn.execute(opened)).scalar_one())
-        resolved_n, reopened, auto, resolution_n = (await conn.execute(resolved)).one()
+        for part in parts:
+            for i, value in enumerate((await conn.execute(part)).one()):
+                totals[i] += int(value or 0)
         backlog_n = int((await conn.execute(backlog)).scalar_one())
-        first_count, (first_median, first_p90) = await _percentiles(
-            conn, r.c.first_response_seconds, first_in, (50, 90)
-        )
+        first_count, (first_median, first_p90) = await _percentiles(conn, first, period, (50, 90))
         _, (resolution_median, resolution_p90) = await _percentiles(
-            conn, r.c.resolution_seconds, resolution_in, (50, 90)
+            conn, resolution, period, (50, 90)
         )
-    resolved_n = int(resolved_n)
+    opened_n, resolved_n, reopened, auto, resolution_n = totals
     return ServiceTimes(
         opened=opened_n,
         resolved=resolved_n,
@@ -373,11 +565,11 @@ async def service_figures(source: Source, period: Period, *, now: datetime) -> S
         first_response_n=first_count,
         first_response_median=first_median,
         first_response_p90=first_p90,
-        resolution_n=int(resolution_n),
+        resolution_n=resolution_n,
         resolution_median=resolution_median,
         resolution_p90=resolution_p90,
-        reopen_rate=int(reopened) / resolved_n if resolved_n else None,
-        auto_resolved_share=int(auto) / resolved_n if resolved_n else None,
+        reopen_rate=reopened / resolved_n if resolved_n else None,
+        auto_resolved_share=auto / resolved_n if resolved_n else None,
     )
 
 

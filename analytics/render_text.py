@@ -104,6 +104,7 @@ _T: dict[Lang, dict[str, str]] = {
         "clv": "Valore del cliente (CLV): media {avg} su {k} di {c} clienti (totale {t})",
         "clv_none": "Valore del cliente (CLV): non disponibile (ricavi e costi non importati)",
         "at_risk": "Clienti a rischio",
+        "risk_as_of": "(calcolato alle {t})",
         "no_risk": "nessun cliente a rischio",
         "band": "low:basso|medium:medio|high:alto",
         "revenue_at_risk": "Ricavi a rischio: {v} "
@@ -155,6 +156,7 @@ _T: dict[Lang, dict[str, str]] = {
         "clv": "Customer lifetime value (CLV): average {avg} over {k} of {c} customers (total {t})",
         "clv_none": "Customer lifetime value (CLV): not available (revenue and costs not imported)",
         "at_risk": "Customers at risk",
+        "risk_as_of": "(scored at {t})",
         "no_risk": "no customer at risk",
         "band": "low:low|medium:medium|high:high",
         "revenue_at_risk": "Revenue at risk: {v} ({k} of {h} high-risk customers with known CLV)",
@@ -391,8 +393,11 @@ def _customer(at_risk: AtRisk, rank: int, lang: Lang) -> list[str]:
     return [head, *reasons]
 
 
-def _risk_block(risk: RiskSection, lang: Lang) -> list[str]:
+def _risk_block(risk: RiskSection, lang: Lang, tz: ZoneInfo | None = None) -> list[str]:
     lines = [f"<b>{_t(lang, 'at_risk')}</b>"]
+    if risk.as_of is not None:  # read from the background snapshot: say how recent
+        local = risk.as_of.astimezone(tz) if tz is not None else risk.as_of
+        lines[0] += " " + _t(lang, "risk_as_of", t=f"{local:%H:%M}")
     if not risk.top:
         lines.append(_t(lang, "no_risk"))
     for rank, at_risk in enumerate(risk.top, start=1):
@@ -425,7 +430,7 @@ def render_report_html(
         _pillar_block(report.pillars, lang),
         _service_block(report.service, lang),
         _churn_block(report.churn, report.clv, lang),
-        _risk_block(report.risk, lang),
+        _risk_block(report.risk, lang, ZoneInfo(report.timezone)),
     ]
     return "\n\n".join("\n".join(block) for block in blocks)
 

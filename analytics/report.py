@@ -151,6 +151,7 @@ class RiskSection(BaseModel):
     top: list[AtRisk]
     revenue_at_risk: Decimal | None  # sum of the known CLVs of high-risk customers
     revenue_known: int = Field(ge=0)  # high-risk customers whose CLV is known
+    as_of: AwareDatetime | None = None  # when scored, if read from a snapshot; None: live
 
 
 class Report(BaseModel):
@@ -364,8 +365,13 @@ async def build_report(
     churn_inactivity_days: int = 180,
     risk_weights: RiskWeights | None = None,
     top_n: int = 3,
+    risk: RiskSection | None = None,
 ) -> Report:
-    """Return the whole report for `period`, every query on one connection."""
+    """Return the whole report for `period`, every query on one connection.
+
+    `risk` is a risk section already at hand (analytics.risk_snapshot); without it the
+    risk of every customer is scored now.
+    """
     if now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     first_day, last_day = _local_days(period, tz)
@@ -375,7 +381,8 @@ async def build_report(
         service = await q.service_figures(conn, period, now=now)
         churn = await build_churn(conn, now=now, inactivity_days=churn_inactivity_days)
         clv = await build_clv(conn, now=now, tz=tz, inactivity_days=churn_inactivity_days)
-        risk = await build_risk(conn, now=now, tz=tz, top_n=top_n, weights=risk_weights)
+        if risk is None:
+            risk = await build_risk(conn, now=now, tz=tz, top_n=top_n, weights=risk_weights)
     return Report(
         period=period,
         first_day=first_day,

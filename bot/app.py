@@ -21,6 +21,7 @@ from bot.handlers import customer, edits, reports, staff, survey
 from bot.polling import poll
 from bot.processor import PerChatUpdateProcessor
 from bot.relay import Relay
+from bot.reporting import refresh_risk_snapshot
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from bot.survey_flow import SurveyFlow
@@ -186,6 +187,13 @@ async def on_startup(app: App) -> None:
         app.job_queue.run_repeating(
             _weekly_job, interval=weekly.CHECK_SECONDS, first=20, name="weekly-summary"
         )
+        if s.settings.risk_refresh_minutes:
+            app.job_queue.run_repeating(
+                _risk_job,
+                interval=s.settings.risk_refresh_minutes * 60,
+                first=30,
+                name="risk-snapshot",
+            )
 
 
 async def _publish_commands(app: App, settings: Settings) -> None:
@@ -238,6 +246,10 @@ async def weekly_summaries(app: App) -> int:
 
 async def _weekly_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await weekly_summaries(context.application)
+
+
+async def _risk_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await refresh_risk_snapshot(get_services(context.application))
 
 
 @asynccontextmanager

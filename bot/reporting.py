@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from analytics import render_text
 from analytics.periods import Period
 from analytics.render_chart import render_dashboard
 from analytics.report import NpsBreakdown, Report, build_report
+from analytics.risk_snapshot import fresh_risk, refresh_risk
 from bot.i18n import t
 from bot.services import Services
 
@@ -15,15 +17,30 @@ from bot.services import Services
 async def full_report(s: Services, period: Period) -> Report:
     """The whole report of a period, in the staff language, with the configured churn rules."""
     st = s.settings
+    now = s.helpdesk.clock.now()
+    risk = None
+    if st.risk_refresh_minutes:
+        # The background refresh runs every risk_refresh_minutes; one missed run is fine.
+        max_age = timedelta(minutes=2 * st.risk_refresh_minutes)
+        risk = await fresh_risk(
+            s.db.engine, now=now, weights=st.risk_weights, max_age=max_age, top_n=3
+        )
     return await build_report(
         s.db.engine,
         period,
-        now=s.helpdesk.clock.now(),
+        now=now,
         tz=st.tz,
         lang=st.staff_language,
         churn_inactivity_days=st.churn_inactivity_days,
         risk_weights=st.risk_weights,
+        risk=risk,
     )
+
+
+async def refresh_risk_snapshot(s: Services) -> None:
+    """Score churn risk now and store it for the reports of the next few minutes."""
+    st = s.settings
+    await refresh_risk(s.db.engine, now=s.helpdesk.clock.now(), tz=st.tz, weights=st.risk_weights)
 
 
 async def staff_names(s: Services, by_staff: list[NpsBreakdown]) -> dict[int, str]:

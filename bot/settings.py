@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     churn_inactivity_days: int = Field(
         default=180, ge=1, description="A customer without contact this long counts as lost"
     )
+    risk_refresh_minutes: int = Field(
+        default=10,
+        ge=0,
+        le=1440,
+        description="Minutes between background churn-risk scorings that /report reads; 0: live",
+    )
     risk_weights: Annotated[RiskWeights, NoDecode] = Field(
         default_factory=RiskWeights,
         description="Churn-risk signal weights to override, e.g. nps_level=30,churn_words=25",

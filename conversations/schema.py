@@ -119,6 +119,9 @@ requests = Table(
         "reopen_count",
         "resolution_source",
     ),
+    # Reports: the exact values inside one service-time histogram bin (conversations.rollups).
+    Index("ix_requests_first_response_bin", "first_response_seconds", "first_response_at"),
+    Index("ix_requests_resolution_bin", "status", "resolution_seconds", "resolved_at"),
 )
 
 request_events = Table(
@@ -269,6 +272,78 @@ pillar_mentions = Table(
     Index(None, "at", "pillar", "polarity"),  # reports, covering
     Index(None, "message_id"),  # replaced when a message is edited
     Index(None, "survey_id"),
+)
+
+# Daily roll-ups of the report figures (conversations.rollups): one row per UTC day and
+# key, kept exact by triggers on surveys, pillar_mentions and requests.
+daily_nps = Table(
+    "daily_nps",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("language", String(8), primary_key=True),
+    Column("staff", BigInteger, primary_key=True),  # who resolved; 0: customer or automatic
+    Column("score", Integer, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+daily_surveys = Table(
+    "daily_surveys",
+    metadata,
+    Column("day", Date, primary_key=True),  # of sent_at
+    Column("sent", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),  # of those sent that day, scored since
+)
+
+daily_pillar_answers = Table(
+    "daily_pillar_answers",
+    metadata,
+    Column("day", Date, primary_key=True),  # of pillar_at
+    Column("pillar", String(24), primary_key=True),
+    Column("answer", Integer, primary_key=True),  # 1..5
+    Column("score", Integer, primary_key=True),  # the survey's NPS score; -1: none
+    Column("n", Integer, nullable=False),
+)
+
+daily_mentions = Table(
+    "daily_mentions",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("pillar", String(24), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("polarity_sum", Float, nullable=False),
+)
+
+daily_requests = Table(
+    "daily_requests",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("opened", Integer, nullable=False),  # by opened_at
+    # Resolved requests by resolved_at: reopened before, resolved automatically, timed.
+    Column("resolved", Integer, nullable=False),
+    Column("reopened", Integer, nullable=False),
+    Column("auto", Integer, nullable=False),
+    Column("timed", Integer, nullable=False),
+)
+
+daily_service_bins = Table(
+    "daily_service_bins",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("kind", String(16), primary_key=True),  # first_response | resolution
+    Column("bin", Integer, primary_key=True),  # conversations.rollups.bin_bounds
+    Column("n", Integer, nullable=False),
+)
+
+# The churn-risk section of reports, scored in the background (analytics.risk_snapshot):
+# reports read the newest one while it is fresh instead of scoring every customer again.
+risk_snapshots = Table(
+    "risk_snapshots",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("computed_at", UtcDateTime, nullable=False),
+    Column("weights", Text, nullable=False),  # JSON of the weights it was scored with
+    Column("section", Text, nullable=False),  # JSON of analytics.report.RiskSection
+    Index(None, "computed_at"),
 )
 
 # Close-the-loop alerts raised in the staff group, kept to rate-limit them per request.

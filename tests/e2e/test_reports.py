@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.app import get_services
 from bot.fake_bot_api import Message
+from bot.reporting import refresh_risk_snapshot
 from tests.e2e.harness import HelpDeskWorld
+
+ROME = ZoneInfo("Europe/Rome")
 
 
 async def surveyed_customer(world: HelpDeskWorld) -> int:
@@ -95,3 +102,29 @@ async def test_whois_shows_nps_history_and_churned_marks_the_customer(
         await forum.staff_sees("segnato come cliente perso", after=before)
         await forum.tg.send_text(forum.agent, "/churned @mariar", chat=forum.staff)
         await forum.staff_sees("era già segnato come perso", after=before)
+
+
+async def test_report_reads_the_background_risk_scoring_and_churn_scores_live(
+    forum: HelpDeskWorld,
+) -> None:
+    async with forum.bot_running() as app:
+        thread = await surveyed_customer(forum)
+        # What the risk-snapshot job does every CAREBOT_RISK_REFRESH_MINUTES (10).
+        await refresh_risk_snapshot(get_services(app))
+        forum.clock.advance(minutes=3)
+        before = forum.tg.last_message_id(forum.staff)
+        await forum.agent_writes_in_topic(thread, "/report 7d")
+        text = await forum.staff_sees("Clienti a rischio", thread_id=thread, after=before)
+        scored_at = forum.clock.now() - timedelta(minutes=3)
+        assert f"(calcolato alle {scored_at.astimezone(ROME):%H:%M})" in (text.text or "")
+        assert "Maria Rossi" in (text.text or "")
+        before = forum.tg.last_message_id(forum.staff)
+        await forum.agent_writes_in_topic(thread, "/churn 5")
+        live = await forum.staff_sees("Maria Rossi", thread_id=thread, after=before)
+        assert "calcolato alle" not in (live.text or "")
+        # Twenty minutes on, the snapshot is too old: the report scores live.
+        forum.clock.advance(minutes=20)
+        before = forum.tg.last_message_id(forum.staff)
+        await forum.agent_writes_in_topic(thread, "/report 7d")
+        text = await forum.staff_sees("Clienti a rischio", thread_id=thread, after=before)
+        assert "calcolato alle" not in (text.text or "")

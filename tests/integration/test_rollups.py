@@ -1,0 +1,155 @@
+"""Daily roll-ups stay exactly what adding up the source rows gives, whatever is written.
+
+The triggers run on every engine; each test writes through real paths (the seeder, the
+survey store) and by hand (updates that move a row to another day, key or bin, deletes,
+reopens), then compares the tables with a rebuild from scratch.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from conversations import rollups
+from conversations import schema as t
+from conversations.seed import seed
+from conversations.store import Database
+from tests.conftest import START
+
+TABLES = (
+    t.daily_nps,
+    t.daily_surveys,
+    t.daily_pillar_answers,
+    t.daily_mentions,
+    t.daily_requests,
+    t.daily_service_bins,
+)
+
+
+async def _snapshot(db: Database) -> dict[str, dict[tuple[Any, ...], int | float]]:
+    """Return every roll-up table as {key columns: sum columns}, zero rows dropped."""
+    found: dict[str, dict[tuple[Any, ...], int | float]] = {}
+    async with db.engine.connect() as conn:
+        for table in TABLES:
+            keys = [c for c in table.columns if c.primary_key]
+            sums = [c for c in table.columns if not c.primary_key]
+            table_rows: dict[tuple[Any, ...], Any] = {}
+            for row in (await conn.execute(select(*keys, *sums))).all():
+                values = tuple(round(v, 6) if isinstance(v, float) else v for v in row[len(keys) :])
+                if any(values):
+                    table_rows[tuple(row[: len(keys)])] = values
+            found[table.name] = table_rows
+    return found
+
+
+async def _rebuilt(db: Database) -> dict[str, dict[tuple[Any, ...], int | float]]:
+    async with db.engine.begin() as conn:
+        await conn.run_sync(rollups.rebuild)
+    return await _snapshot(db)
+
+
+async def _exec(db: Database, sql: str, **params: Any) -> None:
+    async with db.engine.begin() as conn:
+        await conn.execute(text(sql), params)
+
+
+async def test_seeded_data_is_rolled_up_on_write(db: Database) -> None:
+    await seed(db.engine, customers=40, requests=400, responses=300, now=START)
+    kept = await _snapshot(db)
+    assert sum(n for (n,) in kept["daily_nps"].values()) == 300 - sum(
+        s - a for s, a in kept["daily_surveys"].values()
+    )  # every scored survey is an NPS answer
+    assert sum(values[0] for values in kept["daily_requests"].values()) == 400
+    assert kept == await _rebuilt(db)
+
+
+async def test_updates_and_deletes_move_shares_between_days_and_keys(db: Database) -> None:
+    await seed(db.engine, customers=30, requests=300, responses=200, now=START)
+    # Rescore, move to another day, another staff member, another language.
+    await _exec(db, "UPDATE surveys SET score = 10 - score WHERE score IS NOT NULL AND id % 3 = 0")
+    await _exec(
+        db,
+        "UPDATE surveys SET scored_at = :at, resolved_by = 4242 WHERE id % 5 = 0",
+        at=START - timedelta(days=3, hours=5),
+    )
+    await _exec(db, "UPDATE surveys SET language = 'en' WHERE id % 7 = 0")
+    await _exec(db, "UPDATE surveys SET score = NULL, scored_at = NULL WHERE id % 11 = 0")
+    await _exec(
+        db, "UPDATE surveys SET pillar_score = 1 WHERE pillar_score IS NOT NULL AND id % 2 = 0"
+    )
+    # Reopen some resolved requests, change durations (other bins), resolve again.
+    await _exec(
+        db,
+        "UPDATE requests SET status = 'open', reopen_count = reopen_count + 1 "
+        "WHERE status = 'resolved' AND id % 4 = 0",
+    )
+    await _exec(
+        db,
+        "UPDATE requests SET first_response_seconds = first_response_seconds * 13 + 7 "
+        "WHERE first_response_seconds IS NOT NULL AND id % 3 = 0",
+    )
+    await _exec(
+        db,
+        "UPDATE requests SET status = 'resolved', resolution_source = 'auto', "
+        "resolution_seconds = 123456, resolved_at = :at WHERE status = 'open' AND id % 8 = 0",
+        at=START - timedelta(hours=30),
+    )
+    await _exec(db, "UPDATE pillar_mentions SET polarity = -0.5 WHERE id % 2 = 1")
+    await _exec(db, "DELETE FROM pillar_mentions WHERE id % 3 = 0")
+    await _exec(db, "DELETE FROM pillar_mentions WHERE survey_id % 13 = 0")
+    await _exec(db, "DELETE FROM surveys WHERE id % 13 = 0")
+    assert await _snapshot(db) == await _rebuilt(db)
+
+
+async def test_live_survey_answers_are_rolled_up(db: Database) -> None:
+    await seed(db.engine, customers=10, requests=60, responses=0, now=START)
+    async with db.engine.connect() as conn:
+        resolved = (
+            await conn.execute(
+                select(t.requests.c.id, t.requests.c.customer_id).where(
+                    t.requests.c.status == "resolved"
+                )
+            )
+        ).all()
+    assert resolved
+    for request_id, customer_id in resolved[:5]:
+        await _exec(
+            db,
+            "INSERT INTO surveys (request_id, customer_id, user_id, language, status, step, "
+            "sent_at, expires_at) VALUES (:r, :c, 1, 'it', 'sent', 'score', :sent, :exp)",
+            r=request_id,
+            c=customer_id,
+            sent=START,
+            exp=START + timedelta(hours=48),
+        )
+    before = await _snapshot(db)
+    assert before["daily_surveys"][(START.date(),)] == (5, 0)
+    await _exec(db, "UPDATE surveys SET score = 9, scored_at = :at", at=START + timedelta(hours=1))
+    await _exec(
+        db,
+        "UPDATE surveys SET pillar = 'empathy', pillar_score = 4, pillar_at = :at",
+        at=START + timedelta(hours=1),
+    )
+    after = await _snapshot(db)
+    assert after["daily_surveys"][(START.date(),)] == (5, 5)
+    assert after["daily_pillar_answers"][(START.date(), "empathy", 4, 9)] == (5,)
+    assert after == await _rebuilt(db)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "bounds"),
+    [(0, (0, 1)), (7, (7, 8)), (99, (99, 100)), (100, (100, 110)), (1299, (1200, 1300))],
+)
+def test_a_service_bin_holds_its_values(seconds: int, bounds: tuple[int, int]) -> None:
+    assert rollups.bin_bounds(rollups.bin_of(seconds)) == bounds
+
+
+async def test_the_database_bins_like_python(db: Database) -> None:
+    values = [0, 1, 9, 10, 55, 99, 100, 101, 999, 1000, 12_345, 86_399, 3_600_000, 2**31 - 1]
+    async with db.engine.connect() as conn:
+        for seconds in values:
+            sql = f"SELECT {rollups.bin_sql(str(seconds))}"
+            assert (await conn.execute(text(sql))).scalar_one() == rollups.bin_of(seconds)
