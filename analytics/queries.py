@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import (
     BigInteger,
@@ -28,6 +28,7 @@ from sqlalchemy import (
     cast,
     false,
     func,
+    literal,
     or_,
     select,
     true,
@@ -76,6 +77,7 @@ __all__ = [
 ]
 
 Source = AsyncEngine | AsyncConnection
+AnySelect: TypeAlias = "Select[*tuple[Any, ...]]"  # a statement of any columns
 
 # The six pillars (KPMG Customer Experience Excellence) in the order reports show them.
 PILLARS: tuple[str, ...] = (
@@ -125,9 +127,27 @@ class _Split:
             return false()
         return and_(day >= self.days[0], day < self.days[1])
 
-    def raw(self, column: Any) -> ColumnElement[bool]:
-        """Return whether a source row's moment falls in one of the edges."""
-        return or_(false(), *(and_(column >= a, column < b) for a, b in self.edges))
+    def each_edge(self) -> list[_Edge]:
+        """Return one condition maker per edge: a statement each keeps index ranges simple
+        (an OR of two ranges sends SQLite's planner to a scan)."""
+        return [_Edge(a, b) for a, b in self.edges]
+
+
+@dataclass(frozen=True, slots=True)
+class _Edge:
+    """A partial day at the edge of a period: start <= moment < end."""
+
+    start: datetime
+    end: datetime
+
+    def __call__(self, column: Any) -> ColumnElement[bool]:
+        return and_(column >= self.start, column < self.end)
+
+
+def _parts(split: _Split, rolled: AnySelect, raw: Callable[[_Edge], AnySelect]) -> list[AnySelect]:
+    """Return the statements of a figure: the roll-up over the whole days (if any) and
+    the source rows of each edge."""
+    return ([rolled] if split.days else []) + [raw(edge) for edge in split.each_edge()]
 
 
 def _split(period: Period) -> _Split:
@@ -189,31 +209,35 @@ async def nps_figures(source: Source, period: Period) -> NpsFigures:
     split = _split(period)
     # Answers grouped by language, staff and score (a few dozen rows) give the
     # distribution and both breakdowns: whole days from the roll-up, edges from surveys.
-    parts = [
+    parts = _parts(
+        split,
         select(d.c.language, d.c.staff, d.c.score, func.sum(d.c.n))
         .where(split.rolled(d.c.day))
         .group_by(d.c.language, d.c.staff, d.c.score),
-        select(s.c.language, func.coalesce(s.c.resolved_by, 0), s.c.score, func.count())
-        .where(s.c.score.is_not(None), split.raw(s.c.scored_at))
-        .group_by(s.c.language, s.c.resolved_by, s.c.score),
-    ]
+        lambda edge: (
+            select(s.c.language, func.coalesce(s.c.resolved_by, 0), s.c.score, func.count())
+            .where(s.c.score.is_not(None), edge(s.c.scored_at))
+            .group_by(s.c.language, s.c.resolved_by, s.c.score)
+        ),
+    )
     # Response rate follows the surveys sent in the period, answered whenever.
-    sent_parts = [
+    sent_parts = _parts(
+        split,
         select(func.sum(ds.c.sent), func.sum(ds.c.answered)).where(split.rolled(ds.c.day)),
-        select(func.count(), func.count(s.c.score)).where(split.raw(s.c.sent_at)),
-    ]
+        lambda edge: select(func.count(), func.count(s.c.score)).where(edge(s.c.sent_at)),
+    )
     distribution = [0] * 11
     by_language: dict[str, BandCounts] = defaultdict(BandCounts)
     by_staff: dict[int | None, BandCounts] = defaultdict(BandCounts)
     sent_n = answered = 0
     async with connect(source) as conn:
-        for part in _needed(split, parts):
+        for part in parts:
             for language, staff, score, count in (await conn.execute(part)).all():
                 staff_id = int(staff) or None  # 0 in the roll-up: nobody on the staff
                 distribution[score] += int(count)
                 by_language[language] = by_language[language].add(score, int(count))
                 by_staff[staff_id] = by_staff[staff_id].add(score, int(count))
-        for part in _needed(split, sent_parts):
+        for part in sent_parts:
             sent_part, answered_part = (await conn.execute(part)).one()
             sent_n += int(sent_part or 0)
             answered += int(answered_part or 0)
@@ -228,12 +252,6 @@ async def nps_figures(source: Source, period: Period) -> NpsFigures:
         sent=sent_n,
         answered=answered,
     )
-
-
-def _needed(split: _Split, parts: Sequence[Select[Any]]) -> list[Select[Any]]:
-    """Return (roll-up statement, edge statement) without the one with nothing to read."""
-    rolled, raw = parts
-    return [part for part, wanted in ((rolled, split.days), (raw, split.edges)) if wanted]
 
 
 async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> list[BandCounts]:
@@ -254,11 +272,8 @@ async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> li
         *((split.rolled(d.c.day), i) for i, split in enumerate(splits) if split.days),
         else_=None,
     )
-    raw_bucket = case(
-        *((split.raw(s.c.scored_at), i) for i, split in enumerate(splits)), else_=None
-    )
     rolled_days = [split.days for split in splits if split.days]
-    queries: list[Select[Any]] = []
+    queries: list[AnySelect] = []
     if rolled_days:
         queries.append(
             select(rolled_bucket, d.c.score, func.sum(d.c.n))
@@ -268,11 +283,22 @@ async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> li
             )
             .group_by(rolled_bucket, d.c.score)
         )
-    queries.append(
-        select(raw_bucket, s.c.score, func.count())
-        .where(s.c.score.is_not(None), or_(*(split.raw(s.c.scored_at) for split in splits)))
-        .group_by(raw_bucket, s.c.score)
-    )
+    # Edges of consecutive periods touch (a week's last partial day, the next one's
+    # first): one statement per stretch of touching edges, each a short index range.
+    edges = sorted((a, b, i) for i, split in enumerate(splits) for a, b in split.edges)
+    stretches: list[list[tuple[datetime, datetime, int]]] = []
+    for edge in edges:
+        if stretches and stretches[-1][-1][1] == edge[0]:
+            stretches[-1].append(edge)
+        else:
+            stretches.append([edge])
+    for stretch in stretches:
+        bucket = case(*((_Edge(a, b)(s.c.scored_at), i) for a, b, i in stretch), else_=None)
+        queries.append(
+            select(bucket, s.c.score, func.count())
+            .where(s.c.score.is_not(None), _Edge(stretch[0][0], stretch[-1][1])(s.c.scored_at))
+            .group_by(bucket, s.c.score)
+        )
     counts = [BandCounts() for _ in periods]
     async with connect(source) as conn:
         for query in queries:
@@ -318,16 +344,19 @@ async def _mentions(conn: AsyncConnection, split: _Split) -> dict[str, tuple[int
     answer), rolled up per day in daily_mentions.
     """
     pm, dm = t.pillar_mentions, t.daily_mentions
-    parts = [
+    parts = _parts(
+        split,
         select(dm.c.pillar, func.sum(dm.c.n), func.sum(dm.c.polarity_sum))
         .where(split.rolled(dm.c.day))
         .group_by(dm.c.pillar),
-        select(pm.c.pillar, func.count(), func.sum(pm.c.polarity))
-        .where(split.raw(pm.c.at))
-        .group_by(pm.c.pillar),
-    ]
+        lambda edge: (
+            select(pm.c.pillar, func.count(), func.sum(pm.c.polarity))
+            .where(edge(pm.c.at))
+            .group_by(pm.c.pillar)
+        ),
+    )
     found: dict[str, tuple[int, float]] = {}
-    for part in _needed(split, parts):
+    for part in parts:
         for name, count, polarity_sum in (await conn.execute(part)).all():
             n, total = found.get(name, (0, 0.0))
             found[name] = (n + int(count), total + float(polarity_sum or 0.0))
@@ -340,18 +369,21 @@ async def pillar_figures(source: Source, period: Period) -> PillarFigures:
     split = _split(period)
     # Answers counted by (pillar, answer, NPS score or -1): at most 6 × 5 × 12 rows, from
     # which Python takes the sums, the squares and the key-driver pairs.
-    parts = [
+    parts = _parts(
+        split,
         select(d.c.pillar, d.c.answer, d.c.score, func.sum(d.c.n))
         .where(split.rolled(d.c.day))
         .group_by(d.c.pillar, d.c.answer, d.c.score),
-        select(s.c.pillar, s.c.pillar_score, func.coalesce(s.c.score, -1), func.count())
-        .where(s.c.pillar_score.is_not(None), s.c.pillar.is_not(None), split.raw(s.c.pillar_at))
-        .group_by(s.c.pillar, s.c.pillar_score, s.c.score),
-    ]
+        lambda edge: (
+            select(s.c.pillar, s.c.pillar_score, func.coalesce(s.c.score, -1), func.count())
+            .where(s.c.pillar_score.is_not(None), s.c.pillar.is_not(None), edge(s.c.pillar_at))
+            .group_by(s.c.pillar, s.c.pillar_score, s.c.score)
+        ),
+    )
     answers: dict[str, tuple[int, int, int]] = {}
     driver_counts: dict[str, dict[tuple[float, float], int]] = defaultdict(dict)
     async with connect(source) as conn:
-        for part in _needed(split, parts):
+        for part in parts:
             for pillar, answer, score, count in (await conn.execute(part)).all():
                 answer, score, count = int(answer), int(score), int(count)
                 total, squares, n = answers.get(pillar, (0, 0, 0))
@@ -409,23 +441,15 @@ class _Durations:
 
     kind: str  # daily_service_bins.kind
     at: Any  # the moment that dates a duration
-    seconds: Any
-    where: ColumnElement[bool]  # which requests have one
+    seconds: Any  # NULL: none (yet)
+    scope: ColumnElement[bool]  # which requests count besides their moment
 
 
 def _durations() -> tuple[_Durations, _Durations]:
     r = t.requests
-    first = _Durations(
-        "first_response",
-        r.c.first_response_at,
-        r.c.first_response_seconds,
-        r.c.first_response_seconds.is_not(None),
-    )
+    first = _Durations("first_response", r.c.first_response_at, r.c.first_response_seconds, true())
     resolution = _Durations(
-        "resolution",
-        r.c.resolved_at,
-        r.c.resolution_seconds,
-        and_(r.c.status == "resolved", r.c.resolution_seconds.is_not(None)),
+        "resolution", r.c.resolved_at, r.c.resolution_seconds, r.c.status == "resolved"
     )
     return first, resolution
 
@@ -451,14 +475,14 @@ async def _percentiles(
         )
         for bin_id, count in (await conn.execute(rolled)).all():
             histogram[int(bin_id)] += int(count)
-    if split.edges:
-        raw = (
-            select(durations.seconds, func.count())
-            .where(durations.where, split.raw(durations.at))
-            .group_by(durations.seconds)
-        )
-        for seconds, count in (await conn.execute(raw)).all():
-            histogram[bin_of(int(seconds))] += int(count)
+    for edge in split.each_edge():
+        # A partial day's durations, counted here: with "IS NOT NULL" or a GROUP BY on the
+        # duration, SQLite's planner walks the duration index through every row instead
+        # of the short range of moments.
+        raw = select(durations.seconds).where(durations.scope, edge(durations.at))
+        for (seconds,) in (await conn.execute(raw)).all():
+            if seconds is not None:
+                histogram[bin_of(int(seconds))] += 1
     ordered = [(bin_id, count) for bin_id, count in sorted(histogram.items()) if count]
     n = sum(count for _, count in ordered)
     if n == 0:
@@ -484,7 +508,7 @@ async def _percentiles(
         exact = (
             select(durations.seconds, func.count())
             .where(
-                durations.where,
+                durations.scope,
                 durations.seconds >= low,
                 durations.seconds < high,
                 at >= period.start,
@@ -524,26 +548,28 @@ async def service_figures(source: Source, period: Period, *, now: datetime) -> S
     """
     r, d = t.requests, t.daily_requests
     split = _split(period)
-    edges_resolved = and_(r.c.status == "resolved", split.raw(r.c.resolved_at))
-    parts = [
-        select(
-            func.sum(d.c.opened),
-            func.sum(d.c.resolved),
-            func.sum(d.c.reopened),
-            func.sum(d.c.auto),
-            func.sum(d.c.timed),
-        ).where(split.rolled(d.c.day)),
-    ]
-    if split.edges:
-        opened_edges = select(func.count()).where(split.raw(r.c.opened_at)).scalar_subquery()
+    parts: list[AnySelect] = []
+    if split.days:
         parts.append(
             select(
-                opened_edges,
+                func.sum(d.c.opened),
+                func.sum(d.c.resolved),
+                func.sum(d.c.reopened),
+                func.sum(d.c.auto),
+                func.sum(d.c.timed),
+            ).where(split.rolled(d.c.day))
+        )
+    for edge in split.each_edge():
+        none = literal(0)
+        parts.append(select(func.count(), none, none, none, none).where(edge(r.c.opened_at)))
+        parts.append(
+            select(
+                none,
                 func.count(),
                 func.sum(case((r.c.reopen_count > 0, 1), else_=0)),
                 func.sum(case((r.c.resolution_source == "auto", 1), else_=0)),
                 func.count(r.c.resolution_seconds),
-            ).where(edges_resolved)
+            ).where(r.c.status == "resolved", edge(r.c.resolved_at))
         )
     backlog = select(func.count()).where(r.c.status.in_(OPEN_STATUSES))
     totals = [0] * 5  # opened, resolved, reopened, auto, timed

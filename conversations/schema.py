@@ -284,6 +284,7 @@ daily_nps = Table(
     Column("staff", BigInteger, primary_key=True),  # who resolved; 0: customer or automatic
     Column("score", Integer, primary_key=True),
     Column("n", Integer, nullable=False),
+    sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
 )
 
 daily_surveys = Table(
@@ -292,6 +293,7 @@ daily_surveys = Table(
     Column("day", Date, primary_key=True),  # of sent_at
     Column("sent", Integer, nullable=False),
     Column("answered", Integer, nullable=False),  # of those sent that day, scored since
+    sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
 )
 
 daily_pillar_answers = Table(
@@ -302,6 +304,7 @@ daily_pillar_answers = Table(
     Column("answer", Integer, primary_key=True),  # 1..5
     Column("score", Integer, primary_key=True),  # the survey's NPS score; -1: none
     Column("n", Integer, nullable=False),
+    sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
 )
 
 daily_mentions = Table(
@@ -311,6 +314,7 @@ daily_mentions = Table(
     Column("pillar", String(24), primary_key=True),
     Column("n", Integer, nullable=False),
     Column("polarity_sum", Float, nullable=False),
+    sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
 )
 
 daily_requests = Table(
@@ -323,6 +327,7 @@ daily_requests = Table(
     Column("reopened", Integer, nullable=False),
     Column("auto", Integer, nullable=False),
     Column("timed", Integer, nullable=False),
+    sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
 )
 
 daily_service_bins = Table(
@@ -332,6 +337,7 @@ daily_service_bins = Table(
     Column("kind", String(16), primary_key=True),  # first_response | resolution
     Column("bin", Integer, primary_key=True),  # conversations.rollups.bin_bounds
     Column("n", Integer, nullable=False),
+    sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
 )
 
 # The churn-risk section of reports, scored in the background (analytics.risk_snapshot):

@@ -203,7 +203,7 @@ async def test_nps_counts_bands_breakdowns_and_response_rate(
     assert report.nps.change.difference == pytest.approx(120.0)
 
 
-async def test_weekly_trend_is_one_grouped_query(engine: AsyncEngine) -> None:
+async def test_weekly_trend_adds_up_daily_roll_ups(engine: AsyncEngine) -> None:
     weeks = weeks_back(NOW, ROME, 12)
     async with engine.begin() as conn:
         rows = Rows(conn)
@@ -227,7 +227,10 @@ async def test_weekly_trend_is_one_grouped_query(engine: AsyncEngine) -> None:
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
 
-    assert len([s for s in statements if "surveys" in s]) == 1
+    # Whole UTC days in one statement on the roll-up; the partial days around each of the
+    # 13 local-midnight week boundaries straight from surveys, one short range each.
+    assert len([s for s in statements if "daily_nps" in s]) == 1
+    assert len([s for s in statements if "FROM surveys" in s]) == 13
     assert counts[-1] == q.BandCounts(promoters=2, passives=0, detractors=1)
     assert counts[1] == q.BandCounts(promoters=0, passives=1, detractors=0)
     assert sum(c.n for c in counts) == 4

@@ -131,3 +131,22 @@ async def test_figures_from_roll_ups_equal_figures_from_rows(seeded: AsyncEngine
             assert service.reopen_rate == pytest.approx(reopened / len(resolved))
             checked += 1
     assert checked >= 6  # most periods held resolutions: the comparison was not vacuous
+
+
+async def test_churn_figures_equal_the_customers_counted_month_by_month(
+    seeded: AsyncEngine,
+) -> None:
+    customers = await _rows(seeded, t.customers)
+    inactivity = timedelta(days=60)  # short, so the seeded year holds customers lost both ways
+
+    def lost_by(c: Any, moment: datetime) -> bool:
+        churned = c.churned_at is not None and c.churned_at <= moment
+        return churned or (c.last_contact_at or c.created_at) <= moment - inactivity
+
+    figures = await q.churn_figures(seeded, now=NOW, inactivity_days=60)
+    moments = [q.months_before(NOW, 12 - k) for k in range(13)]
+    assert figures.monthly_counts == [
+        sum(c.created_at <= m and not lost_by(c, m) for c in customers) for m in moments
+    ]
+    assert figures.lost == sum(lost_by(c, NOW) and not lost_by(c, moments[0]) for c in customers)
+    assert 0 < figures.lost < len(customers)

@@ -24,6 +24,10 @@ INDEXES: tuple[tuple[str, list[str]], ...] = (
 )
 
 
+# SQLite: tables clustered on their key (day first), so a range of days is one scan.
+CLUSTERED = {"sqlite_with_rowid": False}
+
+
 def _day() -> sa.Column[object]:
     return sa.Column("day", sa.Date(), primary_key=True)
 
@@ -36,12 +40,14 @@ def upgrade() -> None:
         sa.Column("staff", sa.BigInteger(), primary_key=True),
         sa.Column("score", sa.Integer(), primary_key=True),
         sa.Column("n", sa.Integer(), nullable=False),
+        **CLUSTERED,
     )
     op.create_table(
         "daily_surveys",
         _day(),
         sa.Column("sent", sa.Integer(), nullable=False),
         sa.Column("answered", sa.Integer(), nullable=False),
+        **CLUSTERED,
     )
     op.create_table(
         "daily_pillar_answers",
@@ -50,6 +56,7 @@ def upgrade() -> None:
         sa.Column("answer", sa.Integer(), primary_key=True),
         sa.Column("score", sa.Integer(), primary_key=True),
         sa.Column("n", sa.Integer(), nullable=False),
+        **CLUSTERED,
     )
     op.create_table(
         "daily_mentions",
@@ -57,6 +64,7 @@ def upgrade() -> None:
         sa.Column("pillar", sa.String(24), primary_key=True),
         sa.Column("n", sa.Integer(), nullable=False),
         sa.Column("polarity_sum", sa.Float(), nullable=False),
+        **CLUSTERED,
     )
     op.create_table(
         "daily_requests",
@@ -65,6 +73,7 @@ def upgrade() -> None:
             sa.Column(name, sa.Integer(), nullable=False)
             for name in ("opened", "resolved", "reopened", "auto", "timed")
         ),
+        **CLUSTERED,
     )
     op.create_table(
         "daily_service_bins",
@@ -72,6 +81,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(16), primary_key=True),
         sa.Column("bin", sa.Integer(), primary_key=True),
         sa.Column("n", sa.Integer(), nullable=False),
+        **CLUSTERED,
     )
     # Backfill first, in grouped statements, then the triggers take over row by row.
     bind = op.get_bind()
