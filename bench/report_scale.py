@@ -2,8 +2,11 @@
 
 Seeds (or reuses) a database of 100k customers, 1M requests and 1M survey responses
 (about 5M messages, seed's default of 5 per request), then for each period (30d, 365d)
-times `analytics.report.build_report` (the analytics call behind /report, no Telegram)
-and the "floor" in the same run, on the same engine, alternating call by call:
+times the report as /report builds it (no Telegram): `analytics.risk_snapshot.fresh_risk`
+then `analytics.report.build_report` with that churn-risk list; and the "floor" in the
+same run, on the same engine, alternating call by call. The background job that scores
+the churn-risk list (`refresh_risk`, every CAREBOT_RISK_REFRESH_MINUTES in the bot) is
+timed too, in its own column. The floor:
 
 * NPS floor: ONE raw SQL statement counting promoters, passives and detractors scored in
   the period and the surveys sent in it (what the report's headline NPS needs);

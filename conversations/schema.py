@@ -81,6 +81,8 @@ customers = Table(
     Column("yearly_revenue", Numeric(14, 2)),
     Column("relationship_start", Date),
     Column("acquisition_cost", Numeric(14, 2)),
+    # Reports, covering: churn rate and active customers read these dates of everyone.
+    Index("ix_customers_lifecycle", "created_at", "last_contact_at", "churned_at"),
 )
 
 requests = Table(
