@@ -257,8 +257,9 @@ async def nps_figures(source: Source, period: Period) -> NpsFigures:
 async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> list[BandCounts]:
     """Return the NPS band counts of each of several non-overlapping periods.
 
-    Two grouped queries whatever the number of periods: whole days from the roll-up,
-    bucketed by day; the partial days at the periods' edges from the surveys.
+    Whole days come from the roll-up in one grouped query, bucketed by day; the partial
+    days at the periods' edges from the surveys, one short grouped range per stretch of
+    touching edges (one per boundary of consecutive weeks).
     """
     if not periods:
         return []
