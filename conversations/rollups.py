@@ -9,8 +9,10 @@ so every writer (the bot, imports, `carebot seed`, a hand-run UPDATE) keeps them
 Reports add up the whole UTC days of a period here and read the rows of the two partial
 days at its edges from the source tables (analytics.queries).
 
-One list of Rollup specs generates the trigger bodies of both engines and the statements
-that rebuild every table from scratch (the migration's backfill, and a check in tests).
+One list of Rollup specs generates the triggers of both engines (row by row on SQLite;
+once per statement on PostgreSQL, over its transition tables, so bulk writes stay fast)
+and the statements that rebuild every table from scratch (the migration's backfill, and
+the check the tests compare against).
 """
 
 from __future__ import annotations
@@ -62,8 +64,8 @@ def bin_bounds(bin_id: int) -> tuple[int, int]:
 class Rollup:
     """How one source table feeds one roll-up table.
 
-    `{r}` in the expressions stands for the source row (NEW or OLD in a trigger, the
-    table itself when rebuilding). A row counts when `at` is set and `when` holds; it
+    `{r}` in the expressions stands for the source row (NEW or OLD in a SQLite trigger,
+    each row of a grouped statement otherwise). A row counts when `at` is set and `when` holds; it
     lands on the UTC day of `at`, under `keys`, adding `sums`. `watch` lists the source
     columns an UPDATE must change for the row's share to move.
     """
@@ -209,17 +211,23 @@ def _delta(spec: Rollup, dialect: str, row: str, sign: int) -> str:
     )
 
 
-def _rebuild_statement(spec: Rollup, dialect: str) -> str:
-    """Return the statement adding every source row's share, grouped (a backfill)."""
-    r = {"r": spec.source}
-    day = _day(dialect, f"{spec.source}.{spec.at}")
+def _grouped(spec: Rollup, dialect: str, rows: str) -> str:
+    """Return the statement adding the shares of many rows at once, grouped by key.
+
+    `rows` is SQL for a relation with the source's columns and a `sign` (1 to add, -1 to
+    take back): the whole table (a rebuild) or, on PostgreSQL, the rows one statement
+    wrote (its transition tables). Groups whose shares cancel out write nothing.
+    """
+    r = {"r": "r"}
+    day = _day(dialect, f"r.{spec.at}")
     keys = [expr.format(**r) for _, expr in spec.keys]
-    sums = [f"SUM({expr.format(**r)})" for _, expr in spec.sums]
+    sums = [f"SUM(r.sign * ({expr.format(**r)}))" for _, expr in spec.sums]
     group = ", ".join(str(position) for position in range(1, len(keys) + 2))  # day, keys
+    moved = " OR ".join(f"{total} <> 0" for total in sums)
     return (
         f"INSERT INTO {spec.table} ({_columns(spec)}) SELECT {', '.join([day, *keys, *sums])} "
-        f"FROM {spec.source} WHERE {spec.source}.{spec.at} IS NOT NULL "
-        f"AND ({spec.when.format(**r)}) GROUP BY {group} {_upsert(spec)}"
+        f"FROM ({rows}) AS r WHERE r.{spec.at} IS NOT NULL AND ({spec.when.format(**r)}) "
+        f"GROUP BY {group} HAVING {moved} {_upsert(spec)}"
     )
 
 
@@ -251,19 +259,38 @@ def _sqlite_triggers(source: str, specs: list[Rollup]) -> list[str]:
 
 
 def _postgres_triggers(source: str, specs: list[Rollup]) -> list[str]:
-    taken = " ".join(f"{_delta(s, 'postgresql', 'OLD', -1)};" for s in specs)
-    added = " ".join(f"{_delta(s, 'postgresql', 'NEW', 1)};" for s in specs)
+    # Statement-level, with transition tables: a bulk INSERT (carebot seed, a backfill) or
+    # an UPDATE of many rows adds up its rows in one grouped statement per roll-up,
+    # instead of one upsert per row and roll-up.
+    added = "SELECT *, 1 AS sign FROM new_rows"
+    taken = "SELECT *, -1 AS sign FROM old_rows"
     watched = _watched(specs)
-    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watched)
+    changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in watched)
+
+    def function(event: str, rows: str, guard: str = "") -> str:
+        body = " ".join(f"{_grouped(spec, 'postgresql', rows)};" for spec in specs)
+        if guard:  # PostgreSQL has no column list with transition tables: check here
+            body = f"IF {guard} THEN {body} END IF;"
+        return (
+            f"CREATE FUNCTION rollup_{source}_{event}() RETURNS trigger LANGUAGE plpgsql "
+            f"AS $$ BEGIN {body} RETURN NULL; END $$"
+        )
+
+    def trigger(event: str, referencing: str) -> str:
+        return (
+            f"CREATE TRIGGER rollup_{source}_{event} AFTER {event.upper()} ON {source} "
+            f"REFERENCING {referencing} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION rollup_{source}_{event}()"
+        )
+
+    moved = f"EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n USING (id) WHERE {changed})"
     return [
-        f"CREATE FUNCTION rollup_{source}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF TG_OP <> 'INSERT' THEN {taken} END IF; "
-        f"IF TG_OP <> 'DELETE' THEN {added} END IF; "
-        "RETURN NULL; END $$",
-        f"CREATE TRIGGER rollup_{source}_write AFTER INSERT OR DELETE ON {source} "
-        f"FOR EACH ROW EXECUTE FUNCTION rollup_{source}()",
-        f"CREATE TRIGGER rollup_{source}_update AFTER UPDATE OF {', '.join(watched)} "
-        f"ON {source} FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION rollup_{source}()",
+        function("insert", added),
+        trigger("insert", "NEW TABLE AS new_rows"),
+        function("delete", taken),
+        trigger("delete", "OLD TABLE AS old_rows"),
+        function("update", f"{taken} UNION ALL {added}", guard=moved),
+        trigger("update", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
     ]
 
 
@@ -283,10 +310,10 @@ def create_triggers(conn: Connection) -> None:
 def drop_triggers(conn: Connection) -> None:
     """Drop what create_triggers made (for the migration's downgrade)."""
     for source in _sources():
-        if conn.dialect.name == "postgresql":
-            conn.execute(text(f"DROP FUNCTION IF EXISTS rollup_{source}() CASCADE"))
-        else:
-            for event in ("insert", "delete", "update"):
+        for event in ("insert", "delete", "update"):
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"DROP FUNCTION IF EXISTS rollup_{source}_{event}() CASCADE"))
+            else:
                 conn.execute(text(f"DROP TRIGGER IF EXISTS rollup_{source}_{event}"))
 
 
@@ -295,4 +322,5 @@ def rebuild(conn: Connection) -> None:
     for table in dict.fromkeys(spec.table for spec in ROLLUPS):
         conn.execute(text(f"DELETE FROM {table}"))
     for spec in ROLLUPS:
-        conn.execute(text(_rebuild_statement(spec, conn.dialect.name)))
+        rows = f"SELECT *, 1 AS sign FROM {spec.source}"
+        conn.execute(text(_grouped(spec, conn.dialect.name, rows)))
