@@ -216,7 +216,8 @@ def _grouped(spec: Rollup, dialect: str, rows: str) -> str:
 
     `rows` is SQL for a relation with the source's columns and a `sign` (1 to add, -1 to
     take back): the whole table (a rebuild) or, on PostgreSQL, the rows one statement
-    wrote (its transition tables). Groups whose shares cancel out write nothing.
+    wrote (its transition tables). Groups whose shares cancel out write nothing; keys
+    are written in order, so two concurrent statements lock shared rows in one order.
     """
     r = {"r": "r"}
     day = _day(dialect, f"r.{spec.at}")
@@ -227,7 +228,7 @@ def _grouped(spec: Rollup, dialect: str, rows: str) -> str:
     return (
         f"INSERT INTO {spec.table} ({_columns(spec)}) SELECT {', '.join([day, *keys, *sums])} "
         f"FROM ({rows}) AS r WHERE r.{spec.at} IS NOT NULL AND ({spec.when.format(**r)}) "
-        f"GROUP BY {group} HAVING {moved} {_upsert(spec)}"
+        f"GROUP BY {group} HAVING {moved} ORDER BY {group} {_upsert(spec)}"
     )
 
 
