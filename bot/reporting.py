@@ -12,6 +12,7 @@ from analytics.report import NpsBreakdown, Report, build_report
 from analytics.risk_snapshot import fresh_risk, refresh_risk
 from bot.i18n import t
 from bot.services import Services
+from conversations.db import create_engine
 
 
 async def full_report(s: Services, period: Period) -> Report:
@@ -38,9 +39,22 @@ async def full_report(s: Services, period: Period) -> Report:
 
 
 async def refresh_risk_snapshot(s: Services) -> None:
-    """Score churn risk now and store it for the reports of the next few minutes."""
+    """Score churn risk now and store it for the reports of the next few minutes.
+
+    Scoring tens of thousands of customers is about a second of Python: it runs in a
+    worker thread, with its own event loop and connection, so the bot keeps answering.
+    """
     st = s.settings
-    await refresh_risk(s.db.engine, now=s.helpdesk.clock.now(), tz=st.tz, weights=st.risk_weights)
+    now = s.helpdesk.clock.now()
+
+    async def refresh() -> None:
+        engine = create_engine(st.database_url)
+        try:
+            await refresh_risk(engine, now=now, tz=st.tz, weights=st.risk_weights)
+        finally:
+            await engine.dispose()
+
+    await asyncio.to_thread(asyncio.run, refresh())
 
 
 async def staff_names(s: Services, by_staff: list[NpsBreakdown]) -> dict[int, str]:
