@@ -21,7 +21,7 @@ from analytics.churn_risk import RiskWeights
 from analytics.report import RiskSection, build_risk
 from conversations import schema as t
 
-__all__ = ["KEEP_TOP", "fresh_risk", "refresh_risk"]
+__all__ = ["KEEP_TOP", "forget_risk", "fresh_risk", "refresh_risk"]
 
 KEEP_TOP = 20  # customers kept with their reasons: more than any report shows
 KEEP_FOR = timedelta(days=1)  # older snapshots are deleted when a new one is stored
@@ -79,3 +79,10 @@ async def fresh_risk(
         return None
     section = RiskSection.model_validate_json(row.section)
     return section.model_copy(update={"top": section.top[:top_n], "as_of": row.computed_at})
+
+
+async def forget_risk(engine: AsyncEngine) -> None:
+    """Drop every snapshot: a customer marked churned or banned leaves the list now, not
+    at the next refresh (reports score live until then)."""
+    async with engine.begin() as conn:
+        await conn.execute(delete(t.risk_snapshots))

@@ -122,6 +122,16 @@ async def test_report_reads_the_background_risk_scoring_and_churn_scores_live(
         await forum.agent_writes_in_topic(thread, "/churn 5")
         live = await forum.staff_sees("Maria Rossi", thread_id=thread, after=before)
         assert "calcolato alle" not in (live.text or "")
+        # Marking her churned drops the snapshot: the next report no longer lists her.
+        await refresh_risk_snapshot(get_services(app))
+        before = forum.tg.last_message_id(forum.staff)
+        await forum.agent_writes_in_topic(thread, "/churned @mariar")
+        await forum.staff_sees("segnato come cliente perso", thread_id=thread, after=before)
+        before = forum.tg.last_message_id(forum.staff)
+        await forum.agent_writes_in_topic(thread, "/report 7d")
+        text = await forum.staff_sees("Clienti a rischio", thread_id=thread, after=before)
+        assert "nessun cliente a rischio" in (text.text or "")
+        assert "calcolato alle" not in (text.text or "")
         # Twenty minutes on, the snapshot is too old: the report scores live.
         forum.clock.advance(minutes=20)
         before = forum.tg.last_message_id(forum.staff)
