@@ -718,10 +718,16 @@ class ClvFigures:
     average: Decimal | None
 
 
-def _active(now: datetime, inactivity_days: int) -> ColumnElement[bool]:
-    """Return whether a customer is still a customer at `now`."""
+def _active(now: datetime, inactivity_days: int, *, by_index: bool = True) -> ColumnElement[bool]:
+    """Return whether a customer is still a customer at `now`.
+
+    `by_index=False` compares created_at through COALESCE, so that SQLite reads the
+    table (the statement needs other columns too) instead of the dates' index plus one
+    table lookup per customer, three times slower.
+    """
     c = t.customers
-    return and_(c.c.created_at <= now, ~_lost_by(now, timedelta(days=inactivity_days)))
+    created = c.c.created_at if by_index else func.coalesce(c.c.created_at, c.c.created_at)
+    return and_(created <= now, ~_lost_by(now, timedelta(days=inactivity_days)))
 
 
 async def clv_figures(
@@ -748,7 +754,7 @@ async def clv_figures(
             func.sum(_cents(c.c.acquisition_cost)),
             func.count(),
         )
-        .where(active, known)
+        .where(_active(now, inactivity_days, by_index=False), known)
         .group_by(c.c.relationship_start)
     )
     async with connect(source) as conn:
