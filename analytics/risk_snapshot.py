@@ -13,6 +13,7 @@ import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -77,7 +78,10 @@ async def fresh_risk(
         row = (await conn.execute(newest)).first()
     if row is None:
         return None
-    section = RiskSection.model_validate_json(row.section)
+    try:
+        section = RiskSection.model_validate_json(row.section)
+    except ValidationError:  # stored by another version of carebot: score live instead
+        return None
     return section.model_copy(update={"top": section.top[:top_n], "as_of": row.computed_at})
 
 

@@ -73,3 +73,14 @@ async def test_a_stale_or_foreign_snapshot_is_not_used(db: Database) -> None:
     assert not await found(now=NOW - timedelta(minutes=1))  # scored "later" than now
     assert not await found(weights=RiskWeights(churn_words=40))  # other weights
     assert not await found(top_n=KEEP_TOP + 1)  # more than it kept
+
+
+async def test_a_snapshot_another_version_wrote_is_scored_again(db: Database) -> None:
+    engine = db.engine
+    await refresh_risk(engine, now=NOW, tz=ROME, weights=WEIGHTS)
+    async with engine.begin() as conn:
+        await conn.execute(schema.risk_snapshots.update().values(section='{"scored": "many"}'))
+    found = await fresh_risk(
+        engine, now=NOW, weights=WEIGHTS, max_age=timedelta(minutes=20), top_n=3
+    )
+    assert found is None
