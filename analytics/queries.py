@@ -124,7 +124,7 @@ class _Split:
     def rolled(self, day: Any) -> ColumnElement[bool]:
         """Return whether a roll-up row's day is one of the whole days."""
         if self.days is None:
-            return false()
+            return false()  # the statement is built, then left out (_parts)
         return and_(day >= self.days[0], day < self.days[1])
 
     def each_edge(self) -> list[_Edge]:

@@ -24,19 +24,18 @@ from sqlalchemy import Connection, text
 
 __all__ = [
     "ROLLUPS",
-    "SERVICE_KINDS",
     "Rollup",
     "bin_bounds",
     "bin_of",
     "bin_sql",
     "create_triggers",
+    "drop_triggers",
     "rebuild",
 ]
 
 # Service times are kept as histograms of two significant digits: every value below 100 s
 # is its own bin, above that a bin spans at most 10 % of its values (1200–1299 s, ...).
 # Reports find the bin holding a percentile here, then read that bin's exact values.
-SERVICE_KINDS = ("first_response", "resolution")
 
 
 def bin_sql(seconds: str) -> str:
