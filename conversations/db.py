@@ -84,6 +84,12 @@ async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
         await conn.run_sync(lambda sync: command.upgrade(_alembic_config(sync), revision))
 
 
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Take the schema back to `revision` (what each migration's downgrade undoes)."""
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda sync: command.downgrade(_alembic_config(sync), revision))
+
+
 async def current_revision(engine: AsyncEngine) -> str | None:
     """Return the schema revision the database is at (None when never migrated)."""
     from alembic.runtime.migration import MigrationContext
