@@ -108,11 +108,6 @@ async def connect(source: Source) -> AsyncIterator[AsyncConnection]:
         yield conn
 
 
-def _in(column: Any, period: Period) -> ColumnElement[bool]:
-    """Return start <= column < end."""
-    return and_(column >= period.start, column < period.end)
-
-
 @dataclass(frozen=True, slots=True)
 class _Split:
     """A period as whole UTC days, read from the daily roll-ups, and the partial days at
@@ -413,6 +408,17 @@ def _percentiles_of(counts: Sequence[tuple[int, int]], qs: Sequence[float]) -> l
     `counts` holds (value, how many times it occurs) in ascending order of value.
     """
     n = sum(count for _, count in counts)
+    return _interpolated(n, lambda rank: _value_at(counts, rank), qs)
+
+
+def _interpolated(
+    n: int, value_at: Callable[[int], int], qs: Sequence[float]
+) -> list[float | None]:
+    """Return percentiles by linear interpolation between the values at two ranks.
+
+    `value_at(rank)` is the rank-th smallest (0-based) of `n` values, as
+    analytics.service.percentile sorts them.
+    """
     results: list[float | None] = []
     for q in qs:
         if n == 0:
@@ -420,20 +426,20 @@ def _percentiles_of(counts: Sequence[tuple[int, int]], qs: Sequence[float]) -> l
             continue
         position = (n - 1) * q / 100
         below = int(position)
-        low = high = None
-        seen = 0  # values before the current group
-        for value, count in counts:
-            if low is None and below < seen + count:
-                low = value
-            if below + 1 < seen + count:
-                high = value
-                break
-            seen += count
-        assert low is not None
-        low_f = float(low)
-        high_f = float(high) if high is not None else low_f
-        results.append(min(max(low_f + (high_f - low_f) * (position - below), low_f), high_f))
+        low = float(value_at(below))
+        high = float(value_at(below + 1)) if below + 1 < n else low
+        results.append(min(max(low + (high - low) * (position - below), low), high))
     return results
+
+
+def _value_at(counts: Sequence[tuple[int, int]], offset: int) -> int:
+    """Return the value at 0-based `offset` of sorted (value, how many times) counts."""
+    seen = 0
+    for value, count in counts:
+        seen += count
+        if offset < seen:
+            return value
+    raise LookupError("the histogram and the rows disagree")
 
 
 @dataclass(frozen=True, slots=True)
@@ -521,24 +527,7 @@ async def _percentiles(
         counts = [(int(v), int(c)) for v, c in (await conn.execute(exact)).all()]
         for rank, offset in places:
             values[rank] = _value_at(counts, offset)
-    results: list[float | None] = []
-    for q in qs:
-        position = (n - 1) * q / 100
-        below = int(position)
-        low_f = float(values[below])
-        high_f = float(values[below + 1]) if below + 1 < n else low_f
-        results.append(min(max(low_f + (high_f - low_f) * (position - below), low_f), high_f))
-    return n, results
-
-
-def _value_at(counts: Sequence[tuple[int, int]], offset: int) -> int:
-    """Return the value at 0-based `offset` of sorted (value, how many times) counts."""
-    seen = 0
-    for value, count in counts:
-        seen += count
-        if offset < seen:
-            return value
-    raise LookupError("the histogram and the rows disagree")
+    return n, _interpolated(n, values.__getitem__, qs)
 
 
 async def service_figures(source: Source, period: Period, *, now: datetime) -> ServiceTimes:
@@ -560,8 +549,8 @@ async def service_figures(source: Source, period: Period, *, now: datetime) -> S
                 func.sum(d.c.timed),
             ).where(split.rolled(d.c.day))
         )
+    none = literal(0)
     for edge in split.each_edge():
-        none = literal(0)
         parts.append(select(func.count(), none, none, none, none).where(edge(r.c.opened_at)))
         parts.append(
             select(

@@ -4,7 +4,8 @@ Scoring the risk of every customer with a recent adverse fact reads a month of t
 messages, requests and answers: about two seconds at 100k customers, whatever the
 period of the report. The bot refreshes a snapshot every few minutes (bot.app), and
 /report and the weekly summary take the newest one while it is fresh, saying when it
-was scored. /churn and /whois always score live.
+was scored. /churn and /whois always score live; marking a customer churned or banned
+drops the snapshots (conversations.store.Repo.forget_risk_snapshots).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from analytics.churn_risk import RiskWeights
 from analytics.report import RiskSection, build_risk
 from conversations import schema as t
 
-__all__ = ["KEEP_TOP", "forget_risk", "fresh_risk", "refresh_risk"]
+__all__ = ["KEEP_TOP", "fresh_risk", "refresh_risk"]
 
 KEEP_TOP = 20  # customers kept with their reasons: more than any report shows
 KEEP_FOR = timedelta(days=1)  # older snapshots are deleted when a new one is stored
@@ -83,10 +84,3 @@ async def fresh_risk(
     except ValidationError:  # stored by another version of carebot: score live instead
         return None
     return section.model_copy(update={"top": section.top[:top_n], "as_of": row.computed_at})
-
-
-async def forget_risk(engine: AsyncEngine) -> None:
-    """Drop every snapshot: a customer marked churned or banned leaves the list now, not
-    at the next refresh (reports score live until then)."""
-    async with engine.begin() as conn:
-        await conn.execute(delete(t.risk_snapshots))

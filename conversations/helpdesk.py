@@ -455,6 +455,7 @@ class HelpDesk:
                 .where(schema.customers.c.id == customer_id)
                 .values(banned=banned)
             )
+            await repo.forget_risk_snapshots()
             return True
 
     async def mark_churned(self, customer_id: int) -> bool:
@@ -468,6 +469,7 @@ class HelpDesk:
                 .where(schema.customers.c.id == customer_id)
                 .values(churned_at=self.clock.now(), churn_source="staff")
             )
+            await repo.forget_risk_snapshots()
             return True
 
     async def whois_request(self, request_id: int) -> CustomerCard | None:

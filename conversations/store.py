@@ -84,6 +84,11 @@ class Repo:
 
     # customers -------------------------------------------------------------------------
 
+    async def forget_risk_snapshots(self) -> None:
+        """Drop the stored churn-risk lists (analytics.risk_snapshot): a customer marked
+        churned or banned leaves them now; reports score live until the next refresh."""
+        await self.conn.execute(delete(t.risk_snapshots))
+
     async def customer(self, customer_id: int) -> Customer:
         """Return a customer by id."""
         row = (

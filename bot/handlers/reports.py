@@ -22,7 +22,6 @@ from analytics.report import (
     build_pillars,
     build_risk,
 )
-from analytics.risk_snapshot import forget_risk
 from bot import render
 from bot.i18n import t
 from bot.reporting import dashboard, full_report, report_texts, staff_names
@@ -156,8 +155,6 @@ async def churned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     customer = cards[0].customer
     name = render.escape(customer.full_name)
     changed = await s.helpdesk.mark_churned(customer.id)
-    if changed:
-        await forget_risk(s.db.engine)
     key = "report.churned" if changed else "report.churned_already"
     await _send(message, [t(lang, key, name=name)])
 

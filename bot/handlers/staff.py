@@ -15,7 +15,6 @@ from telegram.ext import (
 
 from analytics.render_text import render_whois_extras
 from analytics.report import build_whois_extras
-from analytics.risk_snapshot import forget_risk
 from bot import render
 from bot.i18n import t
 from bot.incoming import incoming
@@ -159,8 +158,6 @@ async def _ban(update: Update, context: ContextTypes.DEFAULT_TYPE, banned: bool)
         return
     customer = cards[0].customer
     changed = await s.helpdesk.set_banned(customer.id, banned)
-    if changed:
-        await forget_risk(s.db.engine)
     key = ("staff.ban.done" if banned else "staff.ban.undone") if changed else "staff.ban.already"
     await _reply(message, t(lang, key, name=render.escape(customer.full_name)))
 
