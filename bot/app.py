@@ -16,8 +16,9 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import HTTPXRequest
 
 from bot import weekly
+from bot.commands import CUSTOMER_COMMANDS, STAFF_COMMANDS
 from bot.errors import on_error
-from bot.handlers import customer, edits, reports, staff, survey
+from bot.handlers import customer, edits, fallback, reports, staff, survey
 from bot.polling import poll
 from bot.processor import PerChatUpdateProcessor
 from bot.relay import Relay
@@ -35,41 +36,6 @@ from conversations.surveys import SurveyPolicy, Surveys
 log = logging.getLogger("carebot")
 
 App = Application[Any, Any, Any, Any, Any, Any]
-
-CUSTOMER_COMMANDS = {
-    "it": [("start", "Inizia"), ("language", "Cambia lingua"), ("help", "Aiuto")],
-    "en": [("start", "Start"), ("language", "Change language"), ("help", "Help")],
-}
-STAFF_COMMANDS = {
-    "it": [
-        ("resolve", "Risolvi la richiesta"),
-        ("reopen", "Riapri la richiesta"),
-        ("open", "Richieste aperte"),
-        ("whois", "Scheda cliente"),
-        ("report", "Report: NPS, pilastri, servizio, rischio"),
-        ("nps", "NPS del periodo"),
-        ("pillars", "I sei pilastri"),
-        ("churn", "Clienti a rischio"),
-        ("export", "Esporta CSV"),
-        ("churned", "Segna un cliente come perso"),
-        ("ban", "Niente più sondaggi per un cliente"),
-        ("unban", "Togli il blocco"),
-    ],
-    "en": [
-        ("resolve", "Resolve the request"),
-        ("reopen", "Reopen the request"),
-        ("open", "Open requests"),
-        ("whois", "Customer card"),
-        ("report", "Report: NPS, pillars, service, risk"),
-        ("nps", "NPS of a period"),
-        ("pillars", "The six pillars"),
-        ("churn", "Customers at risk"),
-        ("export", "Export CSV"),
-        ("churned", "Mark a customer as lost"),
-        ("ban", "No more surveys for a customer"),
-        ("unban", "Lift a ban"),
-    ],
-}
 
 SWEEP_SECONDS = 30.0
 SURVEY_SWEEP_SECONDS = 60.0
@@ -144,6 +110,7 @@ def build_application(
     staff.register(app, settings.staff_chat_id)
     reports.register(app, settings.staff_chat_id)
     edits.register(app, settings.staff_chat_id)
+    fallback.register(app)  # last: what no handler above took
     app.add_error_handler(on_error)
     return app
 

@@ -44,6 +44,13 @@ IT: Catalog = {
     "callback.already_resolved": "Questa richiesta è già chiusa.",
     "callback.not_yours": "Questo pulsante non è per te.",
     "callback.unknown": "Questo pulsante non è più valido.",
+    "private.staff_command": (
+        "I comandi dello staff (/{command}) funzionano solo nel gruppo dello staff, non qui."
+    ),
+    "private.unknown_command": (
+        "Non conosco il comando /{command}. Scrivi pure la tua richiesta senza «/», "
+        "oppure usa /help."
+    ),
     "relay.failed": "Non sono riuscito a consegnare il messaggio allo staff: riprova tra poco.",
     # staff side
     "topic.title": "#{id} · {name} · {lang}",
@@ -133,6 +140,10 @@ EN: Catalog = {
     "callback.already_resolved": "This request is already closed.",
     "callback.not_yours": "This button is not for you.",
     "callback.unknown": "This button is no longer valid.",
+    "private.staff_command": "Staff commands (/{command}) work only in the staff group, not here.",
+    "private.unknown_command": (
+        "I don't know the command /{command}. Just write your request without “/”, or use /help."
+    ),
     "relay.failed": "I couldn't pass your message on to our team: please try again shortly.",
     "topic.title": "#{id} · {name} · {lang}",
     "card.title": "🎫 <b>Request #{id}</b>",

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import t
 from conversations.models import Customer, CustomerCard, OpenRequestLine, Request, Status
+from conversations.numbers import parse_int
 
 MAX_TEXT = 4096
 TOPIC_TITLE_MAX = 128
@@ -37,10 +38,7 @@ def parse_callback(data: str | None) -> tuple[str, str] | None:
 
 def parse_request_id(value: str) -> int | None:
     """A request number from callback data or a command argument ("42" or "#42")."""
-    value = value.strip().removeprefix("#")
-    if value.isdigit() and 0 < len(value) < 19:
-        return int(value)
-    return None
+    return parse_int(value.strip().removeprefix("#"), low=1)
 
 
 def when(dt: datetime | None, tz: ZoneInfo) -> str:

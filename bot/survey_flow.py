@@ -116,19 +116,27 @@ class SurveyFlow:
         if tap is None:
             await query.answer(t(lang, "callback.unknown"))
             return
+        # The survey answers only from the message that asked (never a forged button on
+        # another message of the chat, and never outside the customer's private chat).
+        on = query.message
+        if on is None or on.chat.id != user_id:
+            await query.answer(t(lang, REFUSALS[Outcome.FOREIGN]), show_alert=True)
+            return
+        sid, at = tap.survey_id, on.message_id
         if tap.prefix == sr.CB_SCORE:
             assert tap.value is not None
-            result_s = await self.surveys.record_score(tap.survey_id, user_id, tap.value)
+            result_s = await self.surveys.record_score(sid, user_id, tap.value, message_id=at)
             await self._score(query, result_s, lang)
         elif tap.prefix == sr.CB_SKIP_REASON:
-            result = await self.surveys.skip_reason(tap.survey_id, user_id)
+            result = await self.surveys.skip_reason(sid, user_id, message_id=at)
             await self._reason(query, result, lang)
         elif tap.prefix == sr.CB_PILLAR:
             assert tap.value is not None
-            result_p = await self.surveys.record_pillar(tap.survey_id, user_id, tap.value)
+            result_p = await self.surveys.record_pillar(sid, user_id, tap.value, message_id=at)
             await self._pillar(query, result_p, lang)
         else:
-            await self._pillar(query, await self.surveys.skip_pillar(tap.survey_id, user_id), lang)
+            result_p = await self.surveys.skip_pillar(sid, user_id, message_id=at)
+            await self._pillar(query, result_p, lang)
 
     async def _answered(self, query: CallbackQuery, kind: Outcome, lang: str) -> bool:
         """Answer the button press; tell whether the survey moved (or had moved) on."""

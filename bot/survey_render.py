@@ -8,6 +8,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import t
+from conversations.numbers import parse_int
 from conversations.survey_models import Band, Pillar, SurveySummary
 
 # callback data: "<prefix>:<survey id>[:<value>]"
@@ -34,13 +35,15 @@ def parse_tap(data: str | None) -> SurveyTap | None:
     """Parse survey callback data; None for anything malformed (tampered or foreign)."""
     if not data or len(data.encode()) > 64:
         return None
-    parts = data.split(":")
-    if parts[0] not in PREFIXES or not all(p.isdigit() and len(p) < 12 for p in parts[1:]):
+    prefix, *rest = data.split(":")
+    numbers = [parse_int(p, low=0) for p in rest]
+    with_value = prefix in (CB_SCORE, CB_PILLAR)
+    if prefix not in PREFIXES or len(numbers) != (2 if with_value else 1):
         return None
-    with_value = parts[0] in (CB_SCORE, CB_PILLAR)
-    if len(parts) != (3 if with_value else 2):
+    survey_id, value = numbers[0], numbers[1] if with_value else None
+    if survey_id is None or (with_value and value is None):
         return None
-    return SurveyTap(parts[0], int(parts[1]), int(parts[2]) if with_value else None)
+    return SurveyTap(prefix, survey_id, value)
 
 
 def _button(text: str, *parts: int | str) -> InlineKeyboardButton:

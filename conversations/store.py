@@ -22,6 +22,7 @@ from conversations.models import (
     Sender,
     Status,
 )
+from conversations.numbers import parse_int
 from conversations.sentiment.churn import churn_words_json
 
 
@@ -156,12 +157,14 @@ class Repo:
         q = query.strip()
         c = t.customers.c
         stmt = select(t.customers)
-        if q.startswith("#") and q[1:].isdigit():
+        request_id = parse_int(q[1:], low=1) if q.startswith("#") else None
+        number = parse_int(q)
+        if request_id is not None:
             stmt = stmt.join(t.requests, t.requests.c.customer_id == c.id).where(
-                t.requests.c.id == int(q[1:])
+                t.requests.c.id == request_id
             )
-        elif q.lstrip("-").isdigit():
-            stmt = stmt.where(or_(c.telegram_user_id == int(q), c.id == int(q)))
+        elif number is not None:
+            stmt = stmt.where(or_(c.telegram_user_id == number, c.id == number))
         elif q.startswith("@"):
             stmt = stmt.where(func.lower(c.username) == q[1:].lower())
         else:

@@ -151,11 +151,15 @@ class Surveys:
 
     # score -----------------------------------------------------------------------------
 
-    async def record_score(self, survey_id: int, user_id: int, score: int) -> ScoreResult:
-        """Store the NPS score (0–10) once; refusals store nothing."""
+    async def record_score(
+        self, survey_id: int, user_id: int, score: int, *, message_id: int | None = None
+    ) -> ScoreResult:
+        """Store the NPS score (0–10) once; refusals store nothing. `message_id`: the
+        message whose button was pressed."""
         now = self.clock.now()
         async with survey_transaction(self.db) as repo:
-            survey = _owned(await repo.survey(survey_id, lock=True), user_id)
+            found = await repo.survey(survey_id, lock=True)
+            survey = _owned(found, user_id, SurveyStep.SCORE, message_id)
             if isinstance(survey, Outcome):
                 return ScoreResult(survey, survey_id)
             if not 0 <= score <= 10:
@@ -210,11 +214,14 @@ class Surveys:
                 Outcome.OK, survey.id, pillar, survey.band, survey.language, False, alert
             )
 
-    async def skip_reason(self, survey_id: int, user_id: int) -> ReasonResult:
+    async def skip_reason(
+        self, survey_id: int, user_id: int, *, message_id: int | None = None
+    ) -> ReasonResult:
         """Skip the reason question and move on to the pillar question."""
         now = self.clock.now()
         async with survey_transaction(self.db) as repo:
-            survey = _owned(await repo.survey(survey_id, lock=True), user_id)
+            found = await repo.survey(survey_id, lock=True)
+            survey = _owned(found, user_id, SurveyStep.REASON, message_id)
             if isinstance(survey, Outcome):
                 return ReasonResult(survey, survey_id)
             if survey.step == SurveyStep.SCORE:
@@ -239,22 +246,33 @@ class Surveys:
 
     # pillar ----------------------------------------------------------------------------
 
-    async def record_pillar(self, survey_id: int, user_id: int, pillar_score: int) -> PillarResult:
+    async def record_pillar(
+        self, survey_id: int, user_id: int, pillar_score: int, *, message_id: int | None = None
+    ) -> PillarResult:
         """Store the 1–5 answer to the pillar question and complete the survey."""
-        if not 1 <= pillar_score <= 5:
-            return await self._finish(survey_id, user_id, None, valid=False)
-        return await self._finish(survey_id, user_id, pillar_score, valid=True)
+        valid = 1 <= pillar_score <= 5
+        score = pillar_score if valid else None
+        return await self._finish(survey_id, user_id, score, valid=valid, message_id=message_id)
 
-    async def skip_pillar(self, survey_id: int, user_id: int) -> PillarResult:
+    async def skip_pillar(
+        self, survey_id: int, user_id: int, *, message_id: int | None = None
+    ) -> PillarResult:
         """Skip the pillar question and complete the survey."""
-        return await self._finish(survey_id, user_id, None, valid=True)
+        return await self._finish(survey_id, user_id, None, valid=True, message_id=message_id)
 
     async def _finish(
-        self, survey_id: int, user_id: int, pillar_score: int | None, *, valid: bool
+        self,
+        survey_id: int,
+        user_id: int,
+        pillar_score: int | None,
+        *,
+        valid: bool,
+        message_id: int | None,
     ) -> PillarResult:
         now = self.clock.now()
         async with survey_transaction(self.db) as repo:
-            survey = _owned(await repo.survey(survey_id, lock=True), user_id)
+            found = await repo.survey(survey_id, lock=True)
+            survey = _owned(found, user_id, SurveyStep.PILLAR, message_id)
             if isinstance(survey, Outcome):
                 return PillarResult(survey, survey_id)
             if not valid:
@@ -350,11 +368,27 @@ class Surveys:
         return True
 
 
-def _owned(survey: Survey | None, user_id: int) -> Survey | Outcome:
-    """Return the user's own survey, or why an answer to it is refused."""
+def _owned(
+    survey: Survey | None, user_id: int, step: SurveyStep, message_id: int | None
+) -> Survey | Outcome:
+    """Return the user's own survey, or why an answer to it is refused.
+
+    A button counts only on the message that asked its question (when the edge says which
+    message was pressed and that question's message is known): data forged onto another
+    message of the chat must not answer the survey, nor rewrite that message.
+    """
     if survey is None:
         return Outcome.NOT_FOUND
-    return survey if survey.user_id == user_id else Outcome.FOREIGN
+    if survey.user_id != user_id:
+        return Outcome.FOREIGN
+    asked_on = {
+        SurveyStep.SCORE: survey.score_message_id,
+        SurveyStep.REASON: survey.reason_message_id,
+        SurveyStep.PILLAR: survey.pillar_message_id,
+    }[step]
+    if message_id is not None and asked_on is not None and asked_on != message_id:
+        return Outcome.INVALID
+    return survey
 
 
 async def _expired(repo: SurveyRepo, survey: Survey, now: datetime) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -16,12 +16,18 @@ from telegram.ext import (
 )
 
 from bot import render
+from bot.commands import STAFF_COMMAND_NAMES, command_name
 from bot.i18n import t
 from bot.incoming import incoming, sender
 from bot.services import services
 from conversations.models import SUPPORTED_KINDS, Actor
 
 PRIVATE = filters.ChatType.PRIVATE
+
+
+def _in_own_chat(query: CallbackQuery) -> bool:
+    """The button sits in the private chat of the person who pressed it."""
+    return query.message is not None and query.message.chat.id == query.from_user.id
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -67,13 +73,26 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     parsed = render.parse_callback(query.data)
     lang = parsed[1] if parsed else ""
-    if lang not in ("it", "en"):
-        await query.answer(t("it", "callback.unknown"))
+    if lang not in ("it", "en") or not _in_own_chat(query):
+        # Only the picker in the user's own chat: never rewrite a staff card or another chat.
+        await query.answer(t(s.settings.default_language, "callback.unknown"))
         return
     await s.helpdesk.choose_language(sender(query.from_user), lang)
     await query.answer(t(lang, "language.set"))
     if query.message is not None:
         await query.edit_message_text(t(lang, "language.set"))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say where staff commands work, or that a command is unknown; open no request."""
+    s = services(context)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    name = command_name(message.text)
+    lang = await s.helpdesk.language_of(user.id, user.language_code)
+    key = "private.staff_command" if name in STAFF_COMMAND_NAMES else "private.unknown_command"
+    await message.reply_text(t(lang, key, command=escape(name[:64])), parse_mode=ParseMode.HTML)
 
 
 async def customer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -121,7 +140,8 @@ async def solved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(t(lang, "callback.unknown"))
         return
     owner = await s.helpdesk.whois_request(request.id)
-    if owner is None or owner.customer.telegram_user_id != query.from_user.id:
+    mine = owner is not None and owner.customer.telegram_user_id == query.from_user.id
+    if not mine or not _in_own_chat(query):
         await query.answer(t(lang, "callback.not_yours"), show_alert=True)
         return
     change = await s.helpdesk.resolve(request.id, Actor.CUSTOMER, query.from_user.id)
@@ -141,6 +161,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("language", language, filters=commands))
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=rf"^{render.CB_LANGUAGE}:"))
     app.add_handler(CallbackQueryHandler(solved, pattern=rf"^{render.CB_SOLVED}:"))
+    app.add_handler(MessageHandler(commands & filters.COMMAND, unknown_command))
     app.add_handler(
         MessageHandler(
             PRIVATE & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED, customer_message

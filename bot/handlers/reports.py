@@ -26,6 +26,7 @@ from bot import render
 from bot.i18n import t
 from bot.reporting import dashboard, full_report, report_texts, staff_names
 from bot.services import Services, services
+from conversations.numbers import parse_int
 
 DEFAULT_PERIOD = "30d"
 EXPORTS: tuple[Literal["requests", "surveys", "messages"], ...] = (
@@ -105,12 +106,12 @@ async def churn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     st = s.settings
     args = context.args or []
-    top = 10
+    top: int | None = 10
     if args:
-        if len(args) > 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= 50:
-            await _send(message, [t(st.staff_language, "report.usage.churn")])
-            return
-        top = int(args[0])
+        top = parse_int(args[0], low=1, high=50) if len(args) == 1 else None
+    if top is None:
+        await _send(message, [t(st.staff_language, "report.usage.churn")])
+        return
     now = s.helpdesk.clock.now()
     engine, days = s.db.engine, st.churn_inactivity_days
     risk = await build_risk(engine, now=now, tz=st.tz, top_n=top, weights=st.risk_weights)

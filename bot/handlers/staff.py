@@ -185,6 +185,12 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if parsed is None or request_id is None or not in_staff:
         await query.answer(t(lang, "callback.unknown"))
         return
+    request = await s.helpdesk.request(request_id)
+    assert query.message is not None  # in_staff
+    if request is None or request.card_message_id != query.message.message_id:
+        # Card buttons act on their own card only, never on data forged onto another message.
+        await query.answer(t(lang, "callback.unknown"))
+        return
     who = render.escape(query.from_user.full_name)
     try:
         if parsed[0] == render.CB_RESOLVE:

@@ -1,0 +1,45 @@
+"""The bot's commands: what customers and staff may type, with their menu descriptions."""
+
+from __future__ import annotations
+
+CUSTOMER_COMMANDS = {
+    "it": [("start", "Inizia"), ("language", "Cambia lingua"), ("help", "Aiuto")],
+    "en": [("start", "Start"), ("language", "Change language"), ("help", "Help")],
+}
+STAFF_COMMANDS = {
+    "it": [
+        ("resolve", "Risolvi la richiesta"),
+        ("reopen", "Riapri la richiesta"),
+        ("open", "Richieste aperte"),
+        ("whois", "Scheda cliente"),
+        ("report", "Report: NPS, pilastri, servizio, rischio"),
+        ("nps", "NPS del periodo"),
+        ("pillars", "I sei pilastri"),
+        ("churn", "Clienti a rischio"),
+        ("export", "Esporta CSV"),
+        ("churned", "Segna un cliente come perso"),
+        ("ban", "Niente più sondaggi per un cliente"),
+        ("unban", "Togli il blocco"),
+    ],
+    "en": [
+        ("resolve", "Resolve the request"),
+        ("reopen", "Reopen the request"),
+        ("open", "Open requests"),
+        ("whois", "Customer card"),
+        ("report", "Report: NPS, pillars, service, risk"),
+        ("nps", "NPS of a period"),
+        ("pillars", "The six pillars"),
+        ("churn", "Customers at risk"),
+        ("export", "Export CSV"),
+        ("churned", "Mark a customer as lost"),
+        ("ban", "No more surveys for a customer"),
+        ("unban", "Lift a ban"),
+    ],
+}
+STAFF_COMMAND_NAMES = frozenset(name for name, _ in STAFF_COMMANDS["en"])
+
+
+def command_name(text: str | None) -> str:
+    """The command a message starts with, without "/" and "@botname", lower-cased."""
+    head = (text or "").split(maxsplit=1)[0] if (text or "").strip() else ""
+    return head.removeprefix("/").split("@", 1)[0].lower()
