@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import IO, Any, Literal
@@ -19,14 +20,16 @@ from analytics.periods import Period
 from analytics.queries import Source, connect
 from conversations import schema as t
 
-__all__ = ["COLUMNS", "EXPORTS", "ExportKind", "export_csv", "write_csv"]
+__all__ = ["COLUMNS", "EXPORTS", "ExportKind", "export_csv", "formula_like", "write_csv"]
 
 ExportKind = Literal["requests", "surveys", "messages"]
 EXPORTS: tuple[ExportKind, ...] = ("requests", "surveys", "messages")
 
-# Free text typed by people: a leading = + - @ would run as a formula in a spreadsheet.
-_FREE_TEXT = {"sender_name", "text", "reason_text"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV injection list: a cell starting with = + - @, a tab or a carriage return runs
+# as a formula in a spreadsheet. Spreadsheets also skip leading blanks and line breaks and
+# read fullwidth ＝ ＋ － ＠ as their ASCII forms, so those are caught too.
+_FORMULA_START = frozenset("=+-@")
+_CONTROL_START = ("\t", "\r", "\n")
 _BATCH = 1000
 
 _r, _s, _m = t.requests, t.surveys, t.messages
@@ -103,9 +106,17 @@ def _cell(name: str, value: object, tz: tzinfo) -> object:
         return value.astimezone(tz).isoformat()
     if isinstance(value, bool):
         return int(value)
-    if name in _FREE_TEXT and isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
+
+
+def formula_like(text: str) -> bool:
+    """Tell whether a spreadsheet could read the cell as a formula (prefix it with ')."""
+    if text.startswith(_CONTROL_START):
+        return True
+    head = text.lstrip()[:1]
+    return bool(head) and unicodedata.normalize("NFKC", head)[:1] in _FORMULA_START
 
 
 async def write_csv(

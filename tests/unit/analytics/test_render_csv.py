@@ -14,7 +14,14 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics.periods import parse_period
-from analytics.render_csv import COLUMNS, EXPORTS, ExportKind, export_csv, write_csv
+from analytics.render_csv import (
+    COLUMNS,
+    EXPORTS,
+    ExportKind,
+    export_csv,
+    formula_like,
+    write_csv,
+)
 from conversations import schema
 from conversations.db import create_engine, migrate
 
@@ -94,6 +101,34 @@ async def test_user_text_cannot_become_a_spreadsheet_formula(engine: AsyncEngine
     (survey,) = parse(await export_csv(engine, "surveys", PERIOD))
     assert survey["reason_text"] == "'@lento"
     assert survey["score"] == "3"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "+1",
+        "-1",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        "\n=1",
+        "  =1",
+        " \n @x",
+        "\u3000=1",  # ideographic space
+        '＝HYPERLINK("x")',  # fullwidth equals sign
+        "＋1",
+        "－1",
+        "＠x",
+    ],
+)
+def test_every_formula_start_on_owasps_list_is_neutralised(text: str) -> None:
+    assert formula_like(text)
+
+
+@pytest.mark.parametrize("text", ["", "ciao", "1-2", "a=b", "email@x.it", "😡 -"])
+def test_ordinary_text_is_left_as_it_is(text: str) -> None:
+    assert not formula_like(text)
 
 
 async def test_write_csv_streams_to_a_file_and_counts_rows(
