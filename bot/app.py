@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from asyncio import Task
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -19,16 +20,18 @@ from bot import weekly
 from bot.commands import CUSTOMER_COMMANDS, STAFF_COMMANDS
 from bot.errors import on_error
 from bot.handlers import customer, edits, fallback, reports, staff, survey
-from bot.polling import poll
+from bot.polling import Poller
 from bot.processor import PerChatUpdateProcessor
 from bot.relay import Relay
 from bot.reporting import refresh_risk_snapshot
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from bot.survey_flow import SurveyFlow
+from bot.updates import UpdateRunner, UpdatesRequest
 from conversations.clock import Clock, SystemClock
 from conversations.db import create_engine, migrate
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
+from conversations.ledger import UpdateLedger
 from conversations.models import Actor
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
@@ -39,6 +42,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 SWEEP_SECONDS = 30.0
 SURVEY_SWEEP_SECONDS = 60.0
+PRUNE_SECONDS = 3600.0
 
 
 def default_analyzer() -> TextAnalyzer | None:
@@ -66,13 +70,14 @@ def build_application(
 ) -> App:
     """Build the Application: HTTP stack, rate limiter, per-chat ordering, handlers, services."""
     # Long polling holds one connection; the rest serve sends, in parallel across chats.
+    updates_request = UpdatesRequest(connection_pool_size=1, read_timeout=40)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.bot_url)
         .base_file_url(settings.file_url)
         .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, write_timeout=30))
-        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=40))
+        .get_updates_request(updates_request)
         .concurrent_updates(PerChatUpdateProcessor(16))
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
@@ -102,7 +107,10 @@ def build_application(
     surveys = Surveys(db, clock, survey_policy, analyze)
     flow = SurveyFlow(app.bot, surveys, helpdesk, relay, settings)
     relay.on_resolved.append(flow.on_resolved)
-    app.bot_data[SERVICES_KEY] = Services(settings, db, helpdesk, relay, surveys, flow)
+    runner = UpdateRunner(app, UpdateLedger(db, clock))
+    app.bot_data[SERVICES_KEY] = Services(
+        settings, db, helpdesk, relay, surveys, flow, runner, updates_request
+    )
     app.bot_data["carebot.jobs"] = job_intervals
 
     survey.register(app)
@@ -149,6 +157,9 @@ async def on_startup(app: App) -> None:
         )
         app.job_queue.run_repeating(
             _survey_job, interval=SURVEY_SWEEP_SECONDS, first=10, name="survey-sweeper"
+        )
+        app.job_queue.run_repeating(
+            _prune_job, interval=PRUNE_SECONDS, first=PRUNE_SECONDS, name="ledger-prune"
         )
         # Not a run_daily: a check every half hour also catches up after downtime.
         app.job_queue.run_repeating(
@@ -202,6 +213,10 @@ async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await get_services(context.application).relay.retry_pending()
 
 
+async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await get_services(context.application).runner.ledger.prune()
+
+
 async def _survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await get_services(context.application).survey_flow.sweep()
 
@@ -237,19 +252,27 @@ async def started(app: App) -> AsyncIterator[App]:
 
 
 @asynccontextmanager
-async def running(app: App, poll_timeout: int = 1) -> AsyncIterator[App]:
-    """Run the application with acknowledged long polling in this event loop."""
+async def running(app: App, poll_timeout: int = 1, **poller: Any) -> AsyncIterator[Task[None]]:
+    """Run the application with confirmed long polling in this event loop; yield the polling
+    task, which ends early (PollingFailed) only when Telegram's answers cannot heal. That
+    failure is raised again when the block ends."""
     async with started(app):
         # A webhook left over from webhook mode would make getUpdates fail (409 Conflict);
         # its pending updates stay queued and come with the next getUpdates.
         await app.bot.delete_webhook()
+        s = get_services(app)
         stop = asyncio.Event()
-        poller = asyncio.create_task(poll(app, stop, poll_timeout=poll_timeout))
+        polling = Poller(app, s.runner, s.updates_request, poll_timeout=poll_timeout, **poller)
+        task = asyncio.create_task(polling.run(stop))
         try:
-            yield app
+            yield task
         finally:
             stop.set()
-            await poller
+            await asyncio.wait({task})
+            # Retrieved either way, so that asyncio does not warn about it.
+            failure = None if task.cancelled() else task.exception()
+        if failure is not None:
+            raise failure
 
 
 async def serve_forever(app: App, *, webhook: bool = False) -> None:
@@ -264,15 +287,19 @@ async def serve_forever(app: App, *, webhook: bool = False) -> None:
         settings = get_services(app).settings
         if settings.webhook_url is None or settings.webhook_secret is None:
             raise ValueError("webhook mode needs CAREBOT_WEBHOOK_URL and CAREBOT_WEBHOOK_SECRET")
-        source: AbstractAsyncContextManager[object] = webhook_running(
+        source = webhook_running(
             app,
             secret=settings.webhook_secret.get_secret_value(),
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             webhook_url=settings.webhook_url,
         )
-    else:
-        source = running(app, poll_timeout=30)
-    async with source:
+        async with source:
+            log.info("carebot is running (webhook); press Ctrl+C to stop")
+            await stop.wait()
+        return
+    async with running(app, poll_timeout=30) as polling:
         log.info("carebot is running; press Ctrl+C to stop")
-        await stop.wait()
+        waiting = asyncio.create_task(stop.wait())
+        await asyncio.wait({waiting, polling}, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()

@@ -62,21 +62,19 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
-def _logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    # httpx logs every request at INFO, including the token in the URL.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-
-
 def cmd_run(webhook: bool) -> int:
-    """Run the bot until interrupted."""
+    """Run the bot until interrupted; exit 1 with a one-line reason when it cannot go on."""
+    from telegram.error import InvalidToken
+
+    from bot import logs
     from bot.app import build_application, serve_forever
+    from bot.polling import PollingFailed
 
     settings = _settings()
-    _logging(settings.log_level)
+    secrets = logs.secret_parts(settings.bot_token.get_secret_value())
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    formatter = logs.setup(settings.log_level, secrets)
     if webhook and (not settings.webhook_url or settings.webhook_secret is None):
         print(
             "carebot: invalid settings:\n  CAREBOT_WEBHOOK_URL: is required for --webhook",
@@ -84,9 +82,17 @@ def cmd_run(webhook: bool) -> int:
         )
         return 2
     app = build_application(settings)
-    # Webhook mode answers Telegram only after an update was processed (bot/webhook.py).
-    asyncio.run(serve_forever(app, webhook=webhook))
-    return 0
+    try:
+        # Webhook mode answers Telegram only after an update was processed (bot/webhook.py).
+        asyncio.run(serve_forever(app, webhook=webhook))
+    except InvalidToken:  # PTB's own message quotes the token
+        reason = "Telegram rejected the bot token (401 Unauthorized): check CAREBOT_BOT_TOKEN"
+    except PollingFailed as exc:
+        reason = str(exc)
+    else:
+        return 0
+    print(f"carebot: stopping: {formatter.redact(reason)}", file=sys.stderr)
+    return 1
 
 
 def cmd_migrate() -> int:

@@ -15,13 +15,14 @@ if TYPE_CHECKING:
 
     from bot.relay import Relay
     from bot.survey_flow import SurveyFlow
+    from bot.updates import UpdateRunner, UpdatesRequest
 
 SERVICES_KEY = "carebot.services"
 
 
 @dataclass
 class Services:
-    """The bot's collaborators: settings, database, use cases and the relay."""
+    """The bot's collaborators: settings, database, use cases, the relay, the update runner."""
 
     settings: Settings
     db: Database
@@ -29,6 +30,8 @@ class Services:
     relay: Relay
     surveys: Surveys
     survey_flow: SurveyFlow
+    runner: UpdateRunner
+    updates_request: UpdatesRequest  # the getUpdates connection (polling)
     # Derived from Telegram at start-up (getChat), re-derived on every start; not state.
     staff_is_forum: bool = False
     extras: dict[str, Any] = field(default_factory=dict)

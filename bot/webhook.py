@@ -23,7 +23,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import started
+from bot.app import get_services, started
+from bot.updates import Outcome, unparsable
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +71,31 @@ class _Listener:
             return web.Response(status=503)  # shutting down: Telegram will deliver it again
         try:
             data = await request.json()
-            update = Update.de_json(data, self.app.bot)
-        except (json.JSONDecodeError, AttributeError, TypeError, KeyError, ValueError):
-            log.warning("webhook call with an undecodable body")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            log.warning("webhook call with a body that is not JSON")
             return web.Response(status=400)
-        processor = self.app.update_processor
-        # process_update catches handler errors (they go to the error handler), so a 200
-        # here means the handlers ran; a crash before this line leaves Telegram unanswered.
-        await processor.process_update(update, self.app.process_update(update))
-        return web.Response(status=200)
+        runner = get_services(self.app).runner
+        problem = unparsable(data)
+        if problem is not None:  # kept and confirmed, or Telegram would send it forever
+            update_id = data.get("update_id", -1) if isinstance(data, dict) else -1
+            raw = data if isinstance(data, dict) else {"body": data}
+            try:
+                await runner.keep(update_id, raw, f"unparsable: {problem}")
+            except Exception as exc:
+                log.warning("unparsable update %s not kept yet: %s", update_id, exc)
+                return web.Response(status=503)
+            return web.Response(status=200)
+        update = Update.de_json(data, self.app.bot)
+        outcomes: list[Outcome] = []
+
+        async def run() -> None:
+            outcomes.append(await runner.run(update))
+
+        # In per-chat order, like polling. The answer waits for the handlers: a crash before
+        # it, or an update held for a transient failure (503), leaves it to Telegram to
+        # deliver again.
+        await self.app.update_processor.process_update(update, run())
+        return web.Response(status=503 if outcomes == [Outcome.HELD] else 200)
 
 
 @asynccontextmanager

@@ -59,16 +59,22 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Create the async engine for a supported URL."""
+    """Create the async engine for a supported URL.
+
+    Statement parameters stay out of error messages: they are customer texts and names,
+    and errors are logged above DEBUG.
+    """
     check_url(url)
     if url.startswith("sqlite"):
         # One process, a handful of connections; NullPool avoids sharing aiosqlite threads
         # across event loops (tests start several).
-        engine = create_async_engine(url, poolclass=NullPool)
+        engine = create_async_engine(url, poolclass=NullPool, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def _alembic_config(connection: Connection) -> Config:

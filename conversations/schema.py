@@ -380,3 +380,28 @@ weekly_summaries = Table(
     Column("error", Text),
     UniqueConstraint("week_start", "manager_id"),
 )
+
+# Telegram updates that take effect without leaving a stored message (commands, button
+# presses, kinds that are not relayed): a re-delivered one is recognised here and skipped.
+# Keys older than Telegram keeps unconfirmed updates (24 h) are pruned.
+handled_updates = Table(
+    "handled_updates",
+    metadata,
+    Column("key", String(120), primary_key=True),  # "m:<chat>:<message id>" or "cb:<query id>"
+    Column("handled_at", UtcDateTime, nullable=False),
+    Index(None, "handled_at"),
+)
+
+# Updates the bot confirmed without processing them: PTB could not parse them, or a handler
+# failed on them for a reason that retrying does not heal. Kept with their raw JSON so that
+# nothing a customer sent vanishes without a trace.
+unprocessed_updates = Table(
+    "unprocessed_updates",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("update_id", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index(None, "update_id"),
+)

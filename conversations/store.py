@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from conversations import schema as t
+from conversations.db import READONLY
 from conversations.models import (
     Actor,
     Customer,
@@ -517,6 +518,15 @@ class Database:
         """Run a unit of work: commit on success, roll back on error."""
         async with self.engine.begin() as conn:
             yield Repo(conn)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Repo]:
+        """Run reads only: on SQLite a deferred transaction, which never takes the write
+        lock, so a read neither waits for a writer nor makes one wait."""
+        async with self.engine.connect() as conn:
+            await conn.execution_options(**{READONLY: True})
+            async with conn.begin():
+                yield Repo(conn)
 
     async def close(self) -> None:
         """Release pooled connections."""

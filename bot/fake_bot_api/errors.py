@@ -43,8 +43,9 @@ def too_many(retry_after: int) -> ApiError:
 
 @dataclass
 class Fault:
-    """An error to answer instead of running the next matching calls."""
+    """An error to answer instead of running the next matching calls; with error None, the
+    connection is dropped without an answer (a network failure)."""
 
     method: str
-    error: ApiError
+    error: ApiError | None
     times: int = 1

@@ -221,6 +221,17 @@ class FakeTelegram:
             error = ApiError(error_code, description or "Bad Request: injected", retry_after)
         self._faults.append(Fault(method.lower(), error, times))
 
+    def inject_disconnect(self, method: str, *, times: int = 1) -> None:
+        """Drop the connection of the next `times` calls of `method` without answering."""
+        self._faults.append(Fault(method.lower(), None, times))
+
+    async def push_raw_update(self, body: dict[str, Any]) -> int:
+        """Queue an update exactly as given (next to its update_id), even one that PTB
+        cannot parse; return its update_id."""
+        update_id = self._next_update_id
+        await self._push_update(body)
+        return update_id
+
     def topics(self, chat: Chat) -> list[Topic]:
         """The group's topics, in creation order."""
         return list(self.world.topics.get(chat.id, {}).values())
@@ -467,7 +478,10 @@ class FakeTelegram:
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
         try:
-            self._check_faults(method)
+            if self._check_faults(method) == "drop":
+                assert request.transport is not None
+                request.transport.close()  # the client sees the connection go, no answer
+                return web.Response(status=599)
             if method in SEND_METHODS:
                 self._check_flood(params)
             result = await handler(params)
@@ -512,11 +526,15 @@ class FakeTelegram:
                 return web.Response(body=stored.data)
         raise web.HTTPNotFound()
 
-    def _check_faults(self, method: str) -> None:
+    def _check_faults(self, method: str) -> str | None:
+        """Raise the next injected error for `method`; "drop" for a dropped connection."""
         for fault in self._faults:
             if fault.method == method and fault.times > 0:
                 fault.times -= 1
+                if fault.error is None:
+                    return "drop"
                 raise fault.error
+        return None
 
     def _check_flood(self, params: dict[str, Any]) -> None:
         if not self.enforce_flood_limits:

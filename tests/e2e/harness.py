@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class HelpDeskWorld:
     settings: Settings
     clock: FrozenClock
     apps: list[App] = field(default_factory=list)
+    polling: asyncio.Task[None] | None = None
 
     async def customer_writes(self, who: User, text: str) -> Message:
         """A customer writes to the bot."""
@@ -78,11 +80,15 @@ class HelpDeskWorld:
         return await auto_resolve(self.apps[-1])
 
     @asynccontextmanager
-    async def bot_running(self, **build: Any) -> AsyncIterator[App]:
-        """Run the real bot against the fake server until the block ends."""
+    async def bot_running(
+        self, polling: dict[str, Any] | None = None, **build: Any
+    ) -> AsyncIterator[App]:
+        """Run the real bot against the fake server until the block ends (`polling`: Poller
+        options such as backoff; the polling task is in self.polling)."""
         app = build_application(self.settings, clock=self.clock, job_intervals=False, **build)
         self.apps.append(app)
-        async with running(app, poll_timeout=1):
+        async with running(app, poll_timeout=1, **(polling or {})) as task:
+            self.polling = task
             yield app
 
     @asynccontextmanager
