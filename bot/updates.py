@@ -4,11 +4,12 @@ Polling and the webhook both hand updates to the UpdateRunner, which decides wha
 may forget:
 - an update PTB cannot parse is kept with its raw JSON (once) and confirmed: it would
   otherwise come back after every restart and stop the bot each time;
-- a handler that fails for a transient reason (the database busy or unreachable, Telegram
-  unreachable) is retried a few times while the chat waits; if it still fails, the update
-  stays unconfirmed, and so do the chat's later updates, so Telegram delivers them again in
-  their order;
-- a handler that fails for any other reason is logged and the update kept and confirmed;
+- a handler that fails because the database is busy or unreachable is retried a few times
+  while the chat waits; if it still fails, the update stays unconfirmed, and so do the
+  chat's later updates, so Telegram delivers them again in their order;
+- a send that Telegram refused or missed leaves the update handled (bot/errors.py says why);
+- a handler that fails for any other reason (a bug) is logged, and the update kept with its
+  raw JSON and confirmed;
 - a re-delivered command or button press (kept in the ledger once handled) is skipped, and
   so is a message the helpdesk already stored (recognised by the helpdesk itself).
 """
@@ -24,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
@@ -178,7 +180,9 @@ class UpdateRunner:
             self._errors.pop(update.update_id, None)
             await self.app.process_update(update)
             error = self._errors.pop(update.update_id, None)
-            if error is None:
+            # A send Telegram refused or missed leaves the update handled: what must reach
+            # the other side was stored first and is sent again by the relay.
+            if error is None or isinstance(error, TelegramError):
                 await self._remember(update, key)
                 return Outcome.DONE
             if not is_transient(error):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -20,29 +21,39 @@ pytestmark = pytest.mark.slow
 
 @asynccontextmanager
 async def carebot_process(
-    tg: FakeTelegram, staff: Chat, db: Path
+    tg: FakeTelegram, staff: Chat, db: Path, log: Path | None = None, **env: str
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    env = {
+    """`carebot run` against the fake server; its stderr goes to `log` when given."""
+    environment = {
         **os.environ,
         "CAREBOT_BOT_TOKEN": TOKEN,
         "CAREBOT_STAFF_CHAT_ID": str(staff.id),
         "CAREBOT_TELEGRAM_API_URL": tg.api_root,
         "CAREBOT_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
         "CAREBOT_LOG_LEVEL": "WARNING",
+        **env,
     }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, stdin=asyncio.subprocess.DEVNULL
-    )
-    try:
-        yield proc
-    finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 15)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
+    with contextlib.ExitStack() as files:
+        err = files.enter_context(log.open("wb")) if log is not None else None
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=environment,
+            stdin=asyncio.subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            yield proc
+        finally:
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.wait_for(proc.wait(), 15)
+                except TimeoutError:
+                    proc.kill()
+                    await proc.wait()
 
 
 async def test_kill_9_mid_burst_loses_nothing_and_relays_once(tmp_path: Path) -> None:
@@ -102,3 +113,90 @@ async def test_bad_settings_stop_the_process_naming_the_key(tmp_path: Path) -> N
     text = err.decode()
     assert "CAREBOT_BOT_TOKEN: is required" in text
     assert "CAREBOT_STAFF_CHAT_ID: must be a group id" in text
+
+
+async def test_a_token_rejected_mid_run_ends_the_process_saying_so_without_the_token(
+    tmp_path: Path,
+) -> None:
+    tg = FakeTelegram(TOKEN)
+    await tg.start()
+    log = tmp_path / "stderr.log"
+    try:
+        staff = tg.add_group("Support", forum=True)
+        customer = tg.add_user("Zorblax", language_code="en")
+        async with carebot_process(
+            tg, staff, tmp_path / "bot.db", log, CAREBOT_LOG_LEVEL="DEBUG"
+        ) as proc:
+            await tg.send_text(customer, "hello there")
+            await tg.wait_for_bot_message(staff, contains="hello there", timeout=30)
+            tg.inject_fault("getUpdates", 401, "Unauthorized")  # the token was revoked
+            assert await asyncio.wait_for(proc.wait(), 30) == 1
+    finally:
+        await tg.stop()
+    text = log.read_text()
+    assert "Calling Bot API endpoint" in text  # DEBUG was on: PTB logged its calls and URLs
+    secret = TOKEN.split(":", 1)[1]
+    assert TOKEN not in text and secret not in text
+    last = text.strip().splitlines()[-1]
+    assert last == (
+        "carebot: stopping: Telegram rejected the bot token (401 Unauthorized): "
+        "check CAREBOT_BOT_TOKEN"
+    )
+
+
+async def test_a_token_rejected_at_start_is_named_not_printed(tmp_path: Path) -> None:
+    tg = FakeTelegram(TOKEN)
+    await tg.start()
+    log = tmp_path / "stderr.log"
+    wrong = "123456:WRONG-token-from-a-typo"
+    try:
+        staff = tg.add_group("Support", forum=True)
+        async with carebot_process(
+            tg, staff, tmp_path / "bot.db", log, CAREBOT_BOT_TOKEN=wrong, CAREBOT_LOG_LEVEL="DEBUG"
+        ) as proc:
+            assert await asyncio.wait_for(proc.wait(), 30) == 1
+    finally:
+        await tg.stop()
+    text = log.read_text()
+    assert wrong not in text and "WRONG-token-from-a-typo" not in text
+    assert text.strip().splitlines()[-1].startswith("carebot: stopping: Telegram rejected")
+
+
+async def test_customer_text_and_names_stay_out_of_logs_above_debug(tmp_path: Path) -> None:
+    tg = FakeTelegram(TOKEN)
+    await tg.start()
+    log = tmp_path / "stderr.log"
+    try:
+        staff = tg.add_group("Support", forum=True)
+        agent = tg.add_user("Agentname", language_code="it")
+        customer = tg.add_user("Zorblax", "Quimby", language_code="en", username="zq_user")
+        async with carebot_process(tg, staff, tmp_path / "bot.db", log, CAREBOT_LOG_LEVEL="INFO"):
+            first = await tg.send_text(customer, "secret-order-4242 is late")
+            copy = await tg.wait_for_bot_message(staff, contains="secret-order", timeout=30)
+            assert copy.thread_id is not None
+            # Failures on the way: a refused copy, a dropped send, an unparsable update.
+            tg.inject_fault("copyMessage", 400, "Bad Request: message to copy not found")
+            await tg.send_text(agent, "answer-7777 for you", chat=staff, thread_id=copy.thread_id)
+            await tg.wait_for_bot_message(staff, contains="Messaggio non consegnato", timeout=15)
+            tg.inject_disconnect("sendMessage")
+            await tg.send_text(customer, "/start")
+            await tg.push_raw_update({"poll": {"id": "p", "question": "poll-text-9999"}})
+            await tg.edit_text(customer, first, "secret-order-4242 edited-5555")
+            await tg.wait_for_bot_message(staff, contains="edited-5555", timeout=15)
+            await tg.send_text(customer, "done-3333")
+            await tg.wait_for_bot_message(staff, contains="done-3333", timeout=15)
+    finally:
+        await tg.stop()
+    text = log.read_text()
+    assert "INFO" in text  # the level was really INFO
+    for private in (
+        "secret-order",
+        "answer-7777",
+        "poll-text-9999",
+        "edited-5555",
+        "Zorblax",
+        "Quimby",
+        "zq_user",
+        "Agentname",
+    ):
+        assert private not in text, private

@@ -88,3 +88,15 @@ async def test_the_secret_is_mandatory(forum: HelpDeskWorld) -> None:
             async with webhook_running(app, secret=secret, port=0):
                 pass
     assert forum.tg.call_count("setwebhook") == 0
+
+
+async def test_an_update_ptb_cannot_parse_is_kept_and_acknowledged(forum: HelpDeskWorld) -> None:
+    async with forum.bot_on_webhook() as (_, hook), ClientSession() as http:
+        bad = {"update_id": 991, "poll": {"id": "p1", "question": "?"}}
+        headers = {SECRET_HEADER: WEBHOOK_SECRET}
+        for _ in range(2):  # Telegram would send it forever on anything but 200
+            async with http.post(hook.url, json=bad, headers=headers) as response:
+                assert response.status == 200
+        async with get_services(forum.apps[-1]).db.engine.connect() as conn:
+            kept = (await conn.execute(select(schema.unprocessed_updates.c.update_id))).all()
+    assert kept == [(991,)]
