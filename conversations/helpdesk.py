@@ -92,19 +92,20 @@ class HelpDesk:
     async def customer_message(self, msg: Incoming) -> CustomerMessageOutcome:
         """Store a customer's message in their open request, opening or reopening one."""
         now = self.clock.now()
+        async with self.db.read() as reader:
+            seen = await self._seen_customer_message(reader, msg)
+            if seen is not None:
+                return seen
+            known = await reader.customer_by_user(msg.sender.user_id)
+        language = pick_language(msg.sender.language_code, self.policy.default_language)
+        # Sentiment is slow pure work: done before the write transaction opens.
+        sentiment = self._sentiment(msg.text, known.language if known else language)
         async with self.db.transaction() as repo:
-            seen = await repo.message_by_source(msg.chat_id, msg.message_id)
-            if seen is not None:  # Telegram re-delivered an update we already stored
-                request = await repo.request(seen.request_id)
-                assert request is not None
-                customer = await repo.customer(request.customer_id)
-                return CustomerMessageOutcome(
-                    customer, request, seen.id, False, False, seen.delivery != "pending", True
-                )
-            language = pick_language(msg.sender.language_code, self.policy.default_language)
+            seen = await self._seen_customer_message(repo, msg)  # stored meanwhile?
+            if seen is not None:
+                return seen
             customer = await repo.upsert_customer(msg.sender, language, now)
             request, opened, reopened = await self._request_for(repo, customer.id)
-            sentiment = self._sentiment(msg.text, customer.language)
             row_id = await repo.add_message(
                 request_id=request.id,
                 direction=Direction.IN,
@@ -121,6 +122,19 @@ class HelpDesk:
             return CustomerMessageOutcome(
                 customer, request, row_id, opened, reopened, False, True, polarity
             )
+
+    @staticmethod
+    async def _seen_customer_message(repo: Repo, msg: Incoming) -> CustomerMessageOutcome | None:
+        """The outcome of a message stored before (Telegram delivered it again), else None."""
+        seen = await repo.message_by_source(msg.chat_id, msg.message_id)
+        if seen is None:
+            return None
+        request = await repo.request(seen.request_id)
+        assert request is not None
+        customer = await repo.customer(request.customer_id)
+        return CustomerMessageOutcome(
+            customer, request, seen.id, False, False, seen.delivery != "pending", True
+        )
 
     async def _request_for(self, repo: Repo, customer_id: int) -> tuple[Request, bool, bool]:
         now = self.clock.now()
@@ -156,7 +170,7 @@ class HelpDesk:
 
     async def language_of(self, user_id: int, telegram_code: str | None) -> str:
         """Return the language to speak with a user (their choice, else Telegram's hint)."""
-        async with self.db.transaction() as repo:
+        async with self.db.read() as repo:
             customer = await repo.customer_by_user(user_id)
         if customer is not None and customer.language_chosen:
             return customer.language
@@ -172,7 +186,7 @@ class HelpDesk:
 
     async def request_for_staff_message(self, msg: Incoming) -> Request | None:
         """Find the request a message in the staff group belongs to (topic or reply)."""
-        async with self.db.transaction() as repo:
+        async with self.db.read() as repo:
             return await self._find_staff_request(repo, msg)
 
     async def _find_staff_request(self, repo: Repo, msg: Incoming) -> Request | None:
@@ -237,6 +251,15 @@ class HelpDesk:
         pending relay copies the message as it is now).
         """
         now = self.clock.now()
+        async with self.db.read() as reader:
+            row = await reader.message_by_source(msg.chat_id, msg.message_id)
+            if row is None or row.direction == Direction.NOTE:
+                return None
+            owner = await reader.request(row.request_id)
+            assert owner is not None
+            language = (await reader.customer(owner.customer_id)).language
+        # Only customer texts are analysed; slow pure work, before the write transaction.
+        analysed = self._sentiment(msg.text, language) if row.direction == Direction.IN else None
         async with self.db.transaction() as repo:
             row = await repo.message_by_source(msg.chat_id, msg.message_id)
             if row is None or row.direction == Direction.NOTE:
@@ -249,16 +272,13 @@ class HelpDesk:
             request = await repo.request(row.request_id)
             assert request is not None
             customer = await repo.customer(request.customer_id)
-            sentiment = (
-                self._sentiment(msg.text, customer.language) if direction == Direction.IN else None
-            )
             await repo.record_edit(
                 row.id,
                 edited_at=edited_at,
                 text=msg.text,
                 previous_text=row.text,
                 now=now,
-                sentiment=sentiment,
+                sentiment=analysed,
             )
             if (
                 row.delivery != Delivery.DELIVERED
@@ -304,14 +324,14 @@ class HelpDesk:
         self, older_than: timedelta = timedelta(seconds=60), limit: int = 100
     ) -> list[PendingRelay]:
         """Stored messages whose relay did not complete (older than in-flight sends)."""
-        async with self.db.transaction() as repo:
+        async with self.db.read() as repo:
             rows = await repo.pending_messages(self.clock.now() - older_than, limit)
             return [await self._pending(repo, row) for row in rows]
 
     async def pending_before(self, row_id: int) -> list[PendingRelay]:
         """Older messages of the same request and direction whose relay did not complete:
         the edge relays them first, so copies keep the order in which they were written."""
-        async with self.db.transaction() as repo:
+        async with self.db.read() as repo:
             return [await self._pending(repo, row) for row in await repo.pending_before(row_id)]
 
     async def _pending(self, repo: Repo, row: Any) -> PendingRelay:
@@ -345,7 +365,7 @@ class HelpDesk:
 
     async def request(self, request_id: int) -> Request | None:
         """Return a request by number."""
-        async with self.db.transaction() as repo:
+        async with self.db.read() as repo:
             return await repo.request(request_id)
 
     async def resolve(self, request_id: int, actor: Actor, actor_id: int | None) -> StateChange:
@@ -416,7 +436,7 @@ class HelpDesk:
 
     async def open_requests(self) -> list[OpenRequestLine]:
         """Requests not yet resolved, oldest first."""
-        async with self.db.transaction() as repo:
+        async with self.db.read() as repo:
             pending = await repo.requests_by_status([Status.OPEN, Status.ANSWERED])
             return [
                 OpenRequestLine(r, await repo.customer(r.customer_id), r.first_response_at is None)
@@ -425,7 +445,7 @@ class HelpDesk:
 
     async def whois(self, query: str) -> list[CustomerCard]:
         """Customer cards for a query (id, @username, #request or name)."""
-        async with self.db.transaction() as repo:
+        async with self.db.read() as repo:
             return [await self._card(repo, c.id) for c in await repo.find_customers(query)]
 
     async def staff_names(self, user_ids: Sequence[int]) -> dict[int, str]:
@@ -440,7 +460,7 @@ class HelpDesk:
             .subquery()
         )
         q = select(m.sender_user_id, m.sender_name).join(latest, m.id == latest.c.last_id)
-        async with self.db.transaction() as repo:
+        async with self.db.read() as repo:
             rows = (await repo.conn.execute(q)).all()
         return {int(uid): name for uid, name in rows if name}
 
@@ -474,7 +494,7 @@ class HelpDesk:
 
     async def whois_request(self, request_id: int) -> CustomerCard | None:
         """The card of the customer behind a request."""
-        async with self.db.transaction() as repo:
+        async with self.db.read() as repo:
             request = await repo.request(request_id)
             return await self._card(repo, request.customer_id) if request else None
 

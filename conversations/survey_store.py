@@ -251,3 +251,10 @@ async def survey_transaction(db: Database) -> AsyncIterator[SurveyRepo]:
     """Run a unit of work over the survey tables: commit on success, roll back on error."""
     async with db.transaction() as repo:
         yield SurveyRepo(repo.conn)
+
+
+@asynccontextmanager
+async def survey_read(db: Database) -> AsyncIterator[SurveyRepo]:
+    """Read the survey tables without taking SQLite's write lock."""
+    async with db.read() as repo:
+        yield SurveyRepo(repo.conn)

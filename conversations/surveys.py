@@ -34,6 +34,7 @@ from conversations.survey_store import (
     MESSAGE_COLUMNS,
     SurveyRepo,
     sentiment_columns,
+    survey_read,
     survey_transaction,
 )
 
@@ -115,13 +116,13 @@ class Surveys:
 
     async def get(self, survey_id: int) -> Survey | None:
         """Return a survey as stored."""
-        async with survey_transaction(self.db) as repo:
+        async with survey_read(self.db) as repo:
             return await repo.survey(survey_id)
 
     async def question(self, survey_id: int) -> SurveyQuestion | None:
         """The question the survey waits for now; None once it is over or expired."""
         now = self.clock.now()
-        async with survey_transaction(self.db) as repo:
+        async with survey_read(self.db) as repo:
             survey = await repo.survey(survey_id)
             if survey is None or survey.step == SurveyStep.DONE or survey.is_expired(now):
                 return None
@@ -130,13 +131,13 @@ class Surveys:
     async def unasked(self, older_than: timedelta = timedelta(minutes=2)) -> list[SurveyQuestion]:
         """Questions that should have been sent by now and were not (crash, network)."""
         now = self.clock.now()
-        async with survey_transaction(self.db) as repo:
+        async with survey_read(self.db) as repo:
             return [_question(s) for s in await repo.unasked(now - older_than, now, limit=100)]
 
     async def start_missed(self, limit: int = 100) -> list[SurveyStarted]:
         """Start surveys for requests resolved while nobody was there to start them."""
         since = self.clock.now() - timedelta(hours=self.policy.expiry_hours)
-        async with survey_transaction(self.db) as repo:
+        async with survey_read(self.db) as repo:
             rows = await repo.resolved_without_survey(since, limit)
         started: list[SurveyStarted] = []
         for row in rows:
@@ -190,15 +191,23 @@ class Surveys:
         instead of becoming an ordinary customer message.
         """
         now = self.clock.now()
+        # Every customer text passes here: most find no survey waiting, and read only.
+        async with survey_read(self.db) as reader:
+            taken = await self._reason_taken(reader, user_id, message_id)
+            if taken is not None:
+                return taken
+            waiting = await reader.live_survey_at(user_id, SurveyStep.REASON, now)
+        if waiting is None or not text.strip():
+            return None
+        # Sentiment is slow pure work: done before the write transaction opens.
+        sentiment = self._analyze(text, waiting.language) if self._analyze else None
         async with survey_transaction(self.db) as repo:
-            if message_id is not None:
-                seen = await repo.survey_by_reason_message(user_id, message_id)
-                if seen is not None:
-                    return _reason_result(Outcome.ALREADY, seen)
+            taken = await self._reason_taken(repo, user_id, message_id)
+            if taken is not None:
+                return taken
             survey = await repo.live_survey_at(user_id, SurveyStep.REASON, now)
-            if survey is None or not text.strip():
-                return None
-            sentiment = self._analyze(text, survey.language) if self._analyze else None
+            if survey is None or survey.id != waiting.id:
+                return None  # answered, skipped or expired meanwhile
             pillar = await self._next_pillar(repo, now)
             await repo.update_survey(
                 survey.id,
@@ -213,6 +222,16 @@ class Surveys:
             return ReasonResult(
                 Outcome.OK, survey.id, pillar, survey.band, survey.language, False, alert
             )
+
+    @staticmethod
+    async def _reason_taken(
+        repo: SurveyRepo, user_id: int, message_id: int | None
+    ) -> ReasonResult | None:
+        """ALREADY when this message was taken as a reason before (a re-delivery)."""
+        if message_id is None:
+            return None
+        seen = await repo.survey_by_reason_message(user_id, message_id)
+        return _reason_result(Outcome.ALREADY, seen) if seen is not None else None
 
     async def skip_reason(
         self, survey_id: int, user_id: int, *, message_id: int | None = None
@@ -321,7 +340,7 @@ class Surveys:
 
     async def summary_for_staff(self, survey_id: int) -> SurveySummary:
         """What the staff topic shows about a survey; LookupError if there is none."""
-        async with survey_transaction(self.db) as repo:
+        async with survey_read(self.db) as repo:
             survey = await repo.survey(survey_id)
             if survey is None:
                 raise LookupError(survey_id)
