@@ -50,9 +50,25 @@ def sender(user: User) -> Sender:
     )
 
 
+def author(message: Message) -> Sender | None:
+    """Who wrote a message: its user, or for an admin posting anonymously (or as a channel)
+    the chat they post as, named by their signature or its title. None for other bots."""
+    chat = message.sender_chat
+    if chat is not None:
+        name = message.author_signature or chat.title or chat.username or "Team"
+        return Sender(user_id=chat.id, first_name=name, username=chat.username)
+    user = message.from_user
+    if user is None or user.is_bot:
+        return None
+    return sender(user)
+
+
 def incoming(message: Message) -> Incoming:
     """The domain view of a Telegram message."""
-    assert message.from_user is not None
+    who = author(message)
+    if who is None:
+        assert message.from_user is not None
+        who = sender(message.from_user)
     reply = message.reply_to_message
     # In forums every message in a topic "replies" to the topic's creation message; only a
     # reply to a real message counts as a reply.
@@ -62,7 +78,7 @@ def incoming(message: Message) -> Incoming:
     return Incoming(
         chat_id=message.chat_id,
         message_id=message.message_id,
-        sender=sender(message.from_user),
+        sender=who,
         kind=message_kind(message),
         text=message.text if message.text is not None else message.caption,
         thread_id=message.message_thread_id if message.is_topic_message else None,

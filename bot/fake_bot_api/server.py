@@ -20,7 +20,15 @@ from typing import Any
 from aiohttp import BodyPartReader, ClientSession, ClientTimeout, web
 
 from bot.fake_bot_api.errors import ApiError, Fault, bad_request, blocked, too_many
-from bot.fake_bot_api.world import MEDIA_KINDS, Chat, Message, Topic, User, World
+from bot.fake_bot_api.world import (
+    ANONYMOUS_ADMIN_ID,
+    MEDIA_KINDS,
+    Chat,
+    Message,
+    Topic,
+    User,
+    World,
+)
 
 JSON_FIELDS = {
     "reply_markup",
@@ -246,13 +254,20 @@ class FakeTelegram:
         chat: Chat | None = None,
         reply_to: Message | None = None,
         thread_id: int | None = None,
+        anonymous: str | None = None,
     ) -> Message:
-        """The user writes a text (in their private chat unless a group is given)."""
+        """The user writes a text (in their private chat unless a group is given); with
+        `anonymous`, an admin of the group writes as the group (signed with the title)."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return await self._user_message(user, content, chat, reply_to, thread_id)
+        if anonymous is not None:
+            content["author_signature"] = anonymous
+        msg = await self._user_message(
+            user, content, chat, reply_to, thread_id, as_group=anonymous is not None
+        )
+        return msg
 
     async def send_media(
         self,
@@ -297,14 +312,51 @@ class FakeTelegram:
     def prepare_text(self, user: User, text: str) -> dict[str, Any]:
         """The user writes a text, but the update is handed to the test instead of the bot
         (to deliver by hand, e.g. as a forged webhook call)."""
-        chat = self.world.private_chat(user)
+        return self.prepare_message(user, text)
+
+    def prepare_message(
+        self, user: User, text: str, *, chat: Chat | None = None, thread_id: int | None = None
+    ) -> dict[str, Any]:
+        """Like prepare_text, in any chat (and forum topic); commands get their entity."""
+        chat = chat or self.world.private_chat(user)
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0] if text.strip() else text
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        root = self.world.message(chat.id, thread_id) if chat.is_forum and thread_id else None
         msg = Message(
-            chat, self.world.next_message_id(chat.id), user, self.world.now(), {"text": text}
+            chat,
+            self.world.next_message_id(chat.id),
+            user,
+            self.world.now(),
+            content,
+            thread_id=thread_id if chat.is_forum else None,
+            reply_to=root,
         )
         self.world.add_message(msg)
         update = {"update_id": self._next_update_id, "message": msg.to_api()}
         self._next_update_id += 1
         return update
+
+    def prepare_press(
+        self, user: User, message: Message, data: str
+    ) -> tuple[dict[str, Any], asyncio.Future[CallbackAnswer]]:
+        """The user presses a button, but the update is handed to the test; the future
+        gets the bot's answerCallbackQuery."""
+        self._callback_ids += 1
+        query_id = f"cq{self._callback_ids}"
+        future: asyncio.Future[CallbackAnswer] = asyncio.get_running_loop().create_future()
+        self._callback_answers[query_id] = future
+        query = {
+            "id": query_id,
+            "from": user.to_api(),
+            "message": message.to_api(),
+            "chat_instance": str(message.chat.id),
+            "data": data,
+        }
+        update = {"update_id": self._next_update_id, "callback_query": query}
+        self._next_update_id += 1
+        return update, future
 
     async def press_button(
         self, user: User, message: Message, data: str, timeout: float = 5.0
@@ -337,8 +389,14 @@ class FakeTelegram:
         chat: Chat | None,
         reply_to: Message | None,
         thread_id: int | None,
+        *,
+        as_group: bool = False,
     ) -> Message:
         chat = chat or self.world.private_chat(user)
+        sender_chat = None
+        if as_group:  # Telegram hides the admin behind its anonymous stand-in
+            user = User(ANONYMOUS_ADMIN_ID, "Group", username="GroupAnonymousBot", is_bot=True)
+            sender_chat = chat
         if reply_to is not None and reply_to.thread_id is not None:
             thread_id = reply_to.thread_id
         if chat.is_forum and thread_id is not None and reply_to is None:
@@ -351,6 +409,7 @@ class FakeTelegram:
             content,
             thread_id=thread_id if chat.is_forum else None,
             reply_to=reply_to,
+            sender_chat=sender_chat,
         )
         self.world.add_message(msg)
         await self._push_update({"message": msg.to_api()})

@@ -10,6 +10,10 @@ from typing import Any
 MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "video_note", "sticker", "animation")
 
 
+# Telegram's stand-in sender of messages that group admins post anonymously.
+ANONYMOUS_ADMIN_ID = 1087968824
+
+
 @dataclass
 class User:
     """A Telegram account (a person, or the bot itself)."""
@@ -86,11 +90,12 @@ class Message:
     deleted: bool = False
     seq: int = 0  # order of arrival across all chats (set by World.add_message)
     edit_seq: int = 0  # the same order, for the latest edit
+    sender_chat: Chat | None = None  # an anonymous admin writes as the group itself
 
     @property
     def by_bot(self) -> bool:
         """Whether the bot sent it."""
-        return self.sender.is_bot
+        return self.sender.is_bot and self.sender_chat is None
 
     @property
     def text(self) -> str | None:
@@ -137,6 +142,8 @@ class Message:
             "from": self.sender.to_api(),
             **self.content,
         }
+        if self.sender_chat is not None:
+            data["sender_chat"] = self.sender_chat.to_api()
         if self.edited:
             data["edit_date"] = self.edited
         if self.thread_id is not None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from telegram import Message, Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.incoming import incoming
+from bot.incoming import author, incoming
 from bot.services import Services, services
 from conversations.models import Direction, MessageEdited
 
@@ -34,7 +34,7 @@ async def staff_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """Edit the customer's copy of an answer a staff member edited."""
     s = services(context)
     message = update.edited_message
-    if message is None or message.from_user is None or message.from_user.is_bot:
+    if message is None or author(message) is None:
         return
     edit = await _edited(s, message)
     if edit is not None and edit.direction == Direction.OUT:

@@ -17,7 +17,7 @@ from analytics.render_text import render_whois_extras
 from analytics.report import build_whois_extras
 from bot import render
 from bot.i18n import t
-from bot.incoming import incoming
+from bot.incoming import author, incoming
 from bot.services import Services, services
 from conversations.models import SUPPORTED_KINDS, Actor, Request
 
@@ -40,8 +40,8 @@ async def staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Relay a staff answer to the customer, or keep an internal note."""
     s = services(context)
     message = update.effective_message
-    if message is None or message.from_user is None or message.from_user.is_bot:
-        return
+    if message is None or author(message) is None:
+        return  # another bot in the group
     msg = incoming(message)
     outcome = await s.helpdesk.staff_message(msg)
     if outcome is None or outcome.already_relayed:
@@ -60,7 +60,8 @@ async def staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, resolve: bool) -> None:
     s = services(context)
     message = update.effective_message
-    if message is None or message.from_user is None:
+    who = author(message) if message is not None else None
+    if message is None or who is None:
         return
     lang = s.settings.staff_language
     command = "resolve" if resolve else "reopen"
@@ -72,16 +73,15 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, resolve: b
         else:
             await _reply(message, t(lang, "staff.usage.resolve", command=command))
         return
-    who = message.from_user.full_name
     if resolve:
-        change = await s.helpdesk.resolve(request.id, Actor.STAFF, message.from_user.id)
+        change = await s.helpdesk.resolve(request.id, Actor.STAFF, who.user_id)
         if not change.changed:
             await _reply(message, t(lang, "staff.already_resolved", id=request.id))
     else:
-        change = await s.helpdesk.reopen(request.id, Actor.STAFF, message.from_user.id)
+        change = await s.helpdesk.reopen(request.id, Actor.STAFF, who.user_id)
         if not change.changed:
             await _reply(message, t(lang, "staff.not_resolved", id=request.id))
-    await s.relay.announce(change, Actor.STAFF, who=render.escape(who))
+    await s.relay.announce(change, Actor.STAFF, who=render.escape(who.full_name))
 
 
 async def resolve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
