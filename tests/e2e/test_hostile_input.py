@@ -79,6 +79,10 @@ async def test_buttons_act_only_on_the_message_they_belong_to(forum: HelpDeskWor
         refused = await forum.tg.press_button(maria, answer, "nps:1:0")
         assert refused.text == "Questo pulsante non è più valido."
         assert answer.text == text and (await survey_row(forum)).score is None
+        # Nor does a language button forged onto it.
+        refused = await forum.tg.press_button(maria, answer, "lang:en")
+        assert refused.text == "Questo pulsante non è più valido."
+        assert answer.text == text and answer.buttons == [[("✅ Risolto", "sv:1")]]
 
 
 async def test_staff_commands_in_private_open_no_request(forum: HelpDeskWorld) -> None:
