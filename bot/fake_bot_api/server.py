@@ -117,6 +117,15 @@ def _html_ok(text: str) -> str | None:
     return None
 
 
+def _text_content(text: str) -> dict[str, Any]:
+    """A text message's fields; a leading /command gets its bot_command entity."""
+    content: dict[str, Any] = {"text": text}
+    if text.startswith("/"):
+        command = text.split()[0] if text.strip() else text
+        content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return content
+
+
 class FakeTelegram:
     """The fake Bot API server plus the test-side controls of its world."""
 
@@ -258,10 +267,7 @@ class FakeTelegram:
     ) -> Message:
         """The user writes a text (in their private chat unless a group is given); with
         `anonymous`, an admin of the group writes as the group (signed with the title)."""
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            command = text.split()[0]
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        content = _text_content(text)
         if anonymous is not None:
             content["author_signature"] = anonymous
         msg = await self._user_message(
@@ -318,22 +324,7 @@ class FakeTelegram:
         self, user: User, text: str, *, chat: Chat | None = None, thread_id: int | None = None
     ) -> dict[str, Any]:
         """Like prepare_text, in any chat (and forum topic); commands get their entity."""
-        chat = chat or self.world.private_chat(user)
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            command = text.split()[0] if text.strip() else text
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        root = self.world.message(chat.id, thread_id) if chat.is_forum and thread_id else None
-        msg = Message(
-            chat,
-            self.world.next_message_id(chat.id),
-            user,
-            self.world.now(),
-            content,
-            thread_id=thread_id if chat.is_forum else None,
-            reply_to=root,
-        )
-        self.world.add_message(msg)
+        msg = self._new_message(user, _text_content(text), chat, None, thread_id)
         update = {"update_id": self._next_update_id, "message": msg.to_api()}
         self._next_update_id += 1
         return update
@@ -392,6 +383,21 @@ class FakeTelegram:
         *,
         as_group: bool = False,
     ) -> Message:
+        msg = self._new_message(user, content, chat, reply_to, thread_id, as_group=as_group)
+        await self._push_update({"message": msg.to_api()})
+        return msg
+
+    def _new_message(
+        self,
+        user: User,
+        content: dict[str, Any],
+        chat: Chat | None,
+        reply_to: Message | None,
+        thread_id: int | None,
+        *,
+        as_group: bool = False,
+    ) -> Message:
+        """A message the user writes, added to the world (not yet delivered to the bot)."""
         chat = chat or self.world.private_chat(user)
         sender_chat = None
         if as_group:  # Telegram hides the admin behind its anonymous stand-in
@@ -412,7 +418,6 @@ class FakeTelegram:
             sender_chat=sender_chat,
         )
         self.world.add_message(msg)
-        await self._push_update({"message": msg.to_api()})
         return msg
 
     # observing -------------------------------------------------------------------------
