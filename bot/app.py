@@ -22,12 +22,13 @@ from bot.errors import on_error
 from bot.handlers import customer, edits, fallback, reports, staff, survey
 from bot.polling import Poller
 from bot.processor import PerChatUpdateProcessor
+from bot.raw_updates import UpdatesRequest
 from bot.relay import Relay
 from bot.reporting import refresh_risk_snapshot
 from bot.services import SERVICES_KEY, Services
 from bot.settings import Settings
 from bot.survey_flow import SurveyFlow
-from bot.updates import UpdateRunner, UpdatesRequest
+from bot.updates import UpdateRunner
 from conversations.clock import Clock, SystemClock
 from conversations.db import create_engine, migrate
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer

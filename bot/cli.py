@@ -86,9 +86,15 @@ def cmd_run(webhook: bool) -> int:
         # Webhook mode answers Telegram only after an update was processed (bot/webhook.py).
         asyncio.run(serve_forever(app, webhook=webhook))
     except InvalidToken:  # PTB's own message quotes the token
-        reason = "Telegram rejected the bot token (401 Unauthorized): check CAREBOT_BOT_TOKEN"
+        reason = (
+            "Telegram rejected the bot token (401 Unauthorized or 404 Not Found): check "
+            "CAREBOT_BOT_TOKEN and CAREBOT_TELEGRAM_API_URL"
+        )
     except PollingFailed as exc:
         reason = str(exc)
+    except Exception as exc:  # logged through the redacting formatter, not Python's hook
+        log.critical("carebot stopped on an unexpected error", exc_info=exc)
+        reason = f"unexpected error: {type(exc).__name__}"
     else:
         return 0
     print(f"carebot: stopping: {formatter.redact(reason)}", file=sys.stderr)

@@ -7,25 +7,35 @@ import logging
 from sqlalchemy import exc as sa_exc
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.answers import answer
 from bot.services import services
 
 log = logging.getLogger("carebot")
 
-# PostgreSQL states worth another attempt: serialization failure, deadlock, too many
-# connections, server starting or shutting down.
-_RETRY_SQLSTATES = frozenset({"40001", "40P01", "53300", "57P01", "57P02", "57P03"})
-_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+# PostgreSQL states worth another attempt: serialization failure, deadlock, lock wait
+# timed out, too many connections, server starting or shutting down.
+_RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03", "53300", "57P01", "57P02", "57P03"})
+# SQLite errors that pass: another writer holds the lock, the file or disk hiccups.
+_SQLITE_PASSING = (
+    "database is locked",
+    "database table is locked",
+    "database is busy",
+    "unable to open database file",
+    "disk i/o error",
+    "database or disk is full",
+)
 
 
 def is_transient(error: BaseException) -> bool:
     """Tell whether an update whose handler raised `error` is worth running again shortly:
-    the database was busy or unreachable, so nothing of the update may have been stored.
+    the database was busy or could not be reached.
 
-    Telegram's own failures (flood limit, network) are not: what must reach the other side
-    is stored before it is sent, and the relay sends it again (bot/relay.py); running the
-    update again would only hold the chat's later updates behind Telegram.
+    Telegram's own failures (flood limit, network) are not: a copy that did not go out stays
+    stored as pending and the relay sends it again (bot/relay.py); running the whole update
+    again would hold the chat's later updates behind Telegram. Other sends that fail (a
+    notice, a reply to a command) are logged and not repeated.
     """
     if isinstance(error, sa_exc.DBAPIError):
         if error.connection_invalidated:
@@ -34,21 +44,25 @@ def is_transient(error: BaseException) -> bool:
         state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
         if state in _RETRY_SQLSTATES:
             return True
-        text = str(orig).lower()
-        return isinstance(error, sa_exc.OperationalError) and any(s in text for s in _SQLITE_BUSY)
+        if not isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError):
+            return False  # bad SQL or bad data: it would fail again
+        if type(orig).__module__ == "sqlite3":
+            text = str(orig).lower()
+            return any(s in text for s in _SQLITE_PASSING)
+        return True  # PostgreSQL: the connection or the server failed
     if isinstance(error, sa_exc.TimeoutError):  # no pooled connection free in time
         return True
-    # A database driver that cannot reach its server (Telegram's are wrapped by PTB).
-    return isinstance(error, ConnectionError | TimeoutError)
+    # A database driver that cannot reach its server: refused, reset, unresolvable host,
+    # network down (Telegram's network errors come wrapped by PTB, not as OSError).
+    return isinstance(error, OSError | TimeoutError)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure, tell the update runner, answer a pressed button."""
+    """Log the failure, tell the update runner, answer a pressed button; stop the update's
+    other handler groups (they must not run on a failed update, nor again on its retry)."""
     error = context.error
     assert error is not None
     transient = is_transient(error)
-    if isinstance(update, Update):
-        services(context).runner.failed(update, error)
     if isinstance(error, RetryAfter):
         wait = error.retry_after
         seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
@@ -61,10 +75,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("Telegram refused a send: %s", error)
     else:
         log.error("error while handling an update", exc_info=error)
-    if transient:
-        return  # the runner tries again, and that attempt answers the button
-    if isinstance(update, Update) and update.callback_query is not None:
-        try:
-            await update.callback_query.answer("⚠️")
-        except Exception:  # the query may be too old to answer; nothing else to do
-            log.debug("could not answer callback query after error", exc_info=True)
+    if not isinstance(update, Update):
+        return  # a job's error: nothing else to do
+    services(context).runner.failed(update, error)
+    if not transient and update.callback_query is not None:
+        await answer(update.callback_query, "⚠️")  # a retry would answer it instead
+    raise ApplicationHandlerStop

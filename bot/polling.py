@@ -32,7 +32,8 @@ from telegram.error import (
 )
 from telegram.ext import Application
 
-from bot.updates import UpdateRunner, UpdatesRequest
+from bot.raw_updates import UpdatesRequest
+from bot.updates import UpdateRunner
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +117,9 @@ class Poller:
 
     def _judge(self, exc: Exception, failures: int) -> None:
         """Log a failed getUpdates call; raise PollingFailed for what will not heal."""
-        if isinstance(exc, InvalidToken):
+        if isinstance(exc, InvalidToken):  # its message is Telegram's: no token in it
             raise PollingFailed(
-                "Telegram rejected the bot token (401 Unauthorized): check CAREBOT_BOT_TOKEN"
+                f"Telegram rejected the bot token ({exc.message}): check CAREBOT_BOT_TOKEN"
             ) from exc
         if isinstance(exc, Conflict):
             reason = (

@@ -13,9 +13,10 @@ from conversations.surveys import Surveys
 if TYPE_CHECKING:
     from telegram.ext import CallbackContext
 
+    from bot.raw_updates import UpdatesRequest
     from bot.relay import Relay
     from bot.survey_flow import SurveyFlow
-    from bot.updates import UpdateRunner, UpdatesRequest
+    from bot.updates import UpdateRunner
 
 SERVICES_KEY = "carebot.services"
 

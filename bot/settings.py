@@ -162,11 +162,14 @@ class Settings(BaseSettings):
     @field_validator("webhook_secret")
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram takes 1-256 characters; a short secret is guessable, and log redaction
+        # would cut every occurrence of it out of ordinary text.
         if value is not None and not re.fullmatch(
-            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+            r"[A-Za-z0-9_-]{16,256}", value.get_secret_value()
         ):
             raise ValueError(
-                "must be 1-256 characters from A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+                "must be 16-256 characters from A-Z, a-z, 0-9, _ and - "
+                "(Telegram allows 1-256 of them; shorter ones are easy to guess)"
             )
         return value
 

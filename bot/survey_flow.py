@@ -15,6 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot import survey_render as sr
+from bot.answers import answer
 from bot.i18n import t
 from bot.relay import Relay
 from bot.settings import Settings
@@ -114,13 +115,13 @@ class SurveyFlow:
         lang = await self.helpdesk.language_of(user_id, query.from_user.language_code)
         tap = sr.parse_tap(query.data)
         if tap is None:
-            await query.answer(t(lang, "callback.unknown"))
+            await answer(query, t(lang, "callback.unknown"))
             return
         # The survey answers only from the message that asked (never a forged button on
         # another message of the chat, and never outside the customer's private chat).
         on = query.message
         if on is None or on.chat.id != user_id:
-            await query.answer(t(lang, REFUSALS[Outcome.FOREIGN]), show_alert=True)
+            await answer(query, t(lang, REFUSALS[Outcome.FOREIGN]), alert=True)
             return
         sid, at = tap.survey_id, on.message_id
         if tap.prefix == sr.CB_SCORE:
@@ -141,9 +142,9 @@ class SurveyFlow:
     async def _answered(self, query: CallbackQuery, kind: Outcome, lang: str) -> bool:
         """Answer the button press; tell whether the survey moved (or had moved) on."""
         if kind == Outcome.OK:
-            await query.answer(t(lang, "survey.callback.thanks"))
+            await answer(query, t(lang, "survey.callback.thanks"))
             return True
-        await query.answer(t(lang, REFUSALS[kind]), show_alert=kind == Outcome.FOREIGN)
+        await answer(query, t(lang, REFUSALS[kind]), alert=kind == Outcome.FOREIGN)
         return kind == Outcome.ALREADY  # a double tap: make sure the screen is right
 
     async def _score(self, query: CallbackQuery, result: ScoreResult, lang: str) -> None:

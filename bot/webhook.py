@@ -24,7 +24,8 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import get_services, started
-from bot.updates import Outcome, unparsable
+from bot.raw_updates import unparsable, update_id_of
+from bot.updates import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class _Listener:
         runner = get_services(self.app).runner
         problem = unparsable(data)
         if problem is not None:  # kept and confirmed, or Telegram would send it forever
-            update_id = data.get("update_id", -1) if isinstance(data, dict) else -1
+            update_id = update_id_of(data)
             raw = data if isinstance(data, dict) else {"body": data}
             try:
                 await runner.keep(update_id, raw, f"unparsable: {problem}")
@@ -91,9 +92,10 @@ class _Listener:
         async def run() -> None:
             outcomes.append(await runner.run(update))
 
-        # In per-chat order, like polling. The answer waits for the handlers: a crash before
-        # it, or an update held for a transient failure (503), leaves it to Telegram to
-        # deliver again.
+        # In per-chat order, like polling: an update held for a passing failure answers 503,
+        # and so do its chat's later ones until it went through (the runner keeps track).
+        # The answer waits for the handlers: a crash before it leaves the update to Telegram
+        # to deliver again.
         await self.app.update_processor.process_update(update, run())
         return web.Response(status=503 if outcomes == [Outcome.HELD] else 200)
 

@@ -72,8 +72,15 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
+    # A row lock waited on for 10 s fails (SQLSTATE 55P03, tried again by the bot) instead
+    # of stalling the update, and every update behind it, for as long as it is held.
     return create_async_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args={"server_settings": {"lock_timeout": "10s"}},
     )
 
 

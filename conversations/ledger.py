@@ -50,7 +50,8 @@ class UpdateLedger:
         since = self.clock.now() - KEEP
         async with self.db.transaction() as repo:
             q = select(_u.c.id).where(_u.c.update_id == update_id, _u.c.at >= since)
-            if (await repo.conn.execute(q)).first() is not None:
+            # Without an id (-1) there is no telling one from another: keep each.
+            if update_id >= 0 and (await repo.conn.execute(q)).first() is not None:
                 return False
             await repo.conn.execute(
                 insert(_u).values(update_id=update_id, reason=reason, raw=raw, at=self.clock.now())

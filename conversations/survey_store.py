@@ -239,6 +239,12 @@ class SurveyRepo(Repo):
             insert(t.alerts).values(request_id=request_id, kind=kind, at=at, reason=reason)
         )
 
+    async def message_stored(self, chat_id: int, message_id: int) -> bool:
+        """Tell whether this Telegram message is stored as a request's message."""
+        m = t.messages.c
+        q = select(m.id).where(and_(m.source_chat_id == chat_id, m.source_message_id == message_id))
+        return (await self.conn.execute(q)).first() is not None
+
     async def alerts(self, request_id: int) -> list[tuple[str, datetime, str | None]]:
         """Return the request's alerts in order."""
         a = t.alerts.c

@@ -196,6 +196,8 @@ class Surveys:
             taken = await self._reason_taken(reader, user_id, message_id)
             if taken is not None:
                 return taken
+            if await self._stored_before(reader, user_id, message_id):
+                return None
             waiting = await reader.live_survey_at(user_id, SurveyStep.REASON, now)
         if waiting is None or not text.strip():
             return None
@@ -232,6 +234,12 @@ class Surveys:
             return None
         seen = await repo.survey_by_reason_message(user_id, message_id)
         return _reason_result(Outcome.ALREADY, seen) if seen is not None else None
+
+    @staticmethod
+    async def _stored_before(repo: SurveyRepo, user_id: int, message_id: int | None) -> bool:
+        """The text was stored as an ordinary message before the survey asked for a reason
+        (it comes again in a re-delivered batch): it is no answer to the survey."""
+        return message_id is not None and await repo.message_stored(user_id, message_id)
 
     async def skip_reason(
         self, survey_id: int, user_id: int, *, message_id: int | None = None

@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot import render
+from bot.answers import answer
 from bot.commands import STAFF_COMMAND_NAMES, command_name
 from bot.i18n import t
 from bot.incoming import incoming, sender
@@ -75,10 +76,10 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     lang = parsed[1] if parsed else ""
     if lang not in ("it", "en") or not _in_own_chat(query):
         # Only the picker in the user's own chat: never rewrite a staff card or another chat.
-        await query.answer(t(s.settings.default_language, "callback.unknown"))
+        await answer(query, t(s.settings.default_language, "callback.unknown"))
         return
     await s.helpdesk.choose_language(sender(query.from_user), lang)
-    await query.answer(t(lang, "language.set"))
+    await answer(query, t(lang, "language.set"))
     if query.message is not None:
         await query.edit_message_text(t(lang, "language.set"))
 
@@ -137,18 +138,18 @@ async def solved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     request = await s.helpdesk.request(request_id) if request_id else None
     lang = await s.helpdesk.language_of(query.from_user.id, query.from_user.language_code)
     if request is None:
-        await query.answer(t(lang, "callback.unknown"))
+        await answer(query, t(lang, "callback.unknown"))
         return
     owner = await s.helpdesk.whois_request(request.id)
     mine = owner is not None and owner.customer.telegram_user_id == query.from_user.id
     if not mine or not _in_own_chat(query):
-        await query.answer(t(lang, "callback.not_yours"), show_alert=True)
+        await answer(query, t(lang, "callback.not_yours"), alert=True)
         return
     change = await s.helpdesk.resolve(request.id, Actor.CUSTOMER, query.from_user.id)
     if not change.changed:
-        await query.answer(t(lang, "callback.already_resolved"))
+        await answer(query, t(lang, "callback.already_resolved"))
         return
-    await query.answer(t(lang, "button.solved"))
+    await answer(query, t(lang, "button.solved"))
     await s.relay.announce(change, Actor.CUSTOMER)
 
 

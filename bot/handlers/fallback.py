@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, ContextTypes
 
+from bot.answers import answer
 from bot.i18n import t
 from bot.services import services
 
@@ -21,7 +22,7 @@ async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     s = services(context)
     lang = await s.helpdesk.language_of(query.from_user.id, query.from_user.language_code)
-    await query.answer(t(lang, "callback.unknown"))
+    await answer(query, t(lang, "callback.unknown"))
 
 
 def _on_its_message(data: str | None, message: object) -> bool:

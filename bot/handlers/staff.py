@@ -16,6 +16,7 @@ from telegram.ext import (
 from analytics.render_text import render_whois_extras
 from analytics.report import build_whois_extras
 from bot import render
+from bot.answers import answer
 from bot.i18n import t
 from bot.incoming import author, incoming
 from bot.services import Services, services
@@ -183,13 +184,13 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     request_id = render.parse_request_id(parsed[1]) if parsed else None
     in_staff = query.message is not None and query.message.chat.id == s.settings.staff_chat_id
     if parsed is None or request_id is None or not in_staff:
-        await query.answer(t(lang, "callback.unknown"))
+        await answer(query, t(lang, "callback.unknown"))
         return
     request = await s.helpdesk.request(request_id)
     assert query.message is not None  # in_staff
     if request is None or request.card_message_id != query.message.message_id:
         # Card buttons act on their own card only, never on data forged onto another message.
-        await query.answer(t(lang, "callback.unknown"))
+        await answer(query, t(lang, "callback.unknown"))
         return
     who = render.escape(query.from_user.full_name)
     try:
@@ -200,9 +201,9 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             change = await s.helpdesk.reopen(request_id, Actor.STAFF, query.from_user.id)
             note = "staff.not_resolved"
     except LookupError:
-        await query.answer(t(lang, "staff.not_found", id=request_id))
+        await answer(query, t(lang, "staff.not_found", id=request_id))
         return
-    await query.answer(None if change.changed else t(lang, note, id=request_id))
+    await answer(query, None if change.changed else t(lang, note, id=request_id))
     await s.relay.announce(change, Actor.STAFF, who=who)
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
-from tests.e2e.harness import HelpDeskWorld
+from aiohttp import ClientSession
+
+from bot.webhook import SECRET_HEADER
+from conversations.clock import FrozenClock
+from tests.e2e.harness import WEBHOOK_SECRET, HelpDeskWorld, helpdesk_world
 
 BUSY_TIMEOUT = 5.0  # conversations.db sets PRAGMA busy_timeout=5000
 
@@ -46,3 +51,38 @@ async def test_messages_written_while_another_process_holds_the_lock_all_arrive(
     for user in users:  # and each customer's in the order written
         assert [t for t in seen if t.startswith(f"{user.first_name} ")] == texts[user.id]
     assert tg.pending_updates() == 0
+
+
+async def test_webhook_keeps_a_chats_order_while_the_database_is_away(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    folder = tmp_path / "db"
+    folder.mkdir()
+    url = f"sqlite+aiosqlite:///{folder / 'bot.db'}"
+    async with helpdesk_world(tmp_path, clock, forum=False, db_url=url) as world:
+        maria = world.tg.add_user("Maria", language_code="it")
+        headers = {SECRET_HEADER: WEBHOOK_SECRET}
+        async with world.bot_on_webhook() as (_, hook), ClientSession() as http:
+
+            async def post(update: dict[str, Any]) -> int:
+                async with http.post(hook.url, json=update, headers=headers) as response:
+                    return response.status
+
+            await world.customer_writes(maria, "first, before the outage")
+            await world.customer_sees(maria, "Abbiamo ricevuto la tua richiesta")
+            await asyncio.sleep(0.2)  # its handler's last step done, the webhook answered
+            first = world.tg.prepare_text(maria, "second")
+            second = world.tg.prepare_text(maria, "third")
+            folder.rename(tmp_path / "away")  # the database cannot be opened for now
+            try:
+                assert await post(first) == 503  # tried a few times, then left to Telegram
+                assert await post(second) == 503  # waits for the one before it
+            finally:
+                (tmp_path / "away").rename(folder)
+            assert await post(second) == 503  # still waits: "second" has not come back yet
+            assert await post(first) == 200
+            assert await post(second) == 200
+            copies = [
+                m.text for m in world.tg.bot_messages(world.staff) if m.text in ("second", "third")
+            ]
+            assert copies == ["second", "third"]

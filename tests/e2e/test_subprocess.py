@@ -139,8 +139,7 @@ async def test_a_token_rejected_mid_run_ends_the_process_saying_so_without_the_t
     assert TOKEN not in text and secret not in text
     last = text.strip().splitlines()[-1]
     assert last == (
-        "carebot: stopping: Telegram rejected the bot token (401 Unauthorized): "
-        "check CAREBOT_BOT_TOKEN"
+        "carebot: stopping: Telegram rejected the bot token (Unauthorized): check CAREBOT_BOT_TOKEN"
     )
 
 

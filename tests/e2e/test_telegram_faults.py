@@ -90,3 +90,21 @@ async def test_an_update_ptb_cannot_parse_is_kept_once_and_skipped(plain: HelpDe
     assert [(r.update_id, r.reason.split(":")[0]) for r in rows] == [(bad_id, "unparsable")]
     assert '"question": "?"' in rows[0].raw
     assert plain.tg.pending_updates() == 0
+
+
+async def test_a_refused_button_answer_does_not_stop_the_resolve(forum: HelpDeskWorld) -> None:
+    john = forum.tg.add_user("John", language_code="en")
+    async with forum.bot_running():
+        await forum.customer_writes(john, "help")
+        thread = await forum.topic_of(1)
+        card = await forum.staff_sees("Richiesta #1", thread_id=thread)
+        # A press handled late: Telegram no longer takes its answer.
+        forum.tg.inject_fault(
+            "answerCallbackQuery",
+            400,
+            "Bad Request: query is too old and response timeout expired or query ID is invalid",
+        )
+        with pytest.raises(TimeoutError):
+            await forum.tg.press_button(forum.agent, card, "rs:1", timeout=1)
+        await forum.customer_sees(john, "has been marked as resolved")
+        await forum.staff_sees("risolta da", thread_id=thread)

@@ -374,6 +374,17 @@ async def test_reason_is_captured_only_at_the_reason_step(
     assert (await survey_row(db, survey_id)).reason_text == "a bit slow"
 
 
+async def test_a_message_stored_before_the_question_is_no_reason(
+    desk: HelpDesk, surveys: Callable[..., Surveys], db: Database
+) -> None:
+    # Delivered again in a batch held behind another chat, a text the helpdesk stored
+    # before the NPS tap must stay an ordinary message, not become the survey's reason.
+    survey_id = await started(surveys, await resolved(desk, MARIA, message_id=5))
+    await surveys().record_score(survey_id, MARIA.user_id, 9)
+    assert await surveys().record_reason(MARIA.user_id, "hi", message_id=5) is None
+    assert (await survey_row(db, survey_id)).step == "reason"
+
+
 async def test_skipping_the_reason_moves_to_the_pillar(
     desk: HelpDesk, surveys: Callable[..., Surveys], db: Database
 ) -> None:

@@ -52,7 +52,9 @@ def test_webhook_needs_a_secret() -> None:
 
 def test_webhook_secret_uses_telegrams_characters() -> None:
     hook = {**GOOD, "CAREBOT_WEBHOOK_URL": "https://example.org/hook"}
-    assert load_settings({**hook, "CAREBOT_WEBHOOK_SECRET": "ok_Secret-1"}).webhook_secret
+    assert load_settings({**hook, "CAREBOT_WEBHOOK_SECRET": "ok_Secret-1234567"}).webhook_secret
+    with pytest.raises(SettingsError, match=r"CAREBOT_WEBHOOK_SECRET: must be 16-256"):
+        load_settings({**hook, "CAREBOT_WEBHOOK_SECRET": "short_Secret-1"})  # guessable
     with pytest.raises(SettingsError, match=r"CAREBOT_WEBHOOK_SECRET: .*A-Z"):
         load_settings({**hook, "CAREBOT_WEBHOOK_SECRET": "not allowed!"})
 
