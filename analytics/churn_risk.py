@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from analytics.lang import Lang
 from conversations.sentiment.churn import CHURN_PHRASES, find_churn_words
+from conversations.terms import DETRACTOR_MAX, PASSIVE_MAX, Band, band_of
 
 __all__ = [
     "CHURN_PHRASES",
@@ -150,9 +151,11 @@ def _age(hours: float) -> tuple[str, str]:
 
 
 def _nps_level_severity(last: int | None) -> float | None:
-    if last is None or last >= 9:
+    if last is None or band_of(last) == Band.PROMOTER:
         return None
-    return 0.5 + (6 - last) / 12 if last <= 6 else (9 - last) / 10
+    if band_of(last) == Band.DETRACTOR:
+        return 0.5 + (DETRACTOR_MAX - last) / 12
+    return (PASSIVE_MAX + 1 - last) / 10
 
 
 def _nps_drop_severity(last: int | None, previous: int | None) -> float | None:
@@ -180,7 +183,7 @@ def _nps_level(s: RiskSignals) -> _Finding | None:
     severity = _nps_level_severity(s.last_nps)
     if severity is None:
         return None
-    if s.last_nps is not None and s.last_nps <= 6:
+    if s.last_nps is not None and band_of(s.last_nps) == Band.DETRACTOR:
         it, en = "detrattore", "detractor"
     else:
         it, en = "passivo", "passive"

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from conversations.terms import Band, band_of
+
 __all__ = [
     "SMALL_N",
     "Z95",
-    "Band",
     "Method",
     "NpsChange",
     "NpsResult",
-    "band",
     "compare",
     "nps_from_counts",
     "nps_from_scores",
@@ -27,7 +28,6 @@ Z95 = 1.96
 # adjusted-Wald form (DESIGN, facts behind the numbers: "below about 30").
 SMALL_N = 30
 
-Band = Literal["detractor", "passive", "promoter"]
 Method = Literal["wald", "adjusted-wald"]
 Arrow = Literal["▲", "▼", "▶"]
 
@@ -61,15 +61,6 @@ class NpsChange(BaseModel):
     margin: float | None
     significant: bool
     arrow: Arrow
-
-
-def band(score: int) -> Band:
-    """Return the NPS band of a 0–10 answer."""
-    if not 0 <= score <= 10:
-        raise ValueError(f"an NPS answer is 0..10, got {score}")
-    if score <= 6:
-        return "detractor"
-    return "passive" if score <= 8 else "promoter"
 
 
 def _variance(p: float, d: float, n: float) -> float:
@@ -114,11 +105,9 @@ def nps_from_counts(
 
 def nps_from_scores(scores: Iterable[int], *, method: Method | None = None) -> NpsResult:
     """Return the NPS of raw 0–10 answers."""
-    counts = {"promoter": 0, "passive": 0, "detractor": 0}
-    for score in scores:
-        counts[band(score)] += 1
+    counts = Counter(band_of(score) for score in scores)
     return nps_from_counts(
-        counts["promoter"], counts["passive"], counts["detractor"], method=method
+        counts[Band.PROMOTER], counts[Band.PASSIVE], counts[Band.DETRACTOR], method=method
     )
 
 

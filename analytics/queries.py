@@ -50,9 +50,9 @@ from analytics.service import ServiceTimes
 from conversations import schema as t
 from conversations.db import READONLY
 from conversations.rollups import bin_bounds, bin_of
+from conversations.terms import OPEN_STATUSES, PASSIVE_MAX, Band, Status, band_of
 
 __all__ = [
-    "PILLARS",
     "RECENT_SIGNALS",
     "BandCounts",
     "ChurnFigures",
@@ -78,18 +78,6 @@ __all__ = [
 
 Source = AsyncEngine | AsyncConnection
 AnySelect: TypeAlias = "Select[*tuple[Any, ...]]"  # a statement of any columns
-
-# The six pillars (KPMG Customer Experience Excellence) in the order reports show them.
-PILLARS: tuple[str, ...] = (
-    "personalisation",
-    "integrity",
-    "expectations",
-    "resolution",
-    "time_and_effort",
-    "empathy",
-)
-
-OPEN_STATUSES = ("open", "answered")
 
 
 @asynccontextmanager
@@ -179,9 +167,10 @@ class BandCounts:
 
     def add(self, score: int, count: int) -> BandCounts:
         """Return these counts plus `count` answers of `score`."""
-        if score >= 9:
+        band = band_of(score)
+        if band == Band.PROMOTER:
             return BandCounts(self.promoters + count, self.passives, self.detractors)
-        if score >= 7:
+        if band == Band.PASSIVE:
             return BandCounts(self.promoters, self.passives + count, self.detractors)
         return BandCounts(self.promoters, self.passives, self.detractors + count)
 
@@ -456,7 +445,7 @@ def _durations() -> tuple[_Durations, _Durations]:
     r = t.requests
     first = _Durations("first_response", r.c.first_response_at, r.c.first_response_seconds, true())
     resolution = _Durations(
-        "resolution", r.c.resolved_at, r.c.resolution_seconds, r.c.status == "resolved"
+        "resolution", r.c.resolved_at, r.c.resolution_seconds, r.c.status == Status.RESOLVED
     )
     return first, resolution
 
@@ -559,7 +548,7 @@ async def service_figures(source: Source, period: Period, *, now: datetime) -> S
                 func.sum(case((r.c.reopen_count > 0, 1), else_=0)),
                 func.sum(case((r.c.resolution_source == "auto", 1), else_=0)),
                 func.count(r.c.resolution_seconds),
-            ).where(r.c.status == "resolved", edge(r.c.resolved_at))
+            ).where(r.c.status == Status.RESOLVED, edge(r.c.resolved_at))
         )
     backlog = select(func.count()).where(r.c.status.in_(OPEN_STATUSES))
     totals = [0] * 5  # opened, resolved, reopened, auto, timed
@@ -1070,7 +1059,7 @@ async def _risk_facts(
     )
     unhappy_q = (
         select(s.c.customer_id)
-        .where(s.c.scored_at >= recent_start, s.c.scored_at <= now, s.c.score <= 8)
+        .where(s.c.scored_at >= recent_start, s.c.scored_at <= now, s.c.score <= PASSIVE_MAX)
         .distinct()
     )
     eligible = and_(c.c.churned_at.is_(None), c.c.banned == false(), c.c.created_at <= now)

@@ -7,12 +7,12 @@ messages, staff names) goes through html.escape; the markup is our own.
 from __future__ import annotations
 
 import html
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from analytics.html_split import split_html
 from analytics.lang import Lang
 from analytics.nps import NpsChange, NpsResult
 from analytics.periods import Period
@@ -29,7 +29,6 @@ from analytics.report import (
 from analytics.service import ServiceTimes, format_duration
 
 __all__ = [
-    "LIMIT",
     "PILLAR_NAMES",
     "period_title",
     "render_churn",
@@ -38,10 +37,8 @@ __all__ = [
     "render_report",
     "render_report_html",
     "render_whois_extras",
-    "split_html",
 ]
 
-LIMIT = 4096  # Telegram's limit for one message's text
 
 PILLAR_NAMES: dict[Lang, dict[str, str]] = {
     "it": {
@@ -488,84 +485,3 @@ def render_whois_extras(extras: WhoisExtras, lang: Lang, tz: ZoneInfo) -> str:
     clv = _money(extras.clv, lang) if extras.clv is not None else _t(lang, "not_available")
     lines.append(f"{_t(lang, 'whois_clv')}: {clv}")
     return "\n".join(lines)
-
-
-# --- Splitting -----------------------------------------------------------------------
-
-_TOKENS = re.compile(r"<[^>]*>|&#?\w+;|\s+|[^<&\s]+|[<&]")
-_TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
-
-
-def _hard_split(line: str, limit: int) -> list[str]:
-    """Split one over-long line between tokens, closing and reopening open tags."""
-    chunks: list[str] = []
-    current = ""
-    stack: list[tuple[str, str]] = []  # (name, opening tag)
-    for token in _TOKENS.findall(line):
-        pieces = [token]
-        if len(token) > limit // 2 and not token.startswith("<"):
-            pieces = [token[i : i + limit // 2] for i in range(0, len(token), limit // 2)]
-        for piece in pieces:
-            closing = "".join(f"</{name}>" for name, _ in reversed(stack))
-            if current and len(current) + len(piece) + len(closing) > limit:
-                chunks.append(current + closing)
-                current = "".join(tag for _, tag in stack)
-            current += piece
-            if match := _TAG.fullmatch(piece):
-                name = match.group(2).lower()
-                if match.group(1):
-                    if stack and stack[-1][0] == name:
-                        stack.pop()
-                else:
-                    stack.append((name, piece))
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def split_html(text: str, limit: int = LIMIT) -> list[str]:
-    """Split Telegram HTML into messages of at most `limit` characters.
-
-    Cuts fall between blocks (blank lines) where possible, else between lines; a line
-    longer than the limit is cut between words, never inside a tag or an entity, with
-    its open tags closed and reopened around the cut.
-    """
-    if limit < 64:
-        raise ValueError("limit is too small to hold a tag and some text")
-    text = text.strip("\n")
-    if not text:
-        return []
-    lines: list[str] = []
-    for line in text.split("\n"):
-        lines.extend(_hard_split(line, limit) if len(line) > limit else [line])
-    chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in lines:
-        extra = len(line) + (1 if current else 0)
-        if current and size + extra > limit:
-            # Prefer to cut at the last blank line of the chunk, when it is not too early.
-            cut = _last_blank(current)
-            if cut is not None and cut > len(current) // 2:
-                chunks.append("\n".join(current[:cut]).strip("\n"))
-                current = current[cut + 1 :]
-            else:
-                chunks.append("\n".join(current).strip("\n"))
-                current = []
-            size = len("\n".join(current))
-            extra = len(line) + (1 if current else 0)
-            if current and size + extra > limit:
-                chunks.append("\n".join(current).strip("\n"))
-                current, size, extra = [], 0, len(line)
-        current.append(line)
-        size += extra
-    if current:
-        chunks.append("\n".join(current).strip("\n"))
-    return [c for c in chunks if c.strip()]
-
-
-def _last_blank(lines: Sequence[str]) -> int | None:
-    for i in range(len(lines) - 1, 0, -1):
-        if lines[i] == "":
-            return i
-    return None

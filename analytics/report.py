@@ -22,6 +22,7 @@ from analytics.pillars import (
     pillar_index,
 )
 from analytics.service import ServiceTimes
+from conversations.terms import PILLARS
 
 __all__ = [
     "AtRisk",
@@ -252,7 +253,7 @@ async def build_pillars(source: q.Source, period: Period) -> PillarsSection:
     figures = await q.pillar_figures(source, period)
     # The six pillars always, in their fixed order; any other name found is kept after.
     found = (set(figures.answers) | set(figures.mentions) | set(figures.driver_counts)) - {None}
-    names = [*q.PILLARS, *sorted(found - set(q.PILLARS))]
+    names = [*PILLARS, *sorted(found - set(PILLARS))]
     scores = [pillar_index(*figures.answers.get(p, (0, 0, 0)), pillar=p) for p in names]
     mentions = [
         PillarMention(

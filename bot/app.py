@@ -33,9 +33,9 @@ from conversations.clock import Clock, SystemClock
 from conversations.db import create_engine, migrate
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
 from conversations.ledger import UpdateLedger
-from conversations.models import Actor
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
+from conversations.terms import Actor
 
 log = logging.getLogger("carebot")
 

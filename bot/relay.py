@@ -20,7 +20,6 @@ from bot.i18n import t
 from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
 from conversations.models import (
-    Actor,
     Customer,
     CustomerMessageOutcome,
     MessageEdited,
@@ -28,8 +27,8 @@ from conversations.models import (
     RequestResolved,
     StaffMessageOutcome,
     StateChange,
-    Status,
 )
+from conversations.terms import Actor, Status
 
 log = logging.getLogger(__name__)
 

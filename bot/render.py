@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from analytics.html_split import LIMIT
 from bot.i18n import t
-from conversations.models import Customer, CustomerCard, OpenRequestLine, Request, Status
+from conversations.models import Customer, CustomerCard, OpenRequestLine, Request
 from conversations.numbers import parse_int
+from conversations.terms import Status
 
-MAX_TEXT = 4096
 TOPIC_TITLE_MAX = 128
 
 
@@ -184,30 +185,8 @@ def edit_notice(customer: Customer, text: str | None, lang: str) -> str:
     head = t(lang, "staff.edited", name=escape(customer.full_name))
     if not text:
         return f"{head}\n{t(lang, 'staff.edited.empty')}"
-    room = MAX_TEXT - len(head) - 2  # the line break, and an ellipsis when cut
+    room = LIMIT - len(head) - 2  # the line break, and an ellipsis when cut
     cut = text
     while len(escape(cut)) > room:
         cut = cut[: len(cut) - (len(escape(cut)) - room)]
     return f"{head}\n{escape(cut)}" + ("…" if cut != text else "")
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split long output at line breaks so each part fits in one Telegram message."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # a single overlong line: hard cut
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts

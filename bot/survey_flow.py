@@ -22,15 +22,14 @@ from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
 from conversations.models import CustomerMessageOutcome, RequestResolved
 from conversations.survey_models import (
-    Band,
     Outcome,
     PillarResult,
     ReasonResult,
     ScoreResult,
     SurveyQuestion,
-    SurveyStep,
 )
 from conversations.surveys import Surveys
+from conversations.terms import Band, SurveyStep
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import t
 from conversations.numbers import parse_int
-from conversations.survey_models import Band, Pillar, SurveySummary
+from conversations.survey_models import SurveySummary
+from conversations.terms import Band, Pillar
 
 # callback data: "<prefix>:<survey id>[:<value>]"
 CB_SCORE = "nps"

@@ -38,7 +38,7 @@ from bot.errors import is_transient
 from bot.incoming import message_kind
 from bot.raw_updates import Raw, Skipped
 from conversations.ledger import UpdateLedger
-from conversations.models import SUPPORTED_KINDS
+from conversations.terms import SUPPORTED_KINDS
 
 log = logging.getLogger(__name__)
 

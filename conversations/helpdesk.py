@@ -16,11 +16,8 @@ from sqlalchemy import func, select, update
 from conversations import schema
 from conversations.clock import Clock
 from conversations.models import (
-    Actor,
     CustomerCard,
     CustomerMessageOutcome,
-    Delivery,
-    Direction,
     Incoming,
     MessageEdited,
     OpenRequestLine,
@@ -30,9 +27,9 @@ from conversations.models import (
     Sender,
     StaffMessageOutcome,
     StateChange,
-    Status,
 )
 from conversations.store import Database, Repo
+from conversations.terms import Actor, Delivery, Direction, EventKind, Status
 
 # (text, language hint) -> stored sentiment fields: polarity, subjectivity, label, language, tags
 TextAnalyzer = Callable[[str, str | None], dict[str, Any]]
@@ -155,7 +152,7 @@ class HelpDesk:
                 resolution_seconds=None,
                 reopen_count=latest.reopen_count + 1,
             )
-            await repo.add_event(latest.id, "reopened", now, Actor.CUSTOMER, None)
+            await repo.add_event(latest.id, EventKind.REOPENED, now, Actor.CUSTOMER, None)
             return reopened, False, True
         return await repo.open_request(customer_id, self.policy.staff_chat_id, now), True, False
 
@@ -234,7 +231,7 @@ class HelpDesk:
         values: dict[str, Any] = {"last_staff_message_at": now}
         if request.status == Status.OPEN:
             values["status"] = Status.ANSWERED
-            await repo.add_event(request.id, "answered", now, Actor.STAFF, staff_id)
+            await repo.add_event(request.id, EventKind.ANSWERED, now, Actor.STAFF, staff_id)
         if request.first_response_at is None:
             values["first_response_at"] = now
             values["first_response_seconds"] = int((now - request.opened_at).total_seconds())
@@ -391,7 +388,7 @@ class HelpDesk:
             resolution_source=actor,
             resolution_seconds=int((now - request.opened_at).total_seconds()),
         )
-        await repo.add_event(request_id, "resolved", now, actor, actor_id)
+        await repo.add_event(request_id, EventKind.RESOLVED, now, actor, actor_id)
         event = RequestResolved(
             request_id=request_id,
             customer_id=customer.id,
@@ -422,7 +419,7 @@ class HelpDesk:
                 resolution_seconds=None,
                 reopen_count=request.reopen_count + 1,
             )
-            await repo.add_event(request_id, "reopened", now, actor, actor_id)
+            await repo.add_event(request_id, EventKind.REOPENED, now, actor, actor_id)
             return StateChange(request, customer, changed=True)
 
     async def auto_resolve(self) -> list[StateChange]:

@@ -4,46 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
-
-class Status(StrEnum):
-    """Where a request stands in its lifecycle."""
-
-    OPEN = "open"
-    ANSWERED = "answered"
-    RESOLVED = "resolved"
-
-
-class Actor(StrEnum):
-    """Who caused a state change."""
-
-    CUSTOMER = "customer"
-    STAFF = "staff"
-    AUTO = "auto"
-
-
-class Direction(StrEnum):
-    """Which way a stored message went."""
-
-    IN = "in"  # customer -> staff
-    OUT = "out"  # staff -> customer
-    NOTE = "note"  # staff-internal, never sent
-
-
-class Delivery(StrEnum):
-    """Whether a stored message reached the other side."""
-
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    INTERNAL = "internal"
-
-
-# Kinds relayed both ways with copyMessage; anything else gets a polite notice.
-SUPPORTED_KINDS = frozenset(
-    {"text", "photo", "document", "voice", "audio", "video", "video_note", "sticker", "animation"}
-)
+from conversations.terms import Actor, Direction, Status
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from conversations import schema as t
 from conversations.sentiment.churn import churn_words_json
 from conversations.store import mention_values
+from conversations.terms import PILLARS
 
 __all__ = ["STAFF", "STAFF_CHAT_ID", "Progress", "SeedCounts", "seed"]
 
@@ -49,14 +50,6 @@ STAFF: tuple[tuple[int, str, int], ...] = (
     (7100000004, "Luca Ferrari", 12),
     (7100000005, "Emma Clarke", 8),
     (7100000006, "James Walker", 5),
-)
-PILLARS = (
-    "personalisation",
-    "integrity",
-    "expectations",
-    "resolution",
-    "time_and_effort",
-    "empathy",
 )
 
 DAY = 86_400

@@ -14,17 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from conversations import schema as t
 from conversations.db import READONLY
-from conversations.models import (
-    Actor,
-    Customer,
-    Delivery,
-    Direction,
-    Request,
-    Sender,
-    Status,
-)
+from conversations.models import Customer, Request, Sender
 from conversations.numbers import parse_int
 from conversations.sentiment.churn import churn_words_json
+from conversations.terms import Actor, Delivery, Direction, Status
 
 
 def mention_values(tags: Any) -> list[tuple[str, float | None]]:

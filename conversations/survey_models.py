@@ -6,57 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from conversations.sentiment.models import Pillar
+from conversations.terms import Band, Pillar, SurveyStatus, SurveyStep
 
 __all__ = [
-    "Band",
     "Outcome",
-    "Pillar",
     "PillarResult",
     "ReasonResult",
     "ScoreResult",
     "Survey",
     "SurveyQuestion",
     "SurveyStarted",
-    "SurveyStatus",
-    "SurveyStep",
     "SurveySummary",
-    "band_of",
 ]
-
-
-class Band(StrEnum):
-    """NPS band of a 0–10 score."""
-
-    DETRACTOR = "detractor"  # 0–6
-    PASSIVE = "passive"  # 7–8
-    PROMOTER = "promoter"  # 9–10
-
-
-def band_of(score: int) -> Band:
-    """Return the NPS band of a 0–10 score."""
-    if not 0 <= score <= 10:
-        raise ValueError(f"NPS score out of range: {score}")
-    if score <= 6:
-        return Band.DETRACTOR
-    return Band.PASSIVE if score <= 8 else Band.PROMOTER
-
-
-class SurveyStatus(StrEnum):
-    """Where a survey stands as a whole."""
-
-    SENT = "sent"
-    COMPLETED = "completed"
-    EXPIRED = "expired"
-
-
-class SurveyStep(StrEnum):
-    """The question a survey waits for."""
-
-    SCORE = "score"
-    REASON = "reason"
-    PILLAR = "pillar"
-    DONE = "done"
 
 
 class Outcome(StrEnum):

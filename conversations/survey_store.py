@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from conversations import schema as t
 from conversations.models import Customer
 from conversations.store import Database, Repo, mention_values
-from conversations.survey_models import Band, Pillar, Survey, SurveyStatus, SurveyStep
+from conversations.survey_models import Survey
+from conversations.terms import Band, Pillar, Status, SurveyStatus, SurveyStep
 
 # Which column attach_message fills for each step's question.
 MESSAGE_COLUMNS = {
@@ -208,7 +209,7 @@ class SurveyRepo(Repo):
         q = (
             select(t.requests)
             .outerjoin(t.surveys, s.request_id == r.id)
-            .where(and_(r.status == "resolved", r.resolved_at >= since, s.id.is_(None)))
+            .where(and_(r.status == Status.RESOLVED, r.resolved_at >= since, s.id.is_(None)))
             .order_by(r.resolved_at)
             .limit(limit)
         )

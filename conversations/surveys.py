@@ -13,22 +13,17 @@ from typing import Any
 
 from conversations.clock import Clock
 from conversations.helpdesk import TextAnalyzer
-from conversations.models import Actor, RequestResolved, Status
+from conversations.models import RequestResolved
 from conversations.store import Database
 from conversations.survey_models import (
-    Band,
     Outcome,
-    Pillar,
     PillarResult,
     ReasonResult,
     ScoreResult,
     Survey,
     SurveyQuestion,
     SurveyStarted,
-    SurveyStatus,
-    SurveyStep,
     SurveySummary,
-    band_of,
 )
 from conversations.survey_store import (
     MESSAGE_COLUMNS,
@@ -37,6 +32,7 @@ from conversations.survey_store import (
     survey_read,
     survey_transaction,
 )
+from conversations.terms import Actor, Band, Pillar, Status, SurveyStatus, SurveyStep, band_of
 
 ROTATION_WINDOW = timedelta(days=30)
 

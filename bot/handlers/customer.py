@@ -21,7 +21,7 @@ from bot.commands import STAFF_COMMAND_NAMES, command_name
 from bot.i18n import t
 from bot.incoming import incoming, sender
 from bot.services import services
-from conversations.models import SUPPORTED_KINDS, Actor
+from conversations.terms import SUPPORTED_KINDS, Actor
 
 PRIVATE = filters.ChatType.PRIVATE
 

@@ -9,7 +9,8 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.incoming import author, incoming
 from bot.services import Services, services
-from conversations.models import Direction, MessageEdited
+from conversations.models import MessageEdited
+from conversations.terms import Direction
 
 EDITED = filters.UpdateType.EDITED_MESSAGE
 

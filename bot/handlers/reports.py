@@ -13,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from analytics import render_text
+from analytics.html_split import split_html
 from analytics.periods import Period, PeriodError, parse_period
 from analytics.render_csv import export_csv
 from analytics.report import (
@@ -36,9 +37,11 @@ EXPORTS: tuple[Literal["requests", "surveys", "messages"], ...] = (
 )
 
 
-async def _send(message: Message, parts: list[str]) -> None:
-    for part in parts:
-        await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+async def _send(message: Message, texts: list[str]) -> None:
+    """Answer in the same topic; a text too long for one message goes in several."""
+    for text in texts:
+        for part in split_html(text):
+            await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
 
 
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]

@@ -13,6 +13,7 @@ from telegram.ext import (
     filters,
 )
 
+from analytics.html_split import split_html
 from analytics.render_text import render_whois_extras
 from analytics.report import build_whois_extras
 from bot import render
@@ -20,12 +21,13 @@ from bot.answers import answer
 from bot.i18n import t
 from bot.incoming import author, incoming
 from bot.services import Services, services
-from conversations.models import SUPPORTED_KINDS, Actor, Request
+from conversations.models import Request
+from conversations.terms import SUPPORTED_KINDS, Actor
 
 
 async def _reply(message: Message, text: str) -> None:
     """Answer in the same topic, splitting long texts."""
-    for part in render.split_text(text):
+    for part in split_html(text):
         await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
 
 

@@ -7,7 +7,9 @@
 Heavy parts (lingua's models, TextBlob's lexicons) load on the first `analyze` call.
 """
 
+from conversations.terms import Pillar
+
 from .analyzer import analyze
-from .models import Pillar, PillarTag, Sentiment
+from .models import PillarTag, Sentiment
 
 __all__ = ["Pillar", "PillarTag", "Sentiment", "analyze"]

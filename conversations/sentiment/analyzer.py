@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from conversations.terms import Pillar
+
 from .language import detect
-from .models import Label, Pillar, PillarTag, Sentiment
+from .models import Label, PillarTag, Sentiment
 from .rules import rules_for
 from .scoring import score_sentence, strip_marks
 from .text import clean, sentences

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from conversations.terms import Pillar
+
 Label = Literal["negative", "neutral", "positive"]
 Language = Literal["it", "en"]
-
-
-class Pillar(StrEnum):
-    """The six pillars of customer experience (KPMG Customer Experience Excellence)."""
-
-    PERSONALISATION = "personalisation"
-    INTEGRITY = "integrity"
-    EXPECTATIONS = "expectations"
-    RESOLUTION = "resolution"
-    TIME_AND_EFFORT = "time_and_effort"
-    EMPATHY = "empathy"
 
 
 class PillarTag(BaseModel):

@@ -7,7 +7,7 @@ Same syntax as the sentiment lexicons ("*" = prefix, phrases tokenised like the 
 
 from __future__ import annotations
 
-from .models import Pillar
+from conversations.terms import Pillar
 
 PILLAR_PHRASES: dict[str, dict[Pillar, tuple[str, ...]]] = {
     "en": {

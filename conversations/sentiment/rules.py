@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
 
+from conversations.terms import Pillar
+
 from . import engines, lexicon_en, lexicon_it
 from .matcher import PhraseMatcher
-from .models import Language, Pillar
+from .models import Language
 from .pillars import PILLAR_PHRASES
 from .tokens import tokenize
 

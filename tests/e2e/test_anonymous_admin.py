@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.app import get_services
 from conversations import schema
-from conversations.models import Status
+from conversations.terms import Status
 from tests.e2e.harness import HelpDeskWorld
 
 

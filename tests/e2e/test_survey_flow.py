@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.app import get_services
 from bot.fake_bot_api import Message, User
 from conversations import schema
-from conversations.models import Actor
+from conversations.terms import Actor
 from tests.e2e.harness import HelpDeskWorld
 
 

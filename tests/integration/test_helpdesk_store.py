@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from conversations import schema
 from conversations.clock import FrozenClock
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy
-from conversations.models import Actor, Direction, Incoming, Sender, Status
+from conversations.models import Incoming, Sender
 from conversations.store import Database
+from conversations.terms import Actor, Direction, Status
 
 STAFF = -1001234567890
 MARIA = Sender(111, "Maria", "Rossi", "mariar", "it")

@@ -16,10 +16,11 @@ from conversations import schema
 from conversations.clock import FrozenClock
 from conversations.db import _alembic_config, migrate
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy
-from conversations.models import Actor, Direction, Incoming, Sender
+from conversations.models import Incoming, Sender
 from conversations.seed import seed
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
+from conversations.terms import Actor, Direction
 from tests.conftest import START
 
 STAFF = -1001234567890

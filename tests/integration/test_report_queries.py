@@ -26,6 +26,7 @@ from analytics.service import percentile
 from conversations import schema
 from conversations.sentiment.churn import churn_words_json
 from conversations.store import Database, mention_values
+from conversations.terms import PILLARS
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday
 ROME = ZoneInfo("Europe/Rome")
@@ -279,7 +280,7 @@ async def test_pillar_scores_mentions_and_key_drivers(conn: AsyncConnection, row
 
     report = await build_report(conn, last_30_days(), now=NOW, tz=ROME, lang="it")
     scores = {s.pillar: s for s in report.pillars.scores}
-    assert [s.pillar for s in report.pillars.scores] == list(q.PILLARS)
+    assert [s.pillar for s in report.pillars.scores] == list(PILLARS)
     assert scores["resolution"].n == 3
     assert scores["resolution"].index == pytest.approx(75.0)
     assert scores["empathy"].n == 1 and scores["empathy"].index == pytest.approx(0.0)

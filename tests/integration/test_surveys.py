@@ -19,17 +19,11 @@ from sqlalchemy import Row, func, select, update
 from conversations import schema
 from conversations.clock import FrozenClock
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy
-from conversations.models import Actor, Incoming, RequestResolved, Sender
+from conversations.models import Incoming, RequestResolved, Sender
 from conversations.store import Database
-from conversations.survey_models import (
-    Band,
-    Outcome,
-    Pillar,
-    SurveyStatus,
-    SurveyStep,
-    band_of,
-)
+from conversations.survey_models import Outcome
 from conversations.surveys import SurveyPolicy, Surveys
+from conversations.terms import Actor, Band, Pillar, SurveyStatus, SurveyStep, band_of
 
 STAFF = -1001234567890
 BOB = Sender(900, "Bob", "Staff")

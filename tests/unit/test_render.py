@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot import render
-from conversations.models import Customer, Request, Status
+from conversations.models import Customer, Request
+from conversations.terms import Status
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -64,14 +65,6 @@ def test_callback_parsing_rejects_junk() -> None:
     assert render.parse_request_id("#17") == 17
     for bad in ("", "-3", "abc", "1e3", "9" * 30):
         assert render.parse_request_id(bad) is None
-
-
-def test_split_text_keeps_parts_under_the_limit() -> None:
-    text = "\n".join(f"line {i} " + "x" * 90 for i in range(200))
-    parts = render.split_text(text)
-    assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
-    assert "\n".join(parts) == text
-    assert render.split_text("y" * 9000) == ["y" * 4096, "y" * 4096, "y" * 808]
 
 
 def test_durations() -> None:

@@ -11,7 +11,6 @@ from analytics.lang import Lang
 from analytics.nps import compare, nps_from_counts
 from analytics.periods import parse_period, weeks_back
 from analytics.pillars import key_drivers, pillar_index, pillar_score
-from analytics.queries import PILLARS
 from analytics.report import (
     AtRisk,
     ChurnSection,
@@ -25,6 +24,7 @@ from analytics.report import (
     WeekNps,
 )
 from analytics.service import service_times
+from conversations.terms import PILLARS
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 ROME = ZoneInfo("Europe/Rome")

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 
 from analytics.nps import (
     SMALL_N,
-    band,
     compare,
     nps_from_counts,
     nps_from_scores,
     response_rate,
 )
+from conversations.terms import band_of
 
 
 @pytest.mark.parametrize(
@@ -31,13 +31,13 @@ from analytics.nps import (
     ],
 )
 def test_band_boundaries(score: int, expected: str) -> None:
-    assert band(score) == expected
+    assert band_of(score) == expected
 
 
 @pytest.mark.parametrize("score", [-1, 11])
 def test_band_rejects_out_of_range(score: int) -> None:
     with pytest.raises(ValueError, match=r"0\.\.10"):
-        band(score)
+        band_of(score)
 
 
 def test_wald_by_hand_for_5_3_2() -> None:

@@ -8,16 +8,15 @@ from decimal import Decimal
 import pytest
 
 from analytics.churn_risk import RiskSignals, score_risk
+from analytics.html_split import LIMIT, split_html
 from analytics.lang import Lang
 from analytics.render_text import (
-    LIMIT,
     render_churn,
     render_nps,
     render_pillars,
     render_report,
     render_report_html,
     render_whois_extras,
-    split_html,
 )
 from analytics.report import NpsPoint, WhoisExtras
 
@@ -151,6 +150,15 @@ def test_split_prefers_blank_lines() -> None:
     chunks = split_html("\n\n".join(blocks), limit=300)
     assert all(len(c) <= 300 for c in chunks)
     assert all(c.startswith("block") and c.split("\n")[0].endswith("line 0") for c in chunks)
+
+
+def test_split_keeps_lines_whole_and_cuts_a_word_longer_than_a_message() -> None:
+    text = "\n".join(f"line {i} " + "x" * 90 for i in range(200))
+    parts = split_html(text)
+    assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
+    assert "\n".join(parts) == text
+    parts = split_html("y" * 9000)
+    assert all(len(p) <= 4096 for p in parts) and "".join(parts) == "y" * 9000
 
 
 def test_split_of_nothing_is_nothing() -> None:

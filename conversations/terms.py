@@ -1,0 +1,136 @@
+"""The product's vocabulary: each shared term defined once, imported everywhere else.
+
+Request statuses and what they mean, who acts, which way a message went and whether it
+arrived, the NPS scale and its bands, the six pillars, survey states. Stored as their
+string values; StrEnum members compare equal to those strings, so SQL and JSON read them
+as they are.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "DETRACTOR_MAX",
+    "NPS_MAX",
+    "NPS_MIN",
+    "OPEN_STATUSES",
+    "PASSIVE_MAX",
+    "PILLARS",
+    "SUPPORTED_KINDS",
+    "Actor",
+    "Band",
+    "Delivery",
+    "Direction",
+    "EventKind",
+    "Pillar",
+    "Status",
+    "SurveyStatus",
+    "SurveyStep",
+    "band_of",
+]
+
+
+class Status(StrEnum):
+    """Where a request stands in its lifecycle."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+
+
+# A request waits for staff (or for the customer) until it is resolved.
+OPEN_STATUSES: tuple[Status, ...] = (Status.OPEN, Status.ANSWERED)
+
+
+class EventKind(StrEnum):
+    """A state change recorded in a request's history."""
+
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+
+
+class Actor(StrEnum):
+    """Who caused a state change."""
+
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    AUTO = "auto"
+
+
+class Direction(StrEnum):
+    """Which way a stored message went."""
+
+    IN = "in"  # customer -> staff
+    OUT = "out"  # staff -> customer
+    NOTE = "note"  # staff-internal, never sent
+
+
+class Delivery(StrEnum):
+    """Whether a stored message reached the other side."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    INTERNAL = "internal"
+
+
+# Kinds relayed both ways with copyMessage; anything else gets a polite notice.
+SUPPORTED_KINDS = frozenset(
+    {"text", "photo", "document", "voice", "audio", "video", "video_note", "sticker", "animation"}
+)
+
+# The NPS question's 0–10 scale and its bands (promoters 9–10, passives 7–8, detractors 0–6).
+NPS_MIN, NPS_MAX = 0, 10
+DETRACTOR_MAX = 6
+PASSIVE_MAX = 8
+
+
+class Band(StrEnum):
+    """NPS band of a 0–10 score."""
+
+    DETRACTOR = "detractor"
+    PASSIVE = "passive"
+    PROMOTER = "promoter"
+
+
+def band_of(score: int) -> Band:
+    """Return the NPS band of a 0–10 score; ValueError outside the scale."""
+    if not NPS_MIN <= score <= NPS_MAX:
+        raise ValueError(f"an NPS answer is {NPS_MIN}..{NPS_MAX}, got {score}")
+    if score <= DETRACTOR_MAX:
+        return Band.DETRACTOR
+    return Band.PASSIVE if score <= PASSIVE_MAX else Band.PROMOTER
+
+
+class Pillar(StrEnum):
+    """The six pillars of customer experience (KPMG Customer Experience Excellence)."""
+
+    PERSONALISATION = "personalisation"
+    INTEGRITY = "integrity"
+    EXPECTATIONS = "expectations"
+    RESOLUTION = "resolution"
+    TIME_AND_EFFORT = "time_and_effort"
+    EMPATHY = "empathy"
+
+
+# The pillars in the order reports and rotations use.
+PILLARS: tuple[Pillar, ...] = tuple(Pillar)
+
+
+class SurveyStatus(StrEnum):
+    """Where a survey stands as a whole."""
+
+    SENT = "sent"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+
+
+class SurveyStep(StrEnum):
+    """The question a survey waits for."""
+
+    SCORE = "score"
+    REASON = "reason"
+    PILLAR = "pillar"
+    DONE = "done"
