@@ -22,6 +22,7 @@ from analytics.pillars import (
     pillar_index,
 )
 from analytics.service import ServiceTimes
+from conversations.models import full_name
 from conversations.terms import PILLARS
 
 __all__ = [
@@ -301,7 +302,7 @@ async def build_clv(
 
 
 def _name(customer: q.CustomerRisk) -> str:
-    return " ".join(p for p in (customer.first_name, customer.last_name) if p) or "—"
+    return full_name(customer.first_name, customer.last_name, missing="—")
 
 
 async def build_risk(

@@ -103,9 +103,6 @@ IT: Catalog = {
     "staff.whois.recent": "Ultime: {list}",
     "staff.whois.blocked": "⚠️ Ha bloccato il bot il {when}",
     "who.customer": "il cliente",
-    "duration.days": "{n} g",
-    "duration.hours": "{n} h",
-    "duration.minutes": "{n} min",
 }
 
 EN: Catalog = {
@@ -195,9 +192,6 @@ EN: Catalog = {
     "staff.whois.recent": "Latest: {list}",
     "staff.whois.blocked": "⚠️ Blocked the bot on {when}",
     "who.customer": "the customer",
-    "duration.days": "{n} d",
-    "duration.hours": "{n} h",
-    "duration.minutes": "{n} min",
 }
 
 IT.update(survey_texts.IT)

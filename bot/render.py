@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from analytics.html_split import LIMIT
+from analytics.lang import Lang
+from analytics.service import format_duration
 from bot.i18n import t
 from conversations.models import Customer, CustomerCard, OpenRequestLine, Request
 from conversations.numbers import parse_int
@@ -45,24 +47,6 @@ def parse_request_id(value: str) -> int | None:
 def when(dt: datetime | None, tz: ZoneInfo) -> str:
     """A compact local time, e.g. 23/11 14:05."""
     return dt.astimezone(tz).strftime("%d/%m/%Y %H:%M") if dt else "—"
-
-
-def duration(seconds: float, lang: str) -> str:
-    """A short human duration: 3 d 4 h, 2 h 5 min, 7 min."""
-    minutes = int(seconds // 60)
-    days, rem = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rem, 60)
-    if days:
-        parts = [t(lang, "duration.days", n=days)]
-        if hours:
-            parts.append(t(lang, "duration.hours", n=hours))
-    elif hours:
-        parts = [t(lang, "duration.hours", n=hours)]
-        if mins:
-            parts.append(t(lang, "duration.minutes", n=mins))
-    else:
-        parts = [t(lang, "duration.minutes", n=max(mins, 0))]
-    return " ".join(parts)
 
 
 def topic_title(request: Request, customer: Customer, lang: str, resolved: bool = False) -> str:
@@ -129,7 +113,7 @@ def language_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def open_list(lines: list[OpenRequestLine], lang: str, now: datetime, limit: int = 50) -> str:
+def open_list(lines: list[OpenRequestLine], lang: Lang, now: datetime, limit: int = 50) -> str:
     """The /open answer: one line per open request, oldest first."""
     if not lines:
         return t(lang, "staff.open.empty")
@@ -142,7 +126,7 @@ def open_list(lines: list[OpenRequestLine], lang: str, now: datetime, limit: int
                 "staff.open.line",
                 id=line.request.id,
                 name=escape(line.customer.full_name),
-                age=duration((now - line.request.opened_at).total_seconds(), lang),
+                age=format_duration((now - line.request.opened_at).total_seconds(), lang),
                 status=t(lang, status),
             )
         )

@@ -8,6 +8,11 @@ from datetime import datetime
 from conversations.terms import Actor, Direction, Status
 
 
+def full_name(first: str | None, last: str | None, missing: str = "?") -> str:
+    """A person's name as Telegram shows it: first and last name; `missing` for neither."""
+    return " ".join(p for p in (first, last) if p) or missing
+
+
 @dataclass(frozen=True, slots=True)
 class Customer:
     """A person who writes to the bot."""
@@ -28,7 +33,7 @@ class Customer:
     @property
     def full_name(self) -> str:
         """First and last name, as Telegram shows them."""
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or "?"
+        return full_name(self.first_name, self.last_name)
 
     @property
     def short_name(self) -> str:
@@ -71,7 +76,7 @@ class Sender:
     @property
     def full_name(self) -> str:
         """First and last name."""
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or "?"
+        return full_name(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,9 +65,3 @@ def test_callback_parsing_rejects_junk() -> None:
     assert render.parse_request_id("#17") == 17
     for bad in ("", "-3", "abc", "1e3", "9" * 30):
         assert render.parse_request_id(bad) is None
-
-
-def test_durations() -> None:
-    assert render.duration(45, "en") == "0 min"
-    assert render.duration(125 * 60, "it") == "2 h 5 min"
-    assert render.duration(3 * 86400 + 4 * 3600 + 120, "en") == "3 d 4 h"
