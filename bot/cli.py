@@ -7,9 +7,18 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from bot import cli_reports
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import (
+    ReportSettings,
+    S,
+    Settings,
+    SettingsError,
+    StoreSettings,
+    load,
+    load_settings,
+)
 
 log = logging.getLogger("carebot")
 
@@ -103,26 +112,14 @@ def cmd_run(webhook: bool) -> int:
 
 def cmd_migrate() -> int:
     """Apply database migrations and report the revision."""
-    import os
+    from conversations.db import create_engine, current_revision, migrate
 
-    from bot.settings import ENV_PREFIX
-    from conversations.db import (
-        DatabaseUrlError,
-        check_url,
-        create_engine,
-        current_revision,
-        migrate,
-    )
-
-    url = os.environ.get(f"{ENV_PREFIX}DATABASE_URL", "sqlite+aiosqlite:///carebot.db")
-    try:
-        check_url(url)
-    except DatabaseUrlError as exc:
-        print(f"carebot: invalid settings:\n  {ENV_PREFIX}DATABASE_URL: {exc}", file=sys.stderr)
+    store = _load(StoreSettings, None)
+    if store is None:
         return 2
 
     async def go() -> str | None:
-        engine = create_engine(url)
+        engine = create_engine(store.database_url)
         try:
             await migrate(engine)
             return await current_revision(engine)
@@ -134,19 +131,14 @@ def cmd_migrate() -> int:
     return 0
 
 
-def _database_url(given: str | None) -> str | None:
-    """The --database-url, else CAREBOT_DATABASE_URL, else the default; None when invalid."""
-    import os
-
-    from bot.settings import ENV_PREFIX
-    from conversations.db import DatabaseUrlError, check_url
-
-    key = "--database-url" if given else f"{ENV_PREFIX}DATABASE_URL"
-    url = given or os.environ.get(f"{ENV_PREFIX}DATABASE_URL", "sqlite+aiosqlite:///carebot.db")
+def _load(kind: type[S], database_url: str | None) -> S | None:
+    """The settings a command needs (--database-url overriding CAREBOT_DATABASE_URL);
+    None, with the settings error printed, when they are invalid."""
+    overrides: dict[str, Any] = {"database_url": database_url} if database_url else {}
     try:
-        return check_url(url)
-    except DatabaseUrlError as exc:
-        print(f"carebot: invalid settings:\n  {key}: {exc}", file=sys.stderr)
+        return load(kind, None, ".env", **overrides)
+    except SettingsError as exc:
+        print(f"carebot: {exc}", file=sys.stderr)
         return None
 
 
@@ -192,9 +184,10 @@ def cmd_seed(
     from conversations.seed import SeedCounts
     from conversations.seed import seed as run_seed
 
-    url = _database_url(url_arg)
-    if url is None:
+    store = _load(StoreSettings, url_arg)
+    if store is None:
         return 2
+    url = store.database_url
     if min(customers, requests, responses) < 0 or responses > requests:
         print("carebot: counts must be >= 0 and --responses <= --requests", file=sys.stderr)
         return 2
@@ -242,9 +235,10 @@ def cmd_import_customers(url_arg: str | None, path: str) -> int:
     )
     from conversations.db import create_engine, migrate
 
-    url = _database_url(url_arg)
-    if url is None:
+    store = _load(StoreSettings, url_arg)
+    if store is None:
         return 2
+    url = store.database_url
     try:
         rows = parse_customers(Path(path).read_bytes())
     except OSError as exc:
@@ -298,8 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "import-customers":
         return cmd_import_customers(args.database_url, args.file)
     if args.command in ("report", "export"):
-        url = _database_url(args.database_url)
-        return cli_reports.run(args, url) if url else 2
+        settings = _load(ReportSettings, args.database_url)
+        return cli_reports.run(args, settings) if settings else 2
     return 2
 
 

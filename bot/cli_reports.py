@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from analytics.periods import PeriodError, parse_period
-from bot.settings import ENV_PREFIX
+from analytics.periods import Period, PeriodError, parse_period
+from bot.settings import ReportSettings
 
 _TAGS = re.compile(r"<[^>]+>")
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&amp;": "&"}
@@ -39,53 +37,37 @@ def _plain(html: str) -> str:
     return text
 
 
-def _zone() -> ZoneInfo | None:
-    name = os.environ.get(f"{ENV_PREFIX}TIMEZONE", "Europe/Rome")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        key = f"{ENV_PREFIX}TIMEZONE"
-        print(f"carebot: invalid settings:\n  {key}: unknown time zone {name!r}", file=sys.stderr)
-        return None
-
-
-def run(args: argparse.Namespace, database_url: str) -> int:
-    """Run `report` or `export`; return the exit code."""
-    tz = _zone()
-    if tz is None:
-        return 2
-    lang = "en" if os.environ.get(f"{ENV_PREFIX}STAFF_LANGUAGE", "it") == "en" else "it"
+def run(args: argparse.Namespace, settings: ReportSettings) -> int:
+    """Run `report` or `export` with the validated settings; return the exit code."""
     now = datetime.now(UTC)
     try:
-        period = parse_period(args.period, now=now, tz=tz)
+        period = parse_period(args.period, now=now, tz=settings.tz)
     except PeriodError as exc:
         print(f"carebot: --period: {exc.message}", file=sys.stderr)
         return 2
     if args.command == "report":
-        return asyncio.run(_report(args, database_url, period, now, tz, lang))
-    return asyncio.run(_export(args, database_url, period, tz))
+        return asyncio.run(_report(args, settings, period, now))
+    return asyncio.run(_export(args, settings, period))
 
 
 async def _report(
-    args: argparse.Namespace, url: str, period: object, now: datetime, tz: ZoneInfo, lang: str
+    args: argparse.Namespace, settings: ReportSettings, period: Period, now: datetime
 ) -> int:
-    from analytics.periods import Period
     from analytics.render_text import render_report_html
     from analytics.report import build_report
     from conversations.db import create_engine, migrate
 
-    assert isinstance(period, Period)
-    engine = create_engine(url)
+    engine = create_engine(settings.database_url)
     try:
         await migrate(engine)
-        days = int(os.environ.get(f"{ENV_PREFIX}CHURN_INACTIVITY_DAYS", "180"))
         report = await build_report(
             engine,
             period,
             now=now,
-            tz=tz,
-            lang="en" if lang == "en" else "it",
-            churn_inactivity_days=days,
+            tz=settings.tz,
+            lang=settings.staff_language,
+            churn_inactivity_days=settings.churn_inactivity_days,
+            risk_weights=settings.risk_weights,
         )
     finally:
         await engine.dispose()
@@ -101,21 +83,19 @@ async def _report(
     return 0
 
 
-async def _export(args: argparse.Namespace, url: str, period: object, tz: ZoneInfo) -> int:
-    from analytics.periods import Period
+async def _export(args: argparse.Namespace, settings: ReportSettings, period: Period) -> int:
     from analytics.render_csv import write_csv
     from conversations.db import create_engine, migrate
 
-    assert isinstance(period, Period)
     out = Path(args.out)
     await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
-    engine = create_engine(url)
+    engine = create_engine(settings.database_url)
     try:
         await migrate(engine)
         for kind in ("requests", "surveys", "messages"):
             path = out / f"{kind}.csv"
             with path.open("w", encoding="utf-8", newline="") as handle:
-                rows = await write_csv(engine, kind, period, handle, tz=tz)
+                rows = await write_csv(engine, kind, period, handle, tz=settings.tz)
             print(f"{path}: {rows} rows")
     finally:
         await engine.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -14,6 +14,7 @@ from analytics.churn_risk import RiskWeights
 from conversations.db import DatabaseUrlError, check_url
 
 ENV_PREFIX = "CAREBOT_"
+S = TypeVar("S", bound="StoreSettings")
 
 
 class SettingsError(Exception):
@@ -28,31 +29,85 @@ def _split_ids(value: Any) -> Any:
     return value
 
 
-class Settings(BaseSettings):
-    """carebot's settings; each field is read from CAREBOT_<NAME>."""
+class StoreSettings(BaseSettings):
+    """What every command that opens the database needs (migrate, seed, import-customers)."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///carebot.db",
+        description="sqlite+aiosqlite:///file.db or postgresql+asyncpg://user@host/db",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        try:
+            return check_url(value)
+        except DatabaseUrlError as exc:
+            raise ValueError(str(exc)) from exc
+
+
+class ReportSettings(StoreSettings):
+    """What the reports need as well (carebot report and export, and the bot's /report)."""
+
+    timezone: str = Field(default="Europe/Rome", description="Time zone for reports and times")
+    staff_language: Literal["it", "en"] = Field(
+        default="it", description="Language of staff-group messages and reports"
+    )
+    churn_inactivity_days: int = Field(
+        default=180, ge=1, description="A customer without contact this long counts as lost"
+    )
+    risk_weights: Annotated[RiskWeights, NoDecode] = Field(
+        default_factory=RiskWeights,
+        description="Churn-risk signal weights to override, e.g. nps_level=30,churn_words=25",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("risk_weights", mode="before")
+    @classmethod
+    def _weights(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        pairs: dict[str, str] = {}
+        for part in value.split(","):
+            if not part.strip():
+                continue
+            name, sep, number = part.partition("=")
+            if not sep:
+                raise ValueError(f"expected name=number pairs, got {part.strip()!r}")
+            pairs[name.strip()] = number.strip()
+        return pairs
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class Settings(ReportSettings):
+    """The bot's settings; each field is read from CAREBOT_<NAME>."""
 
     bot_token: SecretStr = Field(description="Token from @BotFather")
     staff_chat_id: int = Field(description="Id of the staff supergroup (negative, -100…)")
     manager_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated Telegram user ids of managers"
     )
-    database_url: str = Field(
-        default="sqlite+aiosqlite:///carebot.db",
-        description="sqlite+aiosqlite:///file.db or postgresql+asyncpg://user@host/db",
-    )
     telegram_api_url: str = Field(
         default="https://api.telegram.org", description="Bot API server root"
     )
-    timezone: str = Field(default="Europe/Rome", description="Time zone for reports and times")
     default_language: Literal["it", "en"] = Field(
         default="it", description="Language for users whose Telegram language is neither it nor en"
-    )
-    staff_language: Literal["it", "en"] = Field(
-        default="it", description="Language of staff-group messages and reports"
     )
     brand_name: str = Field(default="carebot", description="Your company name, used in messages")
     reopen_grace_hours: float = Field(
@@ -76,18 +131,11 @@ class Settings(BaseSettings):
     weekly_summary_hour: int = Field(
         default=9, ge=0, le=23, description="Local hour on Monday when managers get last week"
     )
-    churn_inactivity_days: int = Field(
-        default=180, ge=1, description="A customer without contact this long counts as lost"
-    )
     risk_refresh_minutes: int = Field(
         default=10,
         ge=0,
         le=1440,
         description="Minutes between background churn-risk scorings that /report reads; 0: live",
-    )
-    risk_weights: Annotated[RiskWeights, NoDecode] = Field(
-        default_factory=RiskWeights,
-        description="Churn-risk signal weights to override, e.g. nps_level=30,churn_words=25",
     )
     webhook_url: str | None = Field(default=None, description="Public HTTPS URL for webhook mode")
     webhook_listen: str = Field(default="127.0.0.1", description="Webhook listen address")
@@ -104,21 +152,6 @@ class Settings(BaseSettings):
     def _ids(cls, value: Any) -> Any:
         return _split_ids(value)
 
-    @field_validator("risk_weights", mode="before")
-    @classmethod
-    def _weights(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        pairs: dict[str, str] = {}
-        for part in value.split(","):
-            if not part.strip():
-                continue
-            name, sep, number = part.partition("=")
-            if not sep:
-                raise ValueError(f"expected name=number pairs, got {part.strip()!r}")
-            pairs[name.strip()] = number.strip()
-        return pairs
-
     @field_validator("staff_chat_id")
     @classmethod
     def _group_id(cls, value: int) -> int:
@@ -126,29 +159,12 @@ class Settings(BaseSettings):
             raise ValueError("must be a group id (negative, e.g. -1001234567890)")
         return value
 
-    @field_validator("database_url")
-    @classmethod
-    def _db(cls, value: str) -> str:
-        try:
-            return check_url(value)
-        except DatabaseUrlError as exc:
-            raise ValueError(str(exc)) from exc
-
     @field_validator("telegram_api_url")
     @classmethod
     def _api(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
 
     @field_validator("bot_token")
     @classmethod
@@ -180,11 +196,6 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def tz(self) -> ZoneInfo:
-        """The configured time zone."""
-        return ZoneInfo(self.timezone)
-
-    @property
     def bot_url(self) -> str:
         """Base URL for Bot API methods."""
         return f"{self.telegram_api_url}/bot"
@@ -198,17 +209,28 @@ class Settings(BaseSettings):
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: str | None = ".env", **overrides: Any
 ) -> Settings:
-    """Load settings from an environment (default os.environ); raise SettingsError naming keys."""
+    """Load the bot's settings from an environment (default os.environ and .env); raise
+    SettingsError naming every key at fault."""
+    return load(Settings, environ, env_file, **overrides)
+
+
+def load(
+    kind: type[S],
+    environ: Mapping[str, str] | None = None,
+    env_file: str | None = ".env",
+    **overrides: Any,
+) -> S:
+    """Load one layer of settings (StoreSettings, ReportSettings or Settings)."""
     try:
         if environ is None:
-            return Settings(_env_file=env_file, **overrides)
+            return kind(_env_file=env_file, **overrides)
         values = {
             key[len(ENV_PREFIX) :].lower(): value
             for key, value in environ.items()
             if key.startswith(ENV_PREFIX)
         }
         values.update(overrides)
-        return Settings.model_validate(values)
+        return kind.model_validate(values)
     except ValidationError as exc:
         raise SettingsError(describe(exc)) from None
 
