@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python bench/sentiment_speed.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/report_scale.py --engine sqlite
+	$(BIN)/python bench/fault_recovery.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
