@@ -117,7 +117,12 @@ class HelpDesk:
             request = await repo.update_request(request.id, last_customer_message_at=now)
             polarity = sentiment.get("polarity") if sentiment else None
             return CustomerMessageOutcome(
-                customer, request, row_id, opened, reopened, False, True, polarity
+                customer=customer,
+                request=request,
+                message_row_id=row_id,
+                opened=opened,
+                reopened=reopened,
+                polarity=polarity,
             )
 
     @staticmethod
@@ -130,7 +135,10 @@ class HelpDesk:
         assert request is not None
         customer = await repo.customer(request.customer_id)
         return CustomerMessageOutcome(
-            customer, request, seen.id, False, False, seen.delivery != "pending", True
+            customer=customer,
+            request=request,
+            message_row_id=seen.id,
+            already_relayed=seen.delivery != Delivery.PENDING,
         )
 
     async def _request_for(self, repo: Repo, customer_id: int) -> tuple[Request, bool, bool]:
@@ -143,16 +151,7 @@ class HelpDesk:
             and latest.resolved_at is not None
             and now - latest.resolved_at <= self.policy.reopen_grace
         ):
-            reopened = await repo.update_request(
-                latest.id,
-                status=Status.OPEN,
-                resolved_at=None,
-                resolved_by=None,
-                resolution_source=None,
-                resolution_seconds=None,
-                reopen_count=latest.reopen_count + 1,
-            )
-            await repo.add_event(latest.id, EventKind.REOPENED, now, Actor.CUSTOMER, None)
+            reopened = await self._reopen(repo, latest, Actor.CUSTOMER, None)
             return reopened, False, True
         return await repo.open_request(customer_id, self.policy.staff_chat_id, now), True, False
 
@@ -209,7 +208,11 @@ class HelpDesk:
             seen = await repo.message_by_source(msg.chat_id, msg.message_id)
             if seen is not None:
                 return StaffMessageOutcome(
-                    request, customer, seen.id, note, seen.delivery != "pending", True
+                    customer=customer,
+                    request=request,
+                    message_row_id=seen.id,
+                    is_note=note,
+                    already_relayed=seen.delivery != Delivery.PENDING,
                 )
             row_id = await repo.add_message(
                 request_id=request.id,
@@ -224,7 +227,9 @@ class HelpDesk:
             await repo.link(msg.chat_id, msg.message_id, request.id, "answer")
             if not note:
                 request = await self._answered(repo, request, msg.sender.user_id)
-            return StaffMessageOutcome(request, customer, row_id, note, False, True)
+            return StaffMessageOutcome(
+                customer=customer, request=request, message_row_id=row_id, is_note=note
+            )
 
     async def _answered(self, repo: Repo, request: Request, staff_id: int) -> Request:
         now = self.clock.now()
@@ -336,10 +341,8 @@ class HelpDesk:
         assert request is not None
         customer = await repo.customer(request.customer_id)
         outcome: CustomerMessageOutcome | StaffMessageOutcome
-        if row.direction == Direction.IN:
-            outcome = CustomerMessageOutcome(customer, request, row.id, False, False, False, True)
-        else:
-            outcome = StaffMessageOutcome(request, customer, row.id, False, False, True)
+        kind = CustomerMessageOutcome if row.direction == Direction.IN else StaffMessageOutcome
+        outcome = kind(customer=customer, request=request, message_row_id=row.id)
         return PendingRelay(row.id, row.source_chat_id, row.source_message_id, outcome)
 
     async def set_topic(self, request_id: int, thread_id: int) -> Request:
@@ -402,7 +405,6 @@ class HelpDesk:
 
     async def reopen(self, request_id: int, actor: Actor, actor_id: int | None) -> StateChange:
         """Reopen a resolved request (idempotent)."""
-        now = self.clock.now()
         async with self.db.transaction() as repo:
             request = await repo.request(request_id)
             if request is None:
@@ -410,17 +412,24 @@ class HelpDesk:
             customer = await repo.customer(request.customer_id)
             if request.status != Status.RESOLVED:
                 return StateChange(request, customer, changed=False)
-            request = await repo.update_request(
-                request_id,
-                status=Status.OPEN,
-                resolved_at=None,
-                resolved_by=None,
-                resolution_source=None,
-                resolution_seconds=None,
-                reopen_count=request.reopen_count + 1,
-            )
-            await repo.add_event(request_id, EventKind.REOPENED, now, actor, actor_id)
+            request = await self._reopen(repo, request, actor, actor_id)
             return StateChange(request, customer, changed=True)
+
+    async def _reopen(
+        self, repo: Repo, request: Request, actor: Actor, actor_id: int | None
+    ) -> Request:
+        """The one reopen transition: back to open, resolution cleared, counted, recorded."""
+        reopened = await repo.update_request(
+            request.id,
+            status=Status.OPEN,
+            resolved_at=None,
+            resolved_by=None,
+            resolution_source=None,
+            resolution_seconds=None,
+            reopen_count=request.reopen_count + 1,
+        )
+        await repo.add_event(request.id, EventKind.REOPENED, self.clock.now(), actor, actor_id)
+        return reopened
 
     async def auto_resolve(self) -> list[StateChange]:
         """Resolve requests answered by staff and silent for the configured time."""

@@ -105,30 +105,28 @@ class RequestResolved:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CustomerMessageOutcome:
     """What happened to a customer's message; the edge relays it to staff."""
 
     customer: Customer
     request: Request
     message_row_id: int
-    opened: bool  # a new request was opened by this message
-    reopened: bool  # a resolved request was reopened by this message
-    already_relayed: bool  # a re-delivered update: nothing left to do
-    supported: bool
+    opened: bool = False  # a new request was opened by this message
+    reopened: bool = False  # a resolved request was reopened by this message
+    already_relayed: bool = False  # a re-delivered update: nothing left to do
     polarity: float | None = None  # sentiment of the text, for close-the-loop alerts
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StaffMessageOutcome:
     """What happened to a staff message in the group; the edge relays answers."""
 
-    request: Request
     customer: Customer
+    request: Request
     message_row_id: int
-    is_note: bool
-    already_relayed: bool
-    supported: bool
+    is_note: bool = False
+    already_relayed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
