@@ -2,7 +2,7 @@
 
 Scoring the risk of every customer with a recent adverse fact reads a month of their
 messages, requests and answers: about two seconds at 100k customers, whatever the
-period of the report. The bot refreshes a snapshot every few minutes (bot.app), and
+period of the report. The bot refreshes a snapshot every few minutes (bot.lifecycle), and
 /report and the weekly summary take the newest one while it is fresh, saying when it
 was scored. /churn and /whois always score live; marking a customer churned or banned
 drops the snapshots (conversations.store.Repo.forget_risk_snapshots).

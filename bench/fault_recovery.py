@@ -19,8 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.app import build_application, running
+from bot.app import build_application
 from bot.fake_bot_api import FakeTelegram
+from bot.lifecycle import running
 from bot.settings import load_settings
 
 TOKEN = "1:BENCH-fault-recovery"

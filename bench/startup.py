@@ -19,7 +19,9 @@ import sys
 CHILD = r"""
 import asyncio, json, resource, sys, tempfile, time
 t0 = time.perf_counter()
-from bot.app import build_application, get_services, running
+from bot.app import build_application
+from bot.lifecycle import running
+from bot.services import get_services
 from bot.fake_bot_api import FakeTelegram
 from bot.settings import load_settings
 t_import = time.perf_counter() - t0

@@ -76,7 +76,8 @@ def cmd_run(webhook: bool) -> int:
     from telegram.error import InvalidToken
 
     from bot import logs
-    from bot.app import build_application, serve_forever
+    from bot.app import build_application
+    from bot.lifecycle import serve_forever
     from bot.polling import PollingFailed
 
     settings = _settings()

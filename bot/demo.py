@@ -12,8 +12,9 @@ import tempfile
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from bot.app import auto_resolve, build_application, running, weekly_summaries
+from bot.app import build_application
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
+from bot.lifecycle import auto_resolve, running, weekly_summaries
 from bot.settings import load_settings
 from conversations.clock import FrozenClock
 

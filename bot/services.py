@@ -11,7 +11,7 @@ from conversations.store import Database
 from conversations.surveys import Surveys
 
 if TYPE_CHECKING:
-    from telegram.ext import CallbackContext
+    from telegram.ext import Application, CallbackContext
 
     from bot.raw_updates import UpdatesRequest
     from bot.relay import Relay
@@ -36,6 +36,13 @@ class Services:
     # Derived from Telegram at start-up (getChat), re-derived on every start; not state.
     staff_is_forum: bool = False
     extras: dict[str, Any] = field(default_factory=dict)
+
+
+def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The Services of a built application."""
+    found = app.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
 
 
 def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:

@@ -23,8 +23,9 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import get_services, started
+from bot.lifecycle import started
 from bot.raw_updates import unparsable, update_id_of
+from bot.services import get_services
 from bot.updates import Outcome
 
 log = logging.getLogger(__name__)

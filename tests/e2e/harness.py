@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, auto_resolve, build_application, get_services, running
+from bot.app import App, build_application
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
+from bot.lifecycle import auto_resolve, running
+from bot.services import get_services
 from bot.settings import Settings, load_settings
 from bot.webhook import WebhookServer, webhook_running
 from conversations.clock import FrozenClock

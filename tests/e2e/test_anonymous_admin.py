@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import get_services
+from bot.services import get_services
 from conversations import schema
 from conversations.terms import Status
 from tests.e2e.harness import HelpDeskWorld

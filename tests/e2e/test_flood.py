@@ -6,7 +6,7 @@ import time
 
 from telegram.ext import AIORateLimiter
 
-from bot.app import get_services
+from bot.services import get_services
 from tests.e2e.harness import HelpDeskWorld
 
 CUSTOMERS = ("Anna", "Bruno", "Carla", "Dario", "Elena")

@@ -19,9 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot.app import App, build_application, get_services, started
+from bot.app import App, build_application
 from bot.commands import CUSTOMER_COMMANDS, STAFF_COMMANDS
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
+from bot.lifecycle import started
+from bot.services import get_services
 from bot.updates import Outcome
 from conversations.clock import FrozenClock
 from tests.conftest import START

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.app import get_services
+from bot.services import get_services
 from conversations import schema
 from tests.e2e.harness import HelpDeskWorld
 from tests.e2e.test_survey_flow import nps_question, resolved_request, survey_row

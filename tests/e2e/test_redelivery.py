@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.app import get_services
+from bot.services import get_services
 from conversations.terms import Status
 from tests.e2e.harness import HelpDeskWorld
 from tests.e2e.test_survey_flow import nps_question

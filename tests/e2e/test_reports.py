@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.app import get_services
 from bot.fake_bot_api import Message
 from bot.reporting import refresh_risk_snapshot
+from bot.services import get_services
 from tests.e2e.harness import HelpDeskWorld
 
 ROME = ZoneInfo("Europe/Rome")

@@ -57,7 +57,7 @@ async def test_failed_relay_is_retried_from_the_database(forum: HelpDeskWorld) -
             "lost in transit" in (m.text or "") for m in forum.tg.bot_messages(forum.staff)
         )
         forum.clock.advance(minutes=2)
-        from bot.app import get_services
+        from bot.services import get_services
 
         assert await get_services(app).relay.retry_pending() == 1
         await forum.staff_sees("lost in transit?", thread_id=thread)

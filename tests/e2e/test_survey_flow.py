@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.app import get_services
 from bot.fake_bot_api import Message, User
+from bot.services import get_services
 from conversations import schema
 from conversations.terms import Actor
 from tests.e2e.harness import HelpDeskWorld

@@ -12,8 +12,8 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from bot.app import get_services
 from bot.polling import PollingFailed
+from bot.services import get_services
 from conversations import schema
 from tests.e2e.harness import HelpDeskWorld
 

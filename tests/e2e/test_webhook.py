@@ -6,7 +6,8 @@ import pytest
 from aiohttp import ClientSession
 from sqlalchemy import func, select
 
-from bot.app import build_application, get_services
+from bot.app import build_application
+from bot.services import get_services
 from bot.webhook import SECRET_HEADER, webhook_running
 from conversations import schema
 from tests.e2e.harness import WEBHOOK_SECRET, HelpDeskWorld

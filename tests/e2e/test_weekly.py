@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.app import weekly_summaries
 from bot.fake_bot_api import Message, User
+from bot.lifecycle import weekly_summaries
 from tests.e2e.harness import HelpDeskWorld, settings_for
 
 MONDAY_0830_ROME = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
