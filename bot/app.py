@@ -7,16 +7,17 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
+from bot.context import CONTEXT_TYPES, SERVICES_KEY, CareApp
 from bot.errors import on_error
 from bot.handlers import customer, edits, fallback, reports, staff, survey
 from bot.lifecycle import on_shutdown, on_startup
 from bot.processor import PerChatUpdateProcessor
 from bot.raw_updates import UpdatesRequest
 from bot.relay import Relay
-from bot.services import SERVICES_KEY, Services
+from bot.services import Services
 from bot.settings import Settings
 from bot.survey_flow import SurveyFlow
 from bot.updates import UpdateRunner
@@ -29,7 +30,7 @@ from conversations.surveys import SurveyPolicy, Surveys
 
 log = logging.getLogger("carebot")
 
-App = Application[Any, Any, Any, Any, Any, Any]
+App = CareApp
 
 
 def default_analyzer() -> TextAnalyzer | None:
@@ -66,6 +67,7 @@ def build_application(
         .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, write_timeout=30))
         .get_updates_request(updates_request)
         .concurrent_updates(PerChatUpdateProcessor(16))
+        .context_types(CONTEXT_TYPES)
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )

@@ -7,10 +7,10 @@ import logging
 from sqlalchemy import exc as sa_exc
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.answers import answer
-from bot.services import services
+from bot.context import CareContext
 
 log = logging.getLogger("carebot")
 
@@ -57,7 +57,7 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, OSError | TimeoutError)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: CareContext) -> None:
     """Log the failure, tell the update runner, answer a pressed button; stop the update's
     other handler groups (they must not run on a failed update, nor again on its retry)."""
     error = context.error
@@ -77,7 +77,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update):
         return  # a job's error: nothing else to do
-    services(context).runner.failed(update, error)
+    context.services.runner.failed(update, error)
     if not transient and update.callback_query is not None:
         await answer(update.callback_query, "⚠️")  # a retry would answer it instead
     raise ApplicationHandlerStop

@@ -13,10 +13,11 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot import weekly
 from bot.commands import CUSTOMER_COMMANDS, STAFF_COMMANDS
+from bot.context import CareContext
 from bot.polling import Poller
 from bot.reporting import refresh_risk_snapshot
 from bot.services import get_services
@@ -108,19 +109,19 @@ async def auto_resolve(app: App) -> int:
     return len(changes)
 
 
-async def _auto_resolve_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _auto_resolve_job(context: CareContext) -> None:
     await auto_resolve(context.application)
 
 
-async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _sweep_job(context: CareContext) -> None:
     await get_services(context.application).relay.retry_pending()
 
 
-async def _prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _prune_job(context: CareContext) -> None:
     await get_services(context.application).runner.ledger.prune()
 
 
-async def _survey_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _survey_job(context: CareContext) -> None:
     await get_services(context.application).survey_flow.sweep()
 
 
@@ -129,11 +130,11 @@ async def weekly_summaries(app: App) -> int:
     return await weekly.send_weekly_summaries(app.bot, get_services(app))
 
 
-async def _weekly_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _weekly_job(context: CareContext) -> None:
     await weekly_summaries(context.application)
 
 
-async def _risk_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _risk_job(context: CareContext) -> None:
     await refresh_risk_snapshot(get_services(context.application))
 
 

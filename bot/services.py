@@ -5,20 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.context import SERVICES_KEY
 from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
 from conversations.store import Database
 from conversations.surveys import Surveys
 
 if TYPE_CHECKING:
-    from telegram.ext import Application, CallbackContext
+    from telegram.ext import Application
 
     from bot.raw_updates import UpdatesRequest
     from bot.relay import Relay
     from bot.survey_flow import SurveyFlow
     from bot.updates import UpdateRunner
-
-SERVICES_KEY = "carebot.services"
 
 
 @dataclass
@@ -39,14 +38,6 @@ class Services:
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
-    """The Services of a built application."""
-    found = app.bot_data[SERVICES_KEY]
-    assert isinstance(found, Services)
-    return found
-
-
-def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
-    """Return the Services stored in bot_data by build_application."""
-    found = context.bot_data[SERVICES_KEY]
-    assert isinstance(found, Services)
+    """The Services of a built application (callbacks have context.services)."""
+    found: Services = app.bot_data[SERVICES_KEY]
     return found

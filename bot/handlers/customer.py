@@ -7,10 +7,8 @@ from html import escape
 from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -18,9 +16,9 @@ from telegram.ext import (
 from bot import render
 from bot.answers import answer
 from bot.commands import STAFF_COMMAND_NAMES, command_name
+from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.incoming import incoming, sender
-from bot.services import services
 from conversations.terms import SUPPORTED_KINDS, Actor
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -31,9 +29,9 @@ def _in_own_chat(query: CallbackQuery) -> bool:
     return query.message is not None and query.message.chat.id == query.from_user.id
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: CareContext) -> None:
     """Greet the customer in their language."""
-    s = services(context)
+    s = context.services
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
@@ -46,9 +44,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_(update: Update, context: CareContext) -> None:
     """Explain how to use the bot."""
-    s = services(context)
+    s = context.services
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
@@ -56,9 +54,9 @@ async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(t(lang, "help"), parse_mode=ParseMode.HTML)
 
 
-async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def language(update: Update, context: CareContext) -> None:
     """Offer the language picker."""
-    s = services(context)
+    s = context.services
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
@@ -66,9 +64,9 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(t(lang, "language.prompt"), reply_markup=render.language_keyboard())
 
 
-async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def language_chosen(update: Update, context: CareContext) -> None:
     """Store the language the customer picked."""
-    s = services(context)
+    s = context.services
     query = update.callback_query
     if query is None:
         return
@@ -84,9 +82,9 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.edit_message_text(t(lang, "language.set"))
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: CareContext) -> None:
     """Say where staff commands work, or that a command is unknown; open no request."""
-    s = services(context)
+    s = context.services
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
@@ -96,9 +94,9 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await message.reply_text(t(lang, key, command=escape(name[:64])), parse_mode=ParseMode.HTML)
 
 
-async def customer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def customer_message(update: Update, context: CareContext) -> None:
     """Store the message in the customer's request and copy it to the staff group."""
-    s = services(context)
+    s = context.services
     message = update.effective_message
     if message is None or message.from_user is None:
         return
@@ -127,9 +125,9 @@ async def customer_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
 
 
-async def solved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def solved(update: Update, context: CareContext) -> None:
     """The customer pressed "✅ Solved": resolve their request."""
-    s = services(context)
+    s = context.services
     query = update.callback_query
     if query is None:
         return
@@ -153,7 +151,7 @@ async def solved(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await s.relay.announce(change, Actor.CUSTOMER)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: CareApp) -> None:
     """Add the customer handlers to the application."""
     # Editing an old command must not run it again.
     commands = PRIVATE & ~filters.UpdateType.EDITED

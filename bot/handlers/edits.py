@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import Message, Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
+from bot.context import CareApp, CareContext
 from bot.incoming import author, incoming
-from bot.services import Services, services
+from bot.services import Services
 from conversations.models import MessageEdited
 from conversations.terms import Direction
 
@@ -20,9 +21,9 @@ async def _edited(s: Services, message: Message) -> MessageEdited | None:
     return await s.helpdesk.edited_message(incoming(message), edited_at)
 
 
-async def customer_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def customer_edit(update: Update, context: CareContext) -> None:
     """Show staff the new text of a message the customer edited."""
-    s = services(context)
+    s = context.services
     message = update.edited_message
     if message is None or message.from_user is None:
         return
@@ -31,9 +32,9 @@ async def customer_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await s.relay.show_customer_edit(edit)
 
 
-async def staff_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def staff_edit(update: Update, context: CareContext) -> None:
     """Edit the customer's copy of an answer a staff member edited."""
-    s = services(context)
+    s = context.services
     message = update.edited_message
     if message is None or author(message) is None:
         return
@@ -43,7 +44,7 @@ async def staff_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await s.relay.edit_customer_copy(edit, entities)
 
 
-def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type-arg]
+def register(app: CareApp, staff_chat_id: int) -> None:
     """Add the handlers for edited messages in private chats and in the staff chat."""
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & EDITED, customer_edit))
     app.add_handler(

@@ -8,19 +8,19 @@ message's buttons was forged (a modified client) and acts on nothing.
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, ContextTypes
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
 
 from bot.answers import answer
+from bot.context import CareApp, CareContext
 from bot.i18n import t
-from bot.services import services
 
 
-async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_button(update: Update, context: CareContext) -> None:
     """Answer a button press whose data no handler knows (stale, foreign or forged)."""
     query = update.callback_query
     if query is None:
         return
-    s = services(context)
+    s = context.services
     lang = await s.helpdesk.language_of(query.from_user.id, query.from_user.language_code)
     await answer(query, t(lang, "callback.unknown"))
 
@@ -36,7 +36,7 @@ def _on_its_message(data: str | None, message: object) -> bool:
     return any(b.callback_data == data for row in markup.inline_keyboard for b in row)
 
 
-async def forged_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forged_button(update: Update, context: CareContext) -> None:
     """Refuse a press whose data is not on the message it came with; let others through."""
     query = update.callback_query
     if query is None or _on_its_message(query.data, query.message):
@@ -45,7 +45,7 @@ async def forged_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     raise ApplicationHandlerStop
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: CareApp) -> None:
     """Add the guard (before every other handler) and the fallbacks (after them)."""
     app.add_handler(CallbackQueryHandler(forged_button), group=-1)
     app.add_handler(CallbackQueryHandler(unknown_button))

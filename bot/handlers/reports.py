@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from telegram import InputFile, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
 from analytics import render_text
 from analytics.html_split import split_html
@@ -24,9 +24,10 @@ from analytics.report import (
     build_risk,
 )
 from bot import render
+from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.reporting import dashboard, full_report, report_texts, staff_names
-from bot.services import Services, services
+from bot.services import Services
 from conversations.numbers import parse_int
 
 DEFAULT_PERIOD = "30d"
@@ -44,7 +45,7 @@ async def _send(message: Message, texts: list[str]) -> None:
             await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
 
 
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+Callback = Callable[[Update, CareContext], Coroutine[Any, Any, None]]
 PeriodBody = Callable[[Services, Message, Period], Awaitable[None]]
 
 
@@ -52,8 +53,8 @@ def period_command(name: str) -> Callable[[PeriodBody], Callback]:
     """Turn body(services, message, period) into a command taking an optional period."""
 
     def wrap(body: PeriodBody) -> Callback:
-        async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            s = services(context)
+        async def callback(update: Update, context: CareContext) -> None:
+            s = context.services
             message = update.effective_message
             if message is None:
                 return
@@ -101,9 +102,9 @@ async def pillars(s: Services, message: Message, period: Period) -> None:
     await _send(message, render_text.render_pillars(section, period, st.tz, st.staff_language))
 
 
-async def churn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def churn(update: Update, context: CareContext) -> None:
     """Churn rate, CLV and the top N customers at risk with their reasons."""
-    s = services(context)
+    s = context.services
     message = update.effective_message
     if message is None:
         return
@@ -138,9 +139,9 @@ async def export(s: Services, message: Message, period: Period) -> None:
         )
 
 
-async def churned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def churned(update: Update, context: CareContext) -> None:
     """Mark a customer as lost (counts in the churn rate from now on)."""
-    s = services(context)
+    s = context.services
     message = update.effective_message
     if message is None:
         return
@@ -163,7 +164,7 @@ async def churned(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send(message, [t(lang, key, name=name)])
 
 
-def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type-arg]
+def register(app: CareApp, staff_chat_id: int) -> None:
     """Add the report commands; they answer only in the configured staff chat."""
     staff = filters.Chat(chat_id=staff_chat_id)
     for name, callback in (

@@ -5,10 +5,8 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -18,9 +16,10 @@ from analytics.render_text import render_whois_extras
 from analytics.report import build_whois_extras
 from bot import render
 from bot.answers import answer
+from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.incoming import author, incoming
-from bot.services import Services, services
+from bot.services import Services
 from conversations.models import Request
 from conversations.terms import SUPPORTED_KINDS, Actor
 
@@ -39,9 +38,9 @@ async def _target(s: Services, message: Message, args: list[str]) -> Request | N
     return await s.helpdesk.request_for_staff_message(incoming(message))
 
 
-async def staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def staff_message(update: Update, context: CareContext) -> None:
     """Relay a staff answer to the customer, or keep an internal note."""
-    s = services(context)
+    s = context.services
     message = update.effective_message
     if message is None or author(message) is None:
         return  # another bot in the group
@@ -60,8 +59,8 @@ async def staff_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await s.relay.to_customer(outcome, message.chat_id, message.message_id)
 
 
-async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, resolve: bool) -> None:
-    s = services(context)
+async def _change(update: Update, context: CareContext, resolve: bool) -> None:
+    s = context.services
     message = update.effective_message
     who = author(message) if message is not None else None
     if message is None or who is None:
@@ -87,19 +86,19 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, resolve: b
     await s.relay.announce(change, Actor.STAFF, who=render.escape(who.full_name))
 
 
-async def resolve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def resolve(update: Update, context: CareContext) -> None:
     """Resolve the request of this topic, of the replied message, or by number."""
     await _change(update, context, resolve=True)
 
 
-async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reopen(update: Update, context: CareContext) -> None:
     """Reopen a resolved request."""
     await _change(update, context, resolve=False)
 
 
-async def open_requests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def open_requests(update: Update, context: CareContext) -> None:
     """List open requests with their age and first-response status."""
-    s = services(context)
+    s = context.services
     message = update.effective_message
     if message is None:
         return
@@ -109,9 +108,9 @@ async def open_requests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
 
 
-async def whois(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def whois(update: Update, context: CareContext) -> None:
     """Show the customer card for a request, @username, id or name."""
-    s = services(context)
+    s = context.services
     message = update.effective_message
     if message is None:
         return
@@ -142,8 +141,8 @@ async def whois(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(message, "\n\n".join(blocks))
 
 
-async def _ban(update: Update, context: ContextTypes.DEFAULT_TYPE, banned: bool) -> None:
-    s = services(context)
+async def _ban(update: Update, context: CareContext, banned: bool) -> None:
+    s = context.services
     message = update.effective_message
     if message is None:
         return
@@ -165,19 +164,19 @@ async def _ban(update: Update, context: ContextTypes.DEFAULT_TYPE, banned: bool)
     await _reply(message, t(lang, key, name=render.escape(customer.full_name)))
 
 
-async def ban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ban(update: Update, context: CareContext) -> None:
     """Stop surveys and alerts for an abusive customer."""
     await _ban(update, context, banned=True)
 
 
-async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unban(update: Update, context: CareContext) -> None:
     """Lift a ban."""
     await _ban(update, context, banned=False)
 
 
-async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def card_button(update: Update, context: CareContext) -> None:
     """Resolve or Reopen pressed on a ticket card."""
-    s = services(context)
+    s = context.services
     query = update.callback_query
     if query is None:
         return
@@ -209,7 +208,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await s.relay.announce(change, Actor.STAFF, who=who)
 
 
-def register(app: Application, staff_chat_id: int) -> None:  # type: ignore[type-arg]
+def register(app: CareApp, staff_chat_id: int) -> None:
     """Add the staff handlers; they answer only in the configured staff chat."""
     staff = filters.Chat(chat_id=staff_chat_id)
     # Editing an old command must not run it again.

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler
 
 from bot import survey_render
-from bot.services import services
+from bot.context import CareApp, CareContext
 
 
-async def survey_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def survey_button(update: Update, context: CareContext) -> None:
     """Record a survey answer, or refuse a stale, foreign or tampered button."""
     query = update.callback_query
     if query is not None:
-        await services(context).survey_flow.tap(query)
+        await context.services.survey_flow.tap(query)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: CareApp) -> None:
     """Add the survey button handler."""
     app.add_handler(CallbackQueryHandler(survey_button, pattern=survey_render.CALLBACK_PATTERN))
