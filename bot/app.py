@@ -17,6 +17,7 @@ from bot.lifecycle import on_shutdown, on_startup
 from bot.processor import PerChatUpdateProcessor
 from bot.raw_updates import UpdatesRequest
 from bot.relay import Relay
+from bot.reporting import Reports
 from bot.services import Services
 from bot.settings import Settings
 from bot.survey_flow import SurveyFlow
@@ -97,8 +98,9 @@ def build_application(
     flow = SurveyFlow(app.bot, surveys, helpdesk, relay, settings)
     relay.on_resolved.append(flow.on_resolved)
     runner = UpdateRunner(app, UpdateLedger(db, clock))
+    report_service = Reports(db, clock, settings, helpdesk)
     app.bot_data[SERVICES_KEY] = Services(
-        settings, db, helpdesk, relay, surveys, flow, runner, updates_request
+        settings, db, helpdesk, relay, surveys, flow, runner, report_service, updates_request
     )
     app.bot_data["carebot.jobs"] = job_intervals
 

@@ -19,7 +19,6 @@ from bot import weekly
 from bot.commands import CUSTOMER_COMMANDS, STAFF_COMMANDS
 from bot.context import CareContext
 from bot.polling import Poller
-from bot.reporting import refresh_risk_snapshot
 from bot.services import get_services
 from bot.settings import Settings
 from conversations.db import migrate
@@ -135,7 +134,7 @@ async def _weekly_job(context: CareContext) -> None:
 
 
 async def _risk_job(context: CareContext) -> None:
-    await refresh_risk_snapshot(get_services(context.application))
+    await get_services(context.application).reports.refresh_risk_snapshot()
 
 
 @asynccontextmanager

@@ -113,7 +113,7 @@ def language_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def open_list(lines: list[OpenRequestLine], lang: Lang, now: datetime, limit: int = 50) -> str:
+def open_list(lines: list[OpenRequestLine], lang: Lang, limit: int = 50) -> str:
     """The /open answer: one line per open request, oldest first."""
     if not lines:
         return t(lang, "staff.open.empty")
@@ -126,7 +126,7 @@ def open_list(lines: list[OpenRequestLine], lang: Lang, now: datetime, limit: in
                 "staff.open.line",
                 id=line.request.id,
                 name=escape(line.customer.full_name),
-                age=format_duration((now - line.request.opened_at).total_seconds(), lang),
+                age=format_duration(line.age_seconds, lang),
                 status=t(lang, status),
             )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.context import SERVICES_KEY
@@ -16,13 +16,14 @@ if TYPE_CHECKING:
 
     from bot.raw_updates import UpdatesRequest
     from bot.relay import Relay
+    from bot.reporting import Reports
     from bot.survey_flow import SurveyFlow
     from bot.updates import UpdateRunner
 
 
 @dataclass
 class Services:
-    """The bot's collaborators: settings, database, use cases, the relay, the update runner."""
+    """The bot's collaborators: settings, database, use cases, relay, update runner, reports."""
 
     settings: Settings
     db: Database
@@ -31,10 +32,8 @@ class Services:
     surveys: Surveys
     survey_flow: SurveyFlow
     runner: UpdateRunner
+    reports: Reports
     updates_request: UpdatesRequest  # the getUpdates connection (polling)
-    # Derived from Telegram at start-up (getChat), re-derived on every start; not state.
-    staff_is_forum: bool = False
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

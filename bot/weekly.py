@@ -15,10 +15,8 @@ from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from analytics.periods import parse_period
 from bot import render
 from bot.i18n import t
-from bot.reporting import dashboard, full_report, report_texts
 from bot.services import Services
 from conversations.weekly import WeeklySummaries, last_full_week
 
@@ -54,11 +52,11 @@ async def send_weekly_summaries(bot: Bot, s: Services) -> int:
     if not claimed:
         return 0
     last = week + timedelta(days=6)
-    period = parse_period(f"{week.isoformat()}..{last.isoformat()}", now=now, tz=st.tz)
-    report = await full_report(s, period)
+    period = s.reports.period(f"{week.isoformat()}..{last.isoformat()}")
+    report = await s.reports.full(period)
     header = t(st.staff_language, "weekly.header", brand=render.escape(st.brand_name))
-    parts = await report_texts(s, report)
-    png, caption = await dashboard(s, report)
+    parts = await s.reports.texts(report)
+    png, caption = await s.reports.dashboard(report)
     sent = 0
     for manager in claimed:
         try:

@@ -244,7 +244,9 @@ class HelpDesk:
 
     # edits -----------------------------------------------------------------------------
 
-    async def edited_message(self, msg: Incoming, edited_at: datetime) -> MessageEdited | None:
+    async def edited_message(
+        self, msg: Incoming, edited_at: datetime | None = None
+    ) -> MessageEdited | None:
         """Store the new text of an edited message; return what the other side must see.
 
         None when there is nothing to show: a message never stored (or an internal note), an
@@ -253,6 +255,7 @@ class HelpDesk:
         pending relay copies the message as it is now).
         """
         now = self.clock.now()
+        edited_at = edited_at or now  # Telegram's edit_date, when it gave one
         async with self.db.read() as reader:
             row = await reader.message_by_source(msg.chat_id, msg.message_id)
             if row is None or row.direction == Direction.NOTE:
@@ -442,10 +445,16 @@ class HelpDesk:
 
     async def open_requests(self) -> list[OpenRequestLine]:
         """Requests not yet resolved, oldest first."""
+        now = self.clock.now()
         async with self.db.read() as repo:
             pending = await repo.requests_by_status([Status.OPEN, Status.ANSWERED])
             return [
-                OpenRequestLine(r, await repo.customer(r.customer_id), r.first_response_at is None)
+                OpenRequestLine(
+                    request=r,
+                    customer=await repo.customer(r.customer_id),
+                    waiting_for_first_response=r.first_response_at is None,
+                    age_seconds=(now - r.opened_at).total_seconds(),
+                )
                 for r in pending
             ]
 

@@ -165,6 +165,7 @@ class OpenRequestLine:
     request: Request
     customer: Customer
     waiting_for_first_response: bool
+    age_seconds: float  # since the request was opened
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Message, Update
 from telegram.ext import MessageHandler, filters
 
@@ -17,8 +15,7 @@ EDITED = filters.UpdateType.EDITED_MESSAGE
 
 
 async def _edited(s: Services, message: Message) -> MessageEdited | None:
-    edited_at: datetime = message.edit_date or s.helpdesk.clock.now()
-    return await s.helpdesk.edited_message(incoming(message), edited_at)
+    return await s.helpdesk.edited_message(incoming(message), message.edit_date)
 
 
 async def customer_edit(update: Update, context: CareContext) -> None:

@@ -6,36 +6,21 @@ Answers go to the same topic; a bad argument gets the usage text, never an excep
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Literal
+from typing import Any
 
 from telegram import InputFile, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler, filters
 
-from analytics import render_text
 from analytics.html_split import split_html
-from analytics.periods import Period, PeriodError, parse_period
-from analytics.render_csv import export_csv
-from analytics.report import (
-    build_churn,
-    build_clv,
-    build_nps,
-    build_pillars,
-    build_risk,
-)
+from analytics.periods import Period, PeriodError
 from bot import render
 from bot.context import CareApp, CareContext
 from bot.i18n import t
-from bot.reporting import dashboard, full_report, report_texts, staff_names
 from bot.services import Services
 from conversations.numbers import parse_int
 
 DEFAULT_PERIOD = "30d"
-EXPORTS: tuple[Literal["requests", "surveys", "messages"], ...] = (
-    "requests",
-    "surveys",
-    "messages",
-)
 
 
 async def _send(message: Message, texts: list[str]) -> None:
@@ -60,7 +45,7 @@ def period_command(name: str) -> Callable[[PeriodBody], Callback]:
                 return
             text = " ".join(context.args or []).strip() or DEFAULT_PERIOD
             try:
-                period = parse_period(text, now=s.helpdesk.clock.now(), tz=s.settings.tz)
+                period = s.reports.period(text)
             except PeriodError as exc:
                 usage = t(s.settings.staff_language, "report.usage", command=name)
                 await _send(message, [f"⚠️ {render.escape(exc.message)}\n{usage}"])
@@ -76,9 +61,9 @@ def period_command(name: str) -> Callable[[PeriodBody], Callback]:
 @period_command("report")
 async def report(s: Services, message: Message, period: Period) -> None:
     """Send the report for a period: text summary plus the PNG dashboard."""
-    full = await full_report(s, period)
-    await _send(message, await report_texts(s, full))
-    png, caption = await dashboard(s, full)
+    full = await s.reports.full(period)
+    await _send(message, await s.reports.texts(full))
+    png, caption = await s.reports.dashboard(full)
     await message.reply_photo(
         InputFile(png, filename="report.png"), caption=caption, do_quote=False
     )
@@ -87,19 +72,13 @@ async def report(s: Services, message: Message, period: Period) -> None:
 @period_command("nps")
 async def nps(s: Services, message: Message, period: Period) -> None:
     """NPS with margin, trend and breakdowns for a period."""
-    st = s.settings
-    section = await build_nps(s.db.engine, period, now=s.helpdesk.clock.now(), tz=st.tz)
-    names = await staff_names(s, section.by_staff)
-    lang = st.staff_language
-    await _send(message, render_text.render_nps(section, period, st.tz, lang, staff_names=names))
+    await _send(message, await s.reports.nps(period))
 
 
 @period_command("pillars")
 async def pillars(s: Services, message: Message, period: Period) -> None:
     """The six pillars and their key drivers for a period."""
-    st = s.settings
-    section = await build_pillars(s.db.engine, period)
-    await _send(message, render_text.render_pillars(section, period, st.tz, st.staff_language))
+    await _send(message, await s.reports.pillars(period))
 
 
 async def churn(update: Update, context: CareContext) -> None:
@@ -108,34 +87,22 @@ async def churn(update: Update, context: CareContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    st = s.settings
     args = context.args or []
     top: int | None = 10
     if args:
         top = parse_int(args[0], low=1, high=50) if len(args) == 1 else None
     if top is None:
-        await _send(message, [t(st.staff_language, "report.usage.churn")])
+        await _send(message, [t(s.settings.staff_language, "report.usage.churn")])
         return
-    now = s.helpdesk.clock.now()
-    engine, days = s.db.engine, st.churn_inactivity_days
-    risk = await build_risk(engine, now=now, tz=st.tz, top_n=top, weights=st.risk_weights)
-    lost = await build_churn(engine, now=now, inactivity_days=days)
-    clv = await build_clv(engine, now=now, tz=st.tz, inactivity_days=days)
-    await _send(message, render_text.render_churn(risk, lost, st.staff_language, clv=clv))
+    await _send(message, await s.reports.churn(top))
 
 
 @period_command("export")
 async def export(s: Services, message: Message, period: Period) -> None:
     """Send requests, surveys and messages of a period as CSV documents."""
-    st = s.settings
-    label = render_text.period_title(period, st.tz).replace(" ", "_").replace("–", "-")
-    for kind in EXPORTS:
-        data = await export_csv(s.db.engine, kind, period, tz=st.tz)
-        rows = max(data.count(b"\r\n") - 1, 0)
+    for file in await s.reports.exports(period):
         await message.reply_document(
-            InputFile(data, filename=f"{kind}_{label}.csv"),
-            caption=t(st.staff_language, "report.export_caption", kind=kind, n=rows),
-            do_quote=False,
+            InputFile(file.data, filename=file.filename), caption=file.caption, do_quote=False
         )
 
 

@@ -12,8 +12,6 @@ from telegram.ext import (
 )
 
 from analytics.html_split import split_html
-from analytics.render_text import render_whois_extras
-from analytics.report import build_whois_extras
 from bot import render
 from bot.answers import answer
 from bot.context import CareApp, CareContext
@@ -103,9 +101,7 @@ async def open_requests(update: Update, context: CareContext) -> None:
     if message is None:
         return
     lines = await s.helpdesk.open_requests()
-    await _reply(
-        message, render.open_list(lines, s.settings.staff_language, s.helpdesk.clock.now())
-    )
+    await _reply(message, render.open_list(lines, s.settings.staff_language))
 
 
 async def whois(update: Update, context: CareContext) -> None:
@@ -130,14 +126,8 @@ async def whois(update: Update, context: CareContext) -> None:
         cards = [card]
     blocks = []
     for card in cards:
-        extras = await build_whois_extras(
-            s.db.engine,
-            card.customer.id,
-            now=s.helpdesk.clock.now(),
-            tz=tz,
-            weights=s.settings.risk_weights,
-        )
-        blocks.append(f"{render.whois(card, lang, tz)}\n{render_whois_extras(extras, lang, tz)}")
+        extras = await s.reports.whois_extras(card.customer.id)
+        blocks.append(f"{render.whois(card, lang, tz)}\n{extras}")
     await _reply(message, "\n\n".join(blocks))
 
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.fake_bot_api import Message
-from bot.reporting import refresh_risk_snapshot
 from bot.services import get_services
 from tests.e2e.harness import HelpDeskWorld
 
@@ -110,7 +109,7 @@ async def test_report_reads_the_background_risk_scoring_and_churn_scores_live(
     async with forum.bot_running() as app:
         thread = await surveyed_customer(forum)
         # What the risk-snapshot job does every CAREBOT_RISK_REFRESH_MINUTES (10).
-        await refresh_risk_snapshot(get_services(app))
+        await get_services(app).reports.refresh_risk_snapshot()
         forum.clock.advance(minutes=3)
         before = forum.tg.last_message_id(forum.staff)
         await forum.agent_writes_in_topic(thread, "/report 7d")
@@ -123,7 +122,7 @@ async def test_report_reads_the_background_risk_scoring_and_churn_scores_live(
         live = await forum.staff_sees("Maria Rossi", thread_id=thread, after=before)
         assert "calcolato alle" not in (live.text or "")
         # Marking her churned drops the snapshot: the next report no longer lists her.
-        await refresh_risk_snapshot(get_services(app))
+        await get_services(app).reports.refresh_risk_snapshot()
         before = forum.tg.last_message_id(forum.staff)
         await forum.agent_writes_in_topic(thread, "/churned @mariar")
         await forum.staff_sees("segnato come cliente perso", thread_id=thread, after=before)
