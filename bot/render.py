@@ -12,7 +12,14 @@ from analytics.html_split import LIMIT
 from analytics.lang import Lang
 from analytics.service import format_duration
 from bot.i18n import t
-from conversations.models import Customer, CustomerCard, OpenRequestLine, Request
+from conversations.models import (
+    Ambiguous,
+    Customer,
+    CustomerCard,
+    NotFound,
+    OpenRequestLine,
+    Request,
+)
 from conversations.numbers import parse_int
 from conversations.terms import Status
 
@@ -174,3 +181,12 @@ def edit_notice(customer: Customer, text: str | None, lang: str) -> str:
     while len(escape(cut)) > room:
         cut = cut[: len(cut) - (len(escape(cut)) - room)]
     return f"{head}\n{escape(cut)}" + ("…" if cut != text else "")
+
+
+def no_single_customer(found: NotFound | Ambiguous, lang: Lang) -> str | None:
+    """Why a staff query named no single customer; None when there was no query at all
+    (the command's usage says more then)."""
+    if not found.query:
+        return None
+    key = "report.ambiguous" if isinstance(found, Ambiguous) else "staff.whois.none"
+    return t(lang, key, query=escape(found.query))

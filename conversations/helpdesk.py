@@ -16,12 +16,17 @@ from sqlalchemy import func, select, update
 from conversations import schema
 from conversations.clock import Clock
 from conversations.models import (
+    Ambiguous,
     CustomerCard,
     CustomerMessageOutcome,
+    CustomerSearch,
+    Found,
     Incoming,
     MessageEdited,
+    NotFound,
     OpenRequestLine,
     PendingRelay,
+    Refusal,
     Request,
     RequestResolved,
     Sender,
@@ -406,6 +411,16 @@ class HelpDesk:
         )
         return StateChange(request, customer, changed=True, events=[event])
 
+    async def resolve_by_customer(self, request_id: int, user_id: int) -> StateChange | Refusal:
+        """The customer's own "Solved": only the customer whose request it is may resolve it."""
+        async with self.db.transaction() as repo:
+            request = await repo.request(request_id)
+            if request is None:
+                return Refusal.UNKNOWN
+            if (await repo.customer(request.customer_id)).telegram_user_id != user_id:
+                return Refusal.NOT_YOURS
+            return await self._resolve(repo, request_id, Actor.CUSTOMER, user_id)
+
     async def reopen(self, request_id: int, actor: Actor, actor_id: int | None) -> StateChange:
         """Reopen a resolved request (idempotent)."""
         async with self.db.transaction() as repo:
@@ -457,6 +472,19 @@ class HelpDesk:
                 )
                 for r in pending
             ]
+
+    async def find_customer(self, query: str, about: Incoming | None = None) -> CustomerSearch:
+        """The customer a staff command names: by id, @username, #request or name, or
+        without a query the customer of the request the staff message belongs to."""
+        query = query.strip()
+        if query:
+            cards = await self.whois(query)
+            if len(cards) == 1:
+                return Found(cards[0])
+            return Ambiguous(query, cards) if cards else NotFound(query)
+        request = await self.request_for_staff_message(about) if about is not None else None
+        card = await self.whois_request(request.id) if request is not None else None
+        return Found(card) if card is not None else NotFound("")
 
     async def whois(self, query: str) -> list[CustomerCard]:
         """Customer cards for a query (id, @username, #request or name)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from conversations.terms import Actor, Direction, Status
 
@@ -187,3 +188,35 @@ class PendingRelay:
     chat_id: int
     message_id: int
     outcome: CustomerMessageOutcome | StaffMessageOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The one customer a staff query names."""
+
+    card: CustomerCard
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    """No customer matches (an empty query outside a request: nothing to go by)."""
+
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguous:
+    """Several customers match the query."""
+
+    query: str
+    cards: list[CustomerCard]
+
+
+CustomerSearch = Found | NotFound | Ambiguous
+
+
+class Refusal(StrEnum):
+    """Why a customer's request to act was refused."""
+
+    UNKNOWN = "unknown"  # no such request
+    NOT_YOURS = "not_yours"  # another customer's

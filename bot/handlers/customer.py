@@ -19,6 +19,7 @@ from bot.commands import STAFF_COMMAND_NAMES, command_name
 from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.incoming import incoming, sender
+from conversations.models import Refusal
 from conversations.terms import SUPPORTED_KINDS, Actor
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -133,17 +134,19 @@ async def solved(update: Update, context: CareContext) -> None:
         return
     parsed = render.parse_callback(query.data)
     request_id = render.parse_request_id(parsed[1]) if parsed else None
-    request = await s.helpdesk.request(request_id) if request_id else None
     lang = await s.helpdesk.language_of(query.from_user.id, query.from_user.language_code)
-    if request is None:
+    if request_id is None:
         await answer(query, t(lang, "callback.unknown"))
         return
-    owner = await s.helpdesk.whois_request(request.id)
-    mine = owner is not None and owner.customer.telegram_user_id == query.from_user.id
-    if not mine or not _in_own_chat(query):
+    if not _in_own_chat(query):
         await answer(query, t(lang, "callback.not_yours"), alert=True)
         return
-    change = await s.helpdesk.resolve(request.id, Actor.CUSTOMER, query.from_user.id)
+    change = await s.helpdesk.resolve_by_customer(request_id, query.from_user.id)
+    if isinstance(change, Refusal):
+        foreign = change == Refusal.NOT_YOURS
+        key = "callback.not_yours" if foreign else "callback.unknown"
+        await answer(query, t(lang, key), alert=foreign)
+        return
     if not change.changed:
         await answer(query, t(lang, "callback.already_resolved"))
         return

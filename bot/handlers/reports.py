@@ -18,6 +18,7 @@ from bot import render
 from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.services import Services
+from conversations.models import Found, NotFound
 from conversations.numbers import parse_int
 
 DEFAULT_PERIOD = "30d"
@@ -114,17 +115,12 @@ async def churned(update: Update, context: CareContext) -> None:
         return
     lang = s.settings.staff_language
     query = " ".join(context.args or []).strip()
-    if not query:
-        await _send(message, [t(lang, "report.usage.churned")])
+    found = await s.helpdesk.find_customer(query) if query else NotFound("")
+    if not isinstance(found, Found):
+        why = render.no_single_customer(found, lang)
+        await _send(message, [why or t(lang, "report.usage.churned")])
         return
-    cards = await s.helpdesk.whois(query)
-    if not cards:
-        await _send(message, [t(lang, "staff.whois.none", query=render.escape(query))])
-        return
-    if len(cards) > 1:
-        await _send(message, [t(lang, "report.ambiguous", query=render.escape(query))])
-        return
-    customer = cards[0].customer
+    customer = found.card.customer
     name = render.escape(customer.full_name)
     changed = await s.helpdesk.mark_churned(customer.id)
     key = "report.churned" if changed else "report.churned_already"

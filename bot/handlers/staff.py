@@ -18,7 +18,7 @@ from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.incoming import author, incoming
 from bot.services import Services
-from conversations.models import Request
+from conversations.models import Ambiguous, Found, NotFound, Request
 from conversations.terms import SUPPORTED_KINDS, Actor
 
 
@@ -111,19 +111,12 @@ async def whois(update: Update, context: CareContext) -> None:
     if message is None:
         return
     lang, tz = s.settings.staff_language, s.settings.tz
-    query = " ".join(context.args or []).strip()
-    if query:
-        cards = await s.helpdesk.whois(query)
-        if not cards:
-            await _reply(message, t(lang, "staff.whois.none", query=render.escape(query)))
-            return
-    else:
-        request = await s.helpdesk.request_for_staff_message(incoming(message))
-        card = await s.helpdesk.whois_request(request.id) if request else None
-        if card is None:
-            await _reply(message, t(lang, "staff.usage.whois"))
-            return
-        cards = [card]
+    found = await s.helpdesk.find_customer(" ".join(context.args or []), incoming(message))
+    if isinstance(found, NotFound):
+        text = t(lang, "staff.whois.none", query=render.escape(found.query))
+        await _reply(message, text if found.query else t(lang, "staff.usage.whois"))
+        return
+    cards = found.cards if isinstance(found, Ambiguous) else [found.card]  # /whois lists all
     blocks = []
     for card in cards:
         extras = await s.reports.whois_extras(card.customer.id)
@@ -138,17 +131,12 @@ async def _ban(update: Update, context: CareContext, banned: bool) -> None:
         return
     lang = s.settings.staff_language
     command = "ban" if banned else "unban"
-    query = " ".join(context.args or []).strip()
-    if query:
-        cards = await s.helpdesk.whois(query)
-    else:
-        request = await s.helpdesk.request_for_staff_message(incoming(message))
-        card = await s.helpdesk.whois_request(request.id) if request else None
-        cards = [card] if card else []
-    if len(cards) != 1:
-        await _reply(message, t(lang, "staff.ban.usage", command=command))
+    found = await s.helpdesk.find_customer(" ".join(context.args or []), incoming(message))
+    if not isinstance(found, Found):
+        usage = t(lang, "staff.ban.usage", command=command)
+        await _reply(message, render.no_single_customer(found, lang) or usage)
         return
-    customer = cards[0].customer
+    customer = found.card.customer
     changed = await s.helpdesk.set_banned(customer.id, banned)
     key = ("staff.ban.done" if banned else "staff.ban.undone") if changed else "staff.ban.already"
     await _reply(message, t(lang, key, name=render.escape(customer.full_name)))
