@@ -46,8 +46,8 @@ from analytics.churn_risk import (
 )
 from analytics.customers import churn_rate_monthly, clv_if_known, relationship_years
 from analytics.periods import Period
-from analytics.service import ServiceTimes
-from conversations import schema as t
+from analytics.service_times import ServiceTimes
+from conversations import schema as tables
 from conversations.db import READONLY
 from conversations.rollups import bin_bounds, bin_of
 from conversations.terms import OPEN_STATUSES, PASSIVE_MAX, Band, Status, band_of
@@ -189,7 +189,7 @@ class NpsFigures:
 
 async def nps_figures(source: Source, period: Period) -> NpsFigures:
     """Return the NPS answers scored in `period` and the surveys sent in it."""
-    s, d, ds = t.surveys, t.daily_nps, t.daily_surveys
+    s, d, ds = tables.surveys, tables.daily_nps, tables.daily_surveys
     split = _split(period)
     # Answers grouped by language, staff and score (a few dozen rows) give the
     # distribution and both breakdowns: whole days from the roll-up, edges from surveys.
@@ -251,7 +251,7 @@ async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> li
     for before, after in pairwise(ordered):
         if after.start < before.end:
             raise ValueError("periods overlap")
-    s, d = t.surveys, t.daily_nps
+    s, d = tables.surveys, tables.daily_nps
     splits = [_split(p) for p in periods]
     rolled_bucket = case(
         *((split.rolled(d.c.day), i) for i, split in enumerate(splits) if split.days),
@@ -297,7 +297,7 @@ async def customer_nps_history(
     source: Source, customer_id: int, *, limit: int = 10
 ) -> list[tuple[datetime, int]]:
     """Return one customer's latest NPS answers (when, score), newest first."""
-    s = t.surveys
+    s = tables.surveys
     q = (
         select(s.c.scored_at, s.c.score)
         .where(s.c.customer_id == customer_id, s.c.score.is_not(None))
@@ -328,7 +328,7 @@ async def _mentions(conn: AsyncConnection, split: _Split) -> dict[str, tuple[int
     created_at) and of a scored survey reason (dated scored_at, the period of its NPS
     answer), rolled up per day in daily_mentions.
     """
-    pm, dm = t.pillar_mentions, t.daily_mentions
+    pm, dm = tables.pillar_mentions, tables.daily_mentions
     parts = _parts(
         split,
         select(dm.c.pillar, func.sum(dm.c.n), func.sum(dm.c.polarity_sum))
@@ -350,7 +350,7 @@ async def _mentions(conn: AsyncConnection, split: _Split) -> dict[str, tuple[int
 
 async def pillar_figures(source: Source, period: Period) -> PillarFigures:
     """Return the pillar answers (by pillar_at), text mentions and key-driver pairs."""
-    s, d = t.surveys, t.daily_pillar_answers
+    s, d = tables.surveys, tables.daily_pillar_answers
     split = _split(period)
     # Answers counted by (pillar, answer, NPS score or -1): at most 6 × 5 × 12 rows, from
     # which Python takes the sums, the squares and the key-driver pairs.
@@ -392,7 +392,7 @@ async def pillar_figures(source: Source, period: Period) -> PillarFigures:
 
 
 def _percentiles_of(counts: Sequence[tuple[int, int]], qs: Sequence[float]) -> list[float | None]:
-    """Return percentiles (linear interpolation, as analytics.service.percentile) of counts.
+    """Return percentiles (linear interpolation, as analytics.service_times.percentile) of counts.
 
     `counts` holds (value, how many times it occurs) in ascending order of value.
     """
@@ -406,7 +406,7 @@ def _interpolated(
     """Return percentiles by linear interpolation between the values at two ranks.
 
     `value_at(rank)` is the rank-th smallest (0-based) of `n` values, as
-    analytics.service.percentile sorts them.
+    analytics.service_times.percentile sorts them.
     """
     results: list[float | None] = []
     for q in qs:
@@ -442,7 +442,7 @@ class _Durations:
 
 
 def _durations() -> tuple[_Durations, _Durations]:
-    r = t.requests
+    r = tables.requests
     first = _Durations("first_response", r.c.first_response_at, r.c.first_response_seconds, true())
     resolution = _Durations(
         "resolution", r.c.resolved_at, r.c.resolution_seconds, r.c.status == Status.RESOLVED
@@ -460,7 +460,7 @@ async def _percentiles(
     bins' values are then read from requests, through an index on the duration. The
     result is what sorting every duration of the period would give.
     """
-    b = t.daily_service_bins
+    b = tables.daily_service_bins
     split = _split(period)
     histogram: dict[int, int] = defaultdict(int)
     if split.days:
@@ -525,7 +525,7 @@ async def service_figures(source: Source, period: Period, *, now: datetime) -> S
     First responses count when they happened in the period, resolutions when resolved
     in it (Chatwoot's reading); reopen rate and auto share are of those resolutions.
     """
-    r, d = t.requests, t.daily_requests
+    r, d = tables.requests, tables.daily_requests
     split = _split(period)
     parts: list[AnySelect] = []
     if split.days:
@@ -616,7 +616,7 @@ class ChurnFigures:
 
 def _lost_by(moment: datetime, inactivity: timedelta) -> ColumnElement[bool]:
     """Return whether a customer counts as lost at `moment`: churned, or silent too long."""
-    c = t.customers
+    c = tables.customers
     last_seen = func.coalesce(c.c.last_contact_at, c.c.created_at)
     # Spelled out for NULLs: NOT (NULL <= x OR false) would be NULL, not true.
     churned = and_(c.c.churned_at.is_not(None), c.c.churned_at <= moment)
@@ -634,7 +634,7 @@ async def churn_figures(
     """
     if inactivity_days < 1:
         raise ValueError("inactivity_days must be at least 1")
-    c = t.customers
+    c = tables.customers
     inactivity = timedelta(days=inactivity_days)
     start = months_before(now, 12)
     moments = [months_before(now, 12 - k) for k in range(13)]
@@ -703,7 +703,7 @@ def _active(now: datetime, inactivity_days: int, *, by_index: bool = True) -> Co
     table (the statement needs other columns too) instead of the dates' index plus one
     table lookup per customer, three times slower.
     """
-    c = t.customers
+    c = tables.customers
     created = c.c.created_at if by_index else func.coalesce(c.c.created_at, c.c.created_at)
     return and_(created <= now, ~_lost_by(now, timedelta(days=inactivity_days)))
 
@@ -717,7 +717,7 @@ async def clv_figures(
     depend on each start date, so the database groups by start date (a few thousand
     rows at most) and Python multiplies each group's revenue by its exact years.
     """
-    c = t.customers
+    c = tables.customers
     known = and_(
         c.c.yearly_revenue.is_not(None),
         c.c.acquisition_cost.is_not(None),
@@ -763,7 +763,7 @@ async def customer_clv(
     ids = sorted(set(customer_ids))
     if not ids:
         return {}
-    c = t.customers
+    c = tables.customers
     q = select(
         c.c.id,
         _cents(c.c.yearly_revenue),
@@ -1014,7 +1014,7 @@ async def _risk_facts(
     everyone: bool = False,
 ) -> tuple[dict[int, _Builder], dict[int, Any]]:
     """Return every signal but NPS of risk_signals' customers, and their customer rows."""
-    c, r, m, s = t.customers, t.requests, t.messages, t.surveys
+    c, r, m, s = tables.customers, tables.requests, tables.messages, tables.surveys
     window_start = now - timedelta(days=active_days)
     recent_start = now - timedelta(days=recent_days)
 
@@ -1120,7 +1120,7 @@ async def _last_nps(
     nps_days: int,
 ) -> None:
     """Fill in the last two NPS answers of the last `nps_days` of each customer given."""
-    s = t.surveys
+    s = tables.surveys
     nps_start = now - timedelta(days=nps_days)
     for ids in _chunks(customers):
         ranked = (

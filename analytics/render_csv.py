@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, select
 
 from analytics.periods import Period
 from analytics.queries import Source, connect
-from conversations import schema as t
+from conversations import schema as tables
 
 __all__ = ["COLUMNS", "EXPORTS", "ExportKind", "export_csv", "formula_like", "write_csv"]
 
@@ -32,7 +32,7 @@ _FORMULA_START = frozenset("=+-@")
 _CONTROL_START = ("\t", "\r", "\n")
 _BATCH = 1000
 
-_r, _s, _m = t.requests, t.surveys, t.messages
+_r, _s, _m = tables.requests, tables.surveys, tables.messages
 
 COLUMNS: dict[ExportKind, Sequence[ColumnElement[Any]]] = {
     "requests": (

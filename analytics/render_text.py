@@ -26,7 +26,7 @@ from analytics.report import (
     RiskSection,
     WhoisExtras,
 )
-from analytics.service import ServiceTimes, format_duration
+from analytics.service_times import ServiceTimes, format_duration
 
 __all__ = [
     "PILLAR_NAMES",

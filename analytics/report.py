@@ -21,7 +21,7 @@ from analytics.pillars import (
     key_driver_counts,
     pillar_index,
 )
-from analytics.service import ServiceTimes
+from analytics.service_times import ServiceTimes
 from conversations.models import full_name
 from conversations.terms import PILLARS
 

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from analytics import queries as q
 from analytics.churn_risk import RiskWeights
 from analytics.report import RiskSection, build_risk
-from conversations import schema as t
+from conversations import schema as tables
 
 __all__ = ["KEEP_TOP", "fresh_risk", "refresh_risk"]
 
@@ -38,7 +38,7 @@ async def refresh_risk(
 ) -> RiskSection:
     """Score the risk section now, store it as the newest snapshot and return it."""
     section = await build_risk(engine, now=now, tz=tz, top_n=KEEP_TOP, weights=weights)
-    rs = t.risk_snapshots
+    rs = tables.risk_snapshots
     async with engine.begin() as conn:
         await conn.execute(
             insert(rs).values(
@@ -64,7 +64,7 @@ async def fresh_risk(
     """
     if top_n > KEEP_TOP:
         return None
-    rs = t.risk_snapshots
+    rs = tables.risk_snapshots
     newest = (
         select(rs.c.computed_at, rs.c.section)
         .where(

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from analytics.html_split import LIMIT
 from analytics.lang import Lang
-from analytics.service import format_duration
+from analytics.service_times import format_duration
 from bot.i18n import t
 from conversations.models import (
     Ambiguous,

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from conversations import schema as t
+from conversations import schema as tables
 
 __all__ = [
     "COLUMNS",
@@ -292,13 +292,13 @@ def _midnight(day: date) -> datetime:
 
 
 async def _existing(conn: AsyncConnection, rows: Sequence[CustomerRow]) -> list[dict[str, Any]]:
-    c = t.customers.c
+    c = tables.customers.c
     user_ids = [r.telegram_user_id for r in rows if r.telegram_user_id is not None]
     external_ids = [r.external_id for r in rows if r.external_id is not None]
     found: dict[int, dict[str, Any]] = {}
     for column, values in ((c.telegram_user_id, user_ids), (c.external_id, external_ids)):
         for start in range(0, len(values), _IN_CHUNK):
-            q = select(t.customers).where(or_(column.in_(values[start : start + _IN_CHUNK])))
+            q = select(tables.customers).where(or_(column.in_(values[start : start + _IN_CHUNK])))
             for r in (await conn.execute(q)).all():
                 found[r.id] = dict(r._mapping)
     return list(found.values())
@@ -361,11 +361,11 @@ async def import_customers(
         if errors:
             raise CustomerImportError(errors)
         if inserts:
-            await conn.execute(insert(t.customers), inserts)
+            await conn.execute(insert(tables.customers), inserts)
         if updates:
-            c = t.customers.c
+            c = tables.customers.c
             stmt = (
-                update(t.customers)
+                update(tables.customers)
                 .where(c.id == bindparam("b_id"))
                 .values(
                     {k[2:]: bindparam(k, type_=c[k[2:]].type) for k in updates[0] if k != "b_id"}

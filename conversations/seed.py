@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from conversations import schema as t
+from conversations import schema as tables
 from conversations.sentiment.churn import churn_words_json
 from conversations.store import mention_values
 from conversations.terms import PILLARS
@@ -614,12 +614,12 @@ _MENTION_COLS = ("id", "message_id", "survey_id", "customer_id", "at", "pillar",
 _Rows = list[tuple[Any, ...]]
 _Batch = tuple[_Rows, _Rows, _Rows, _Rows, _Rows]
 _SEQUENCED = (
-    t.customers,
-    t.requests,
-    t.request_events,
-    t.messages,
-    t.surveys,
-    t.pillar_mentions,
+    tables.customers,
+    tables.requests,
+    tables.request_events,
+    tables.messages,
+    tables.surveys,
+    tables.pillar_mentions,
 )
 
 
@@ -969,7 +969,9 @@ class _Generator:
             if row[11] is not None:
                 row[11] = ts(row[11])
         for lo in range(0, count, 50_000):
-            await w.insert(t.customers, _CUSTOMER_COLS, [tuple(r) for r in rows[lo : lo + 50_000]])
+            await w.insert(
+                tables.customers, _CUSTOMER_COLS, [tuple(r) for r in rows[lo : lo + 50_000]]
+            )
         return _Customers(
             uid=uids,
             lang=lang,
@@ -982,11 +984,11 @@ class _Generator:
     async def write(self, rows: _Batch) -> None:
         """Insert one built batch, parents first."""
         w = self.w
-        await w.insert(t.requests, _REQUEST_COLS, rows[0])
-        await w.insert(t.request_events, _EVENT_COLS, rows[1])
-        await w.insert(t.messages, _MESSAGE_COLS, rows[2])
-        await w.insert(t.surveys, _SURVEY_COLS, rows[3])
-        await w.insert(t.pillar_mentions, _MENTION_COLS, rows[4])
+        await w.insert(tables.requests, _REQUEST_COLS, rows[0])
+        await w.insert(tables.request_events, _EVENT_COLS, rows[1])
+        await w.insert(tables.messages, _MESSAGE_COLS, rows[2])
+        await w.insert(tables.surveys, _SURVEY_COLS, rows[3])
+        await w.insert(tables.pillar_mentions, _MENTION_COLS, rows[4])
 
     def build(self, cust: _Customers, lo: int, hi: int) -> _Batch:
         """Build requests lo..hi-1 with their events, messages and surveys (in order)."""

@@ -12,7 +12,7 @@ from sqlalchemy import Row, and_, case, delete, func, insert, literal, or_, sele
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from conversations import schema as t
+from conversations import schema as tables
 from conversations.db import READONLY
 from conversations.models import Customer, Request, Sender
 from conversations.numbers import parse_int
@@ -82,18 +82,20 @@ class Repo:
     async def forget_risk_snapshots(self) -> None:
         """Drop the stored churn-risk lists (analytics.risk_snapshot): a customer marked
         churned or banned leaves them now; reports score live until the next refresh."""
-        await self.conn.execute(delete(t.risk_snapshots))
+        await self.conn.execute(delete(tables.risk_snapshots))
 
     async def customer(self, customer_id: int) -> Customer:
         """Return a customer by id."""
         row = (
-            await self.conn.execute(select(t.customers).where(t.customers.c.id == customer_id))
+            await self.conn.execute(
+                select(tables.customers).where(tables.customers.c.id == customer_id)
+            )
         ).one()
         return _customer(row)
 
     async def customer_by_user(self, user_id: int) -> Customer | None:
         """Return the customer with this Telegram user id, if any."""
-        q = select(t.customers).where(t.customers.c.telegram_user_id == user_id)
+        q = select(tables.customers).where(tables.customers.c.telegram_user_id == user_id)
         row = (await self.conn.execute(q)).first()
         return _customer(row) if row else None
 
@@ -104,7 +106,7 @@ class Repo:
             try:
                 async with self.conn.begin_nested():
                     await self.conn.execute(
-                        insert(t.customers).values(
+                        insert(tables.customers).values(
                             telegram_user_id=sender.user_id,
                             first_name=sender.first_name,
                             last_name=sender.last_name,
@@ -124,8 +126,8 @@ class Repo:
             "blocked_bot_at": None,  # they wrote to us, so they have not blocked the bot
         }
         await self.conn.execute(
-            update(t.customers)
-            .where(t.customers.c.telegram_user_id == sender.user_id)
+            update(tables.customers)
+            .where(tables.customers.c.telegram_user_id == sender.user_id)
             .values(values)
         )
         found = await self.customer_by_user(sender.user_id)
@@ -135,27 +137,29 @@ class Repo:
     async def set_language(self, customer_id: int, language: str) -> None:
         """Record the language the customer chose."""
         await self.conn.execute(
-            update(t.customers)
-            .where(t.customers.c.id == customer_id)
+            update(tables.customers)
+            .where(tables.customers.c.id == customer_id)
             .values(language=language, language_chosen=True)
         )
 
     async def mark_blocked(self, customer_id: int, now: datetime) -> None:
         """Remember that Telegram refused delivery because the customer blocked the bot."""
         await self.conn.execute(
-            update(t.customers).where(t.customers.c.id == customer_id).values(blocked_bot_at=now)
+            update(tables.customers)
+            .where(tables.customers.c.id == customer_id)
+            .values(blocked_bot_at=now)
         )
 
     async def find_customers(self, query: str, limit: int = 5) -> list[Customer]:
         """Find customers by Telegram id, @username, request number (#42) or name."""
         q = query.strip()
-        c = t.customers.c
-        stmt = select(t.customers)
+        c = tables.customers.c
+        stmt = select(tables.customers)
         request_id = parse_int(q[1:], low=1) if q.startswith("#") else None
         number = parse_int(q)
         if request_id is not None:
-            stmt = stmt.join(t.requests, t.requests.c.customer_id == c.id).where(
-                t.requests.c.id == request_id
+            stmt = stmt.join(tables.requests, tables.requests.c.customer_id == c.id).where(
+                tables.requests.c.id == request_id
             )
         elif number is not None:
             stmt = stmt.where(or_(c.telegram_user_id == number, c.id == number))
@@ -173,16 +177,18 @@ class Repo:
     async def request(self, request_id: int) -> Request | None:
         """Return a request by number."""
         row = (
-            await self.conn.execute(select(t.requests).where(t.requests.c.id == request_id))
+            await self.conn.execute(
+                select(tables.requests).where(tables.requests.c.id == request_id)
+            )
         ).first()
         return _request(row) if row else None
 
     async def latest_request(self, customer_id: int) -> Request | None:
         """Return the customer's most recent request, open or not."""
         q = (
-            select(t.requests)
-            .where(t.requests.c.customer_id == customer_id)
-            .order_by(t.requests.c.id.desc())
+            select(tables.requests)
+            .where(tables.requests.c.customer_id == customer_id)
+            .order_by(tables.requests.c.id.desc())
             .limit(1)
         )
         row = (await self.conn.execute(q)).first()
@@ -191,14 +197,14 @@ class Repo:
     async def open_request(self, customer_id: int, staff_chat_id: int, now: datetime) -> Request:
         """Open a new request for the customer."""
         result = await self.conn.execute(
-            insert(t.requests)
+            insert(tables.requests)
             .values(
                 customer_id=customer_id,
                 status=Status.OPEN,
                 opened_at=now,
                 staff_chat_id=staff_chat_id,
             )
-            .returning(t.requests.c.id)
+            .returning(tables.requests.c.id)
         )
         request_id = result.scalar_one()
         await self.add_event(request_id, "opened", now, Actor.CUSTOMER, None)
@@ -209,7 +215,7 @@ class Repo:
     async def update_request(self, request_id: int, **values: Any) -> Request:
         """Change columns of a request and return it."""
         await self.conn.execute(
-            update(t.requests).where(t.requests.c.id == request_id).values(values)
+            update(tables.requests).where(tables.requests.c.id == request_id).values(values)
         )
         found = await self.request(request_id)
         assert found is not None
@@ -220,14 +226,14 @@ class Repo:
     ) -> None:
         """Append a state change to the request's history."""
         await self.conn.execute(
-            insert(t.request_events).values(
+            insert(tables.request_events).values(
                 request_id=request_id, kind=kind, at=at, actor=actor, actor_id=actor_id
             )
         )
 
     async def events(self, request_id: int) -> list[tuple[str, datetime, str, int | None]]:
         """Return the request's state changes in order."""
-        e = t.request_events.c
+        e = tables.request_events.c
         q = (
             select(e.kind, e.at, e.actor, e.actor_id)
             .where(e.request_id == request_id)
@@ -237,27 +243,30 @@ class Repo:
 
     async def request_by_topic(self, chat_id: int, thread_id: int) -> Request | None:
         """Return the request whose forum topic this is."""
-        q = select(t.requests).where(
-            and_(t.requests.c.staff_chat_id == chat_id, t.requests.c.topic_thread_id == thread_id)
+        q = select(tables.requests).where(
+            and_(
+                tables.requests.c.staff_chat_id == chat_id,
+                tables.requests.c.topic_thread_id == thread_id,
+            )
         )
-        row = (await self.conn.execute(q.order_by(t.requests.c.id.desc()).limit(1))).first()
+        row = (await self.conn.execute(q.order_by(tables.requests.c.id.desc()).limit(1))).first()
         return _request(row) if row else None
 
     async def requests_by_status(self, statuses: Sequence[Status]) -> list[Request]:
         """Return requests in these states, oldest first."""
         q = (
-            select(t.requests)
-            .where(t.requests.c.status.in_(list(statuses)))
-            .order_by(t.requests.c.id)
+            select(tables.requests)
+            .where(tables.requests.c.status.in_(list(statuses)))
+            .order_by(tables.requests.c.id)
         )
         return [_request(r) for r in (await self.conn.execute(q)).all()]
 
     async def requests_of(self, customer_id: int, limit: int) -> list[Request]:
         """Return the customer's latest requests."""
         q = (
-            select(t.requests)
-            .where(t.requests.c.customer_id == customer_id)
-            .order_by(t.requests.c.id.desc())
+            select(tables.requests)
+            .where(tables.requests.c.customer_id == customer_id)
+            .order_by(tables.requests.c.id.desc())
             .limit(limit)
         )
         return [_request(r) for r in (await self.conn.execute(q)).all()]
@@ -266,15 +275,15 @@ class Repo:
         """Return how many requests the customer ever opened."""
         q = (
             select(func.count())
-            .select_from(t.requests)
-            .where(t.requests.c.customer_id == customer_id)
+            .select_from(tables.requests)
+            .where(tables.requests.c.customer_id == customer_id)
         )
         return int((await self.conn.execute(q)).scalar_one())
 
     async def auto_resolve_candidates(self, answered_before: datetime) -> list[Request]:
         """Requests answered by staff before the cut-off and silent since."""
-        r = t.requests.c
-        q = select(t.requests).where(
+        r = tables.requests.c
+        q = select(tables.requests).where(
             and_(
                 r.status == Status.ANSWERED,
                 r.last_staff_message_at < answered_before,
@@ -290,8 +299,8 @@ class Repo:
 
     async def message_by_source(self, chat_id: int, message_id: int) -> Row[Any] | None:
         """Return the stored message for a Telegram message, if it was seen before."""
-        m = t.messages.c
-        q = select(t.messages).where(
+        m = tables.messages.c
+        q = select(tables.messages).where(
             and_(m.source_chat_id == chat_id, m.source_message_id == message_id)
         )
         return (await self.conn.execute(q)).first()
@@ -312,7 +321,7 @@ class Repo:
         """Store a message once; return its row id."""
         s = sentiment or {}
         result = await self.conn.execute(
-            insert(t.messages)
+            insert(tables.messages)
             .values(
                 request_id=request_id,
                 direction=direction,
@@ -331,7 +340,7 @@ class Repo:
                 pillar_tags=json.dumps(s["tags"]) if "tags" in s else None,
                 churn_words=churn_words_json(text) if direction == Direction.IN else None,
             )
-            .returning(t.messages.c.id)
+            .returning(tables.messages.c.id)
         )
         row_id = int(result.scalar_one())
         if direction == Direction.IN:
@@ -340,8 +349,8 @@ class Repo:
 
     async def _message_mentions(self, row_id: int, tags: Any) -> None:
         """Write one pillar_mentions row per pillar tag of an inbound message."""
-        m, r = t.messages, t.requests
-        pm = t.pillar_mentions
+        m, r = tables.messages, tables.requests
+        pm = tables.pillar_mentions
         for pillar, polarity in mention_values(tags):
             source = (
                 select(
@@ -363,8 +372,8 @@ class Repo:
     async def mark_delivered(self, row_id: int, copy_chat_id: int, copy_message_id: int) -> None:
         """Record where the relayed copy landed."""
         await self.conn.execute(
-            update(t.messages)
-            .where(t.messages.c.id == row_id)
+            update(tables.messages)
+            .where(tables.messages.c.id == row_id)
             .values(
                 copy_chat_id=copy_chat_id,
                 copy_message_id=copy_message_id,
@@ -375,14 +384,16 @@ class Repo:
     async def mark_failed(self, row_id: int) -> None:
         """Record that the message could not be delivered."""
         await self.conn.execute(
-            update(t.messages).where(t.messages.c.id == row_id).values(delivery=Delivery.FAILED)
+            update(tables.messages)
+            .where(tables.messages.c.id == row_id)
+            .values(delivery=Delivery.FAILED)
         )
 
     async def pending_messages(self, created_before: datetime, limit: int) -> list[Row[Any]]:
         """Messages stored but never relayed, oldest first."""
-        m = t.messages.c
+        m = tables.messages.c
         q = (
-            select(t.messages)
+            select(tables.messages)
             .where(and_(m.delivery == Delivery.PENDING, m.created_at < created_before))
             .order_by(m.id)
             .limit(limit)
@@ -391,11 +402,11 @@ class Repo:
 
     async def edit_known(self, row_id: int, edited_at: datetime, text: str | None) -> bool:
         """Tell whether this edit was stored already, or a later edit of the message was."""
-        e = t.message_edits.c
+        e = tables.message_edits.c
         same_text = e.text.is_(None) if text is None else e.text == text
         q = (
             select(func.count())
-            .select_from(t.message_edits)
+            .select_from(tables.message_edits)
             .where(
                 and_(
                     e.message_id == row_id,
@@ -417,7 +428,7 @@ class Repo:
     ) -> None:
         """Keep the edit in the history and make its text (and sentiment) the message's."""
         await self.conn.execute(
-            insert(t.message_edits).values(
+            insert(tables.message_edits).values(
                 message_id=row_id,
                 edited_at=edited_at,
                 text=text,
@@ -428,8 +439,8 @@ class Repo:
         s = sentiment or {}  # the old text's sentiment no longer applies
         words = churn_words_json(text)
         await self.conn.execute(
-            update(t.messages)
-            .where(t.messages.c.id == row_id)
+            update(tables.messages)
+            .where(tables.messages.c.id == row_id)
             .values(
                 text=text,
                 polarity=s.get("polarity"),
@@ -440,25 +451,25 @@ class Repo:
                 # Only customer messages carry churn phrases (staff may quote them).
                 churn_words=None
                 if words is None
-                else case((t.messages.c.direction == Direction.IN, words), else_=None),
+                else case((tables.messages.c.direction == Direction.IN, words), else_=None),
             )
         )
-        pm = t.pillar_mentions
+        pm = tables.pillar_mentions
         await self.conn.execute(delete(pm).where(pm.c.message_id == row_id))
         await self._message_mentions(row_id, s.get("tags"))
 
     async def edits(self, row_id: int) -> list[Row[Any]]:
         """The stored edits of a message, oldest first."""
-        e = t.message_edits.c
-        q = select(t.message_edits).where(e.message_id == row_id).order_by(e.id)
+        e = tables.message_edits.c
+        q = select(tables.message_edits).where(e.message_id == row_id).order_by(e.id)
         return list((await self.conn.execute(q)).all())
 
     async def pending_before(self, row_id: int) -> list[Row[Any]]:
         """Messages of the same request and direction as this one, older and still pending."""
-        m = t.messages.c
-        this = (await self.conn.execute(select(t.messages).where(m.id == row_id))).one()
+        m = tables.messages.c
+        this = (await self.conn.execute(select(tables.messages).where(m.id == row_id))).one()
         q = (
-            select(t.messages)
+            select(tables.messages)
             .where(
                 and_(
                     m.request_id == this.request_id,
@@ -475,8 +486,12 @@ class Repo:
         """Return how many messages the customer's requests hold."""
         q = (
             select(func.count())
-            .select_from(t.messages.join(t.requests, t.requests.c.id == t.messages.c.request_id))
-            .where(t.requests.c.customer_id == customer_id)
+            .select_from(
+                tables.messages.join(
+                    tables.requests, tables.requests.c.id == tables.messages.c.request_id
+                )
+            )
+            .where(tables.requests.c.customer_id == customer_id)
         )
         return int((await self.conn.execute(q)).scalar_one())
 
@@ -487,14 +502,14 @@ class Repo:
         existing = await self.linked_request_id(chat_id, message_id)
         if existing is None:
             await self.conn.execute(
-                insert(t.message_links).values(
+                insert(tables.message_links).values(
                     chat_id=chat_id, message_id=message_id, request_id=request_id, role=role
                 )
             )
 
     async def linked_request_id(self, chat_id: int, message_id: int) -> int | None:
         """Return the request a Telegram message stands for."""
-        l_ = t.message_links.c
+        l_ = tables.message_links.c
         q = select(l_.request_id).where(and_(l_.chat_id == chat_id, l_.message_id == message_id))
         value = (await self.conn.execute(q)).scalar_one_or_none()
         return int(value) if value is not None else None

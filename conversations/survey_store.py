@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from conversations import schema as t
+from conversations import schema as tables
 from conversations.models import Customer
 from conversations.store import Database, Repo, mention_values
 from conversations.survey_models import Survey
@@ -70,30 +70,34 @@ class SurveyRepo(Repo):
 
     async def lock_customer(self, customer_id: int) -> Customer:
         """Return a customer, locking the row so concurrent surveys see each other (PostgreSQL)."""
-        q = select(t.customers.c.id).where(t.customers.c.id == customer_id).with_for_update()
+        q = (
+            select(tables.customers.c.id)
+            .where(tables.customers.c.id == customer_id)
+            .with_for_update()
+        )
         await self.conn.execute(q)
         return await self.customer(customer_id)
 
     async def lock_request(self, request_id: int) -> None:
         """Lock a request row: alerts for one request are decided one at a time (PostgreSQL)."""
-        q = select(t.requests.c.id).where(t.requests.c.id == request_id).with_for_update()
+        q = select(tables.requests.c.id).where(tables.requests.c.id == request_id).with_for_update()
         await self.conn.execute(q)
 
     async def survey(self, survey_id: int, *, lock: bool = False) -> Survey | None:
         """Return a survey by id, optionally locked against a concurrent double tap."""
-        q = select(t.surveys).where(t.surveys.c.id == survey_id)
+        q = select(tables.surveys).where(tables.surveys.c.id == survey_id)
         row = (await self.conn.execute(q.with_for_update() if lock else q)).first()
         return _survey(row) if row else None
 
     async def survey_of_request(self, request_id: int) -> Survey | None:
         """Return the survey of a request, if one was sent."""
-        q = select(t.surveys).where(t.surveys.c.request_id == request_id)
+        q = select(tables.surveys).where(tables.surveys.c.request_id == request_id)
         row = (await self.conn.execute(q)).first()
         return _survey(row) if row else None
 
     async def last_sent_at(self, customer_id: int) -> datetime | None:
         """Return when the customer was last surveyed."""
-        s = t.surveys.c
+        s = tables.surveys.c
         q = select(func.max(s.sent_at)).where(s.customer_id == customer_id)
         value: datetime | None = (await self.conn.execute(q)).scalar_one_or_none()
         return value
@@ -103,7 +107,7 @@ class SurveyRepo(Repo):
         try:
             async with self.conn.begin_nested():
                 result = await self.conn.execute(
-                    insert(t.surveys).values(values).returning(t.surveys.c.id)
+                    insert(tables.surveys).values(values).returning(tables.surveys.c.id)
                 )
                 return int(result.scalar_one())
         except IntegrityError:
@@ -111,7 +115,9 @@ class SurveyRepo(Repo):
 
     async def update_survey(self, survey_id: int, **values: Any) -> None:
         """Change columns of a survey (and its pillar mentions when the reason or score moves)."""
-        await self.conn.execute(update(t.surveys).where(t.surveys.c.id == survey_id).values(values))
+        await self.conn.execute(
+            update(tables.surveys).where(tables.surveys.c.id == survey_id).values(values)
+        )
         if "reason_tags" in values or "scored_at" in values:
             await self._reason_mentions(survey_id)
 
@@ -120,7 +126,7 @@ class SurveyRepo(Repo):
 
         A reason counts in the period of its NPS answer; without a score it counts nowhere.
         """
-        s, pm = t.surveys, t.pillar_mentions
+        s, pm = tables.surveys, tables.pillar_mentions
         await self.conn.execute(delete(pm).where(pm.c.survey_id == survey_id))
         q = select(s.c.customer_id, s.c.scored_at, s.c.reason_tags).where(s.c.id == survey_id)
         row = (await self.conn.execute(q)).first()
@@ -144,9 +150,9 @@ class SurveyRepo(Repo):
 
     async def live_survey_at(self, user_id: int, step: SurveyStep, now: datetime) -> Survey | None:
         """Return the user's newest unexpired survey waiting at `step`, locked."""
-        s = t.surveys.c
+        s = tables.surveys.c
         q = (
-            select(t.surveys)
+            select(tables.surveys)
             .where(
                 and_(
                     s.user_id == user_id,
@@ -164,8 +170,8 @@ class SurveyRepo(Repo):
 
     async def survey_by_reason_message(self, user_id: int, message_id: int) -> Survey | None:
         """Return the survey whose reason came in this Telegram message (re-delivery check)."""
-        s = t.surveys.c
-        q = select(t.surveys).where(
+        s = tables.surveys.c
+        q = select(tables.surveys).where(
             and_(s.user_id == user_id, s.reason_source_message_id == message_id)
         )
         row = (await self.conn.execute(q)).first()
@@ -173,22 +179,22 @@ class SurveyRepo(Repo):
 
     async def pillar_answer_counts(self, since: datetime) -> dict[Pillar, int]:
         """Count pillar answers per pillar since a time, across all customers."""
-        s = t.surveys.c
+        s = tables.surveys.c
         # pillar_at is set only by an answer, so skipped questions do not count.
         q = select(s.pillar, func.count()).where(s.pillar_at >= since).group_by(s.pillar)
         return {Pillar(p): int(n) for p, n in (await self.conn.execute(q)).all()}
 
     async def unasked(self, sent_before: datetime, now: datetime, limit: int) -> list[Survey]:
         """Live surveys whose current question was never sent (crash or network failure)."""
-        s, c = t.surveys.c, t.customers.c
+        s, c = tables.surveys.c, tables.customers.c
         not_asked = or_(
             and_(s.step == SurveyStep.SCORE, s.score_message_id.is_(None)),
             and_(s.step == SurveyStep.REASON, s.reason_message_id.is_(None)),
             and_(s.step == SurveyStep.PILLAR, s.pillar_message_id.is_(None)),
         )
         q = (
-            select(t.surveys)
-            .join(t.customers, c.id == s.customer_id)
+            select(tables.surveys)
+            .join(tables.customers, c.id == s.customer_id)
             .where(
                 and_(
                     s.status == SurveyStatus.SENT,
@@ -205,10 +211,10 @@ class SurveyRepo(Repo):
 
     async def resolved_without_survey(self, since: datetime, limit: int) -> list[Row[Any]]:
         """Requests resolved since a time that have no survey (the bot stopped in between)."""
-        r, s = t.requests.c, t.surveys.c
+        r, s = tables.requests.c, tables.surveys.c
         q = (
-            select(t.requests)
-            .outerjoin(t.surveys, s.request_id == r.id)
+            select(tables.requests)
+            .outerjoin(tables.surveys, s.request_id == r.id)
             .where(and_(r.status == Status.RESOLVED, r.resolved_at >= since, s.id.is_(None)))
             .order_by(r.resolved_at)
             .limit(limit)
@@ -217,9 +223,9 @@ class SurveyRepo(Repo):
 
     async def expire_due(self, now: datetime) -> int:
         """Mark unfinished surveys past their expiry as expired; return how many."""
-        s = t.surveys.c
+        s = tables.surveys.c
         result = await self.conn.execute(
-            update(t.surveys)
+            update(tables.surveys)
             .where(and_(s.status == SurveyStatus.SENT, s.expires_at <= now))
             .values(status=SurveyStatus.EXPIRED)
         )
@@ -229,7 +235,7 @@ class SurveyRepo(Repo):
 
     async def last_alert_at(self, request_id: int) -> datetime | None:
         """Return when the request last raised an alert."""
-        a = t.alerts.c
+        a = tables.alerts.c
         q = select(func.max(a.at)).where(a.request_id == request_id)
         value: datetime | None = (await self.conn.execute(q)).scalar_one_or_none()
         return value
@@ -237,18 +243,18 @@ class SurveyRepo(Repo):
     async def add_alert(self, request_id: int, kind: str, at: datetime, reason: str | None) -> None:
         """Record an alert raised for a request."""
         await self.conn.execute(
-            insert(t.alerts).values(request_id=request_id, kind=kind, at=at, reason=reason)
+            insert(tables.alerts).values(request_id=request_id, kind=kind, at=at, reason=reason)
         )
 
     async def message_stored(self, chat_id: int, message_id: int) -> bool:
         """Tell whether this Telegram message is stored as a request's message."""
-        m = t.messages.c
+        m = tables.messages.c
         q = select(m.id).where(and_(m.source_chat_id == chat_id, m.source_message_id == message_id))
         return (await self.conn.execute(q)).first() is not None
 
     async def alerts(self, request_id: int) -> list[tuple[str, datetime, str | None]]:
         """Return the request's alerts in order."""
-        a = t.alerts.c
+        a = tables.alerts.c
         q = select(a.kind, a.at, a.reason).where(a.request_id == request_id).order_by(a.id)
         return [(r.kind, r.at, r.reason) for r in (await self.conn.execute(q)).all()]
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from conversations import schema as t
+from conversations import schema as tables
 from conversations.clock import Clock
 from conversations.store import Database
 
@@ -34,13 +34,13 @@ class WeeklySummaries:
         died mid-send is not (at most once: a duplicate would be worse than a gap).
         """
         now = self.clock.now()
-        w = t.weekly_summaries.c
+        w = tables.weekly_summaries.c
         async with self.db.transaction() as repo:
             conn = repo.conn
             try:
                 async with conn.begin_nested():
                     await conn.execute(
-                        insert(t.weekly_summaries).values(
+                        insert(tables.weekly_summaries).values(
                             week_start=week_start,
                             manager_id=manager_id,
                             status="claimed",
@@ -50,7 +50,7 @@ class WeeklySummaries:
                 return True
             except IntegrityError:
                 retried = await conn.execute(
-                    update(t.weekly_summaries)
+                    update(tables.weekly_summaries)
                     .where(
                         and_(
                             w.week_start == week_start,
@@ -64,7 +64,7 @@ class WeeklySummaries:
 
     async def mark(self, week_start: date, manager_id: int, error: str | None = None) -> None:
         """Record the outcome of a claimed send."""
-        w = t.weekly_summaries.c
+        w = tables.weekly_summaries.c
         values = (
             {"status": "failed", "error": error[:500]}
             if error is not None
@@ -72,14 +72,14 @@ class WeeklySummaries:
         )
         async with self.db.transaction() as repo:
             await repo.conn.execute(
-                update(t.weekly_summaries)
+                update(tables.weekly_summaries)
                 .where(and_(w.week_start == week_start, w.manager_id == manager_id))
                 .values(values)
             )
 
     async def status(self, week_start: date, manager_id: int) -> str | None:
         """Where a manager's summary for a week stands (None: not claimed)."""
-        w = t.weekly_summaries.c
+        w = tables.weekly_summaries.c
         async with self.db.transaction() as repo:
             q = select(w.status).where(and_(w.week_start == week_start, w.manager_id == manager_id))
             value: str | None = (await repo.conn.execute(q)).scalar_one_or_none()

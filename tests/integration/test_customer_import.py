@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
-from conversations import schema as t
+from conversations import schema as tables
 from conversations.customer_import import (
     CustomerImportError,
     import_customers,
@@ -32,13 +32,15 @@ VALID = (
 
 async def _customers(db: Database) -> dict[Any, dict[str, Any]]:
     async with db.engine.connect() as conn:
-        rows = (await conn.execute(select(t.customers).order_by(t.customers.c.id))).mappings()
+        rows = (
+            await conn.execute(select(tables.customers).order_by(tables.customers.c.id))
+        ).mappings()
         return {r["telegram_user_id"] or r["external_id"]: dict(r) for r in rows}
 
 
 async def _count(db: Database) -> int:
     async with db.engine.connect() as conn:
-        q = select(func.count()).select_from(t.customers)
+        q = select(func.count()).select_from(tables.customers)
         return int((await conn.execute(q)).scalar_one())
 
 

@@ -22,7 +22,7 @@ from analytics.periods import Period, parse_period, weeks_back
 from analytics.render_csv import export_csv
 from analytics.render_text import render_report
 from analytics.report import build_report, build_whois_extras
-from analytics.service import percentile
+from analytics.service_times import percentile
 from conversations import schema
 from conversations.sentiment.churn import churn_words_json
 from conversations.store import Database, mention_values

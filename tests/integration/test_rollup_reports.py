@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics import queries as q
 from analytics.periods import Period, parse_period
-from analytics.service import percentile
-from conversations import schema as t
+from analytics.service_times import percentile
+from conversations import schema as tables
 from conversations.seed import seed
 from conversations.store import Database
 
@@ -67,9 +67,9 @@ async def seeded(db: Database) -> AsyncEngine:
 
 
 async def test_figures_from_roll_ups_equal_figures_from_rows(seeded: AsyncEngine) -> None:
-    surveys = await _rows(seeded, t.surveys)
-    requests = await _rows(seeded, t.requests)
-    mentions = await _rows(seeded, t.pillar_mentions)
+    surveys = await _rows(seeded, tables.surveys)
+    requests = await _rows(seeded, tables.requests)
+    mentions = await _rows(seeded, tables.pillar_mentions)
     checked = 0
     for period in _periods():
         nps = await q.nps_figures(seeded, period)
@@ -136,7 +136,7 @@ async def test_figures_from_roll_ups_equal_figures_from_rows(seeded: AsyncEngine
 async def test_churn_figures_equal_the_customers_counted_month_by_month(
     seeded: AsyncEngine,
 ) -> None:
-    customers = await _rows(seeded, t.customers)
+    customers = await _rows(seeded, tables.customers)
     inactivity = timedelta(days=60)  # short, so the seeded year holds customers lost both ways
 
     def lost_by(c: Any, moment: datetime) -> bool:

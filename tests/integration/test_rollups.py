@@ -14,19 +14,19 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from conversations import rollups
-from conversations import schema as t
+from conversations import schema as tables
 from conversations.db import downgrade, migrate
 from conversations.seed import seed
 from conversations.store import Database
 from tests.conftest import START
 
 TABLES = (
-    t.daily_nps,
-    t.daily_surveys,
-    t.daily_pillar_answers,
-    t.daily_mentions,
-    t.daily_requests,
-    t.daily_service_bins,
+    tables.daily_nps,
+    tables.daily_surveys,
+    tables.daily_pillar_answers,
+    tables.daily_mentions,
+    tables.daily_requests,
+    tables.daily_service_bins,
 )
 
 
@@ -110,8 +110,8 @@ async def test_live_survey_answers_are_rolled_up(db: Database) -> None:
     async with db.engine.connect() as conn:
         resolved = (
             await conn.execute(
-                select(t.requests.c.id, t.requests.c.customer_id).where(
-                    t.requests.c.status == "resolved"
+                select(tables.requests.c.id, tables.requests.c.customer_id).where(
+                    tables.requests.c.status == "resolved"
                 )
             )
         ).all()

@@ -9,13 +9,20 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.cli import main
-from conversations import schema as t
+from conversations import schema as tables
 from conversations.models import Sender
 from conversations.seed import seed
 from conversations.store import Database
 from tests.conftest import START
 
-TABLES = (t.customers, t.requests, t.request_events, t.messages, t.surveys, t.pillar_mentions)
+TABLES = (
+    tables.customers,
+    tables.requests,
+    tables.request_events,
+    tables.messages,
+    tables.surveys,
+    tables.pillar_mentions,
+)
 
 
 async def _count(db: Database, table: Any) -> int:
@@ -41,11 +48,11 @@ async def _dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
 async def test_counts_match_the_arguments(db: Database) -> None:
     counts = await seed(db.engine, customers=60, requests=500, responses=350, now=START)
     assert (counts.customers, counts.requests, counts.surveys) == (60, 500, 350)
-    assert await _count(db, t.customers) == 60
-    assert await _count(db, t.requests) == 500
-    assert await _count(db, t.surveys) == 350
-    assert await _count(db, t.request_events) == counts.request_events
-    assert await _count(db, t.messages) == counts.messages
+    assert await _count(db, tables.customers) == 60
+    assert await _count(db, tables.requests) == 500
+    assert await _count(db, tables.surveys) == 350
+    assert await _count(db, tables.request_events) == counts.request_events
+    assert await _count(db, tables.messages) == counts.messages
     assert 4 * 500 <= counts.messages <= 6 * 500  # about 5 per request by default
     assert await _scalar(db, "SELECT COUNT(score) FROM surveys") == counts.scored
 
@@ -76,11 +83,11 @@ async def test_same_seed_same_data_other_seed_other_data(db: Database) -> None:
 async def test_data_is_consistent(db: Database) -> None:
     await seed(db.engine, customers=80, requests=800, responses=600, now=START)
     async with db.engine.connect() as conn:
-        c = (await conn.execute(select(t.customers))).mappings().all()
-        r = (await conn.execute(select(t.requests))).mappings().all()
-        m = (await conn.execute(select(t.messages))).mappings().all()
-        s = (await conn.execute(select(t.surveys))).mappings().all()
-        e = (await conn.execute(select(t.request_events))).mappings().all()
+        c = (await conn.execute(select(tables.customers))).mappings().all()
+        r = (await conn.execute(select(tables.requests))).mappings().all()
+        m = (await conn.execute(select(tables.messages))).mappings().all()
+        s = (await conn.execute(select(tables.surveys))).mappings().all()
+        e = (await conn.execute(select(tables.request_events))).mappings().all()
 
     # customers: both languages, unique Telegram ids, created at their first message
     assert {x["language"] for x in c} == {"it", "en"}

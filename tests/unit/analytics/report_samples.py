@@ -23,7 +23,7 @@ from analytics.report import (
     RiskSection,
     WeekNps,
 )
-from analytics.service import service_times
+from analytics.service_times import service_times
 from conversations.terms import PILLARS
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analytics.queries import _percentiles_of
-from analytics.service import percentile
+from analytics.service_times import percentile
 
 QS = (0, 10, 50, 90, 99.5, 100)
 

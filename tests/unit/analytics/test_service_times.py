@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics.service import format_duration, median, percentile, service_times
+from analytics.service_times import format_duration, median, percentile, service_times
 
 
 @pytest.mark.parametrize(
