@@ -19,7 +19,7 @@ _YEARS_QUANTUM = Decimal("0.0001")
 
 def churn_rate(lost_in_period: int, customers_at_start: int, customers_at_end: int) -> float | None:
     """Return customers lost ÷ mean of the start and end counts; None with no customers."""
-    # DESIGN divides by the average number of customers over the period; with only
+    # The definition divides by the average number of customers over the period; with only
     # the two end points the average is their mean (see churn_rate_monthly for more).
     if min(lost_in_period, customers_at_start, customers_at_end) < 0:
         raise ValueError("counts cannot be negative")
@@ -46,7 +46,7 @@ def clv_if_known(
     yearly_revenue: Decimal | None, relationship_years: Decimal, acquisition_cost: Decimal | None
 ) -> Decimal | None:
     """Return the CLV, or None when revenue or acquisition cost was not imported."""
-    # DESIGN: where the figures are absent CLV is not shown rather than invented (no 0 €).
+    # Where the figures are absent CLV is not shown rather than invented (no 0 €).
     if yearly_revenue is None or acquisition_cost is None:
         return None
     return clv(yearly_revenue, relationship_years, acquisition_cost)

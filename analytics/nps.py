@@ -25,7 +25,7 @@ __all__ = [
 
 Z95 = 1.96
 # Below this many responses the figure is "indicative" and the interval uses the
-# adjusted-Wald form (DESIGN, facts behind the numbers: "below about 30").
+# adjusted-Wald form (n + 3, with ¾ added to promoters and detractors).
 SMALL_N = 30
 
 Method = Literal["wald", "adjusted-wald"]

@@ -1,4 +1,4 @@
-"""The domain and the read side never import telegram (DESIGN: arrows point one way)."""
+"""The domain and the read side never import telegram (ARCHITECTURE.md: the arrows)."""
 
 from __future__ import annotations
 
