@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics.queries import _percentiles_of
+from analytics.queries.service_times import _percentiles_of
 from analytics.service_times import percentile
 
 QS = (0, 10, 50, 90, 99.5, 100)

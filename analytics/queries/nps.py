@@ -1,0 +1,172 @@
+"""NPS answers of a period: band counts with their breakdowns, trends, a customer's history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
+
+from sqlalchemy import case, func, select
+
+from analytics.periods import Period
+from analytics.queries.split import AnySelect, Edge, Source, connect, parts_of, split_period
+from conversations import schema as tables
+from conversations.terms import Band, band_of
+
+
+@dataclass(frozen=True, slots=True)
+class BandCounts:
+    """How many answers fell in each NPS band."""
+
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+
+    @property
+    def n(self) -> int:
+        """Return the number of answers."""
+        return self.promoters + self.passives + self.detractors
+
+    def add(self, score: int, count: int) -> BandCounts:
+        """Return these counts plus `count` answers of `score`."""
+        band = band_of(score)
+        if band == Band.PROMOTER:
+            return BandCounts(self.promoters + count, self.passives, self.detractors)
+        if band == Band.PASSIVE:
+            return BandCounts(self.promoters, self.passives + count, self.detractors)
+        return BandCounts(self.promoters, self.passives, self.detractors + count)
+
+
+@dataclass(frozen=True, slots=True)
+class NpsFigures:
+    """NPS answers of one period, with their breakdowns, and the surveys sent in it."""
+
+    bands: BandCounts
+    distribution: list[int]  # answers per score 0..10
+    by_language: dict[str, BandCounts]
+    by_staff: dict[int | None, BandCounts]  # None: resolved by the customer or automatically
+    sent: int  # surveys sent in the period
+    answered: int  # of those, how many got a score
+
+
+async def nps_figures(source: Source, period: Period) -> NpsFigures:
+    """Return the NPS answers scored in `period` and the surveys sent in it."""
+    s, d, ds = tables.surveys, tables.daily_nps, tables.daily_surveys
+    split = split_period(period)
+    # Answers grouped by language, staff and score (a few dozen rows) give the
+    # distribution and both breakdowns: whole days from the roll-up, edges from surveys.
+    parts = parts_of(
+        split,
+        select(d.c.language, d.c.staff, d.c.score, func.sum(d.c.n))
+        .where(split.rolled(d.c.day))
+        .group_by(d.c.language, d.c.staff, d.c.score),
+        lambda edge: (
+            select(s.c.language, func.coalesce(s.c.resolved_by, 0), s.c.score, func.count())
+            .where(s.c.score.is_not(None), edge(s.c.scored_at))
+            .group_by(s.c.language, s.c.resolved_by, s.c.score)
+        ),
+    )
+    # Response rate follows the surveys sent in the period, answered whenever.
+    sent_parts = parts_of(
+        split,
+        select(func.sum(ds.c.sent), func.sum(ds.c.answered)).where(split.rolled(ds.c.day)),
+        lambda edge: select(func.count(), func.count(s.c.score)).where(edge(s.c.sent_at)),
+    )
+    distribution = [0] * 11
+    by_language: dict[str, BandCounts] = defaultdict(BandCounts)
+    by_staff: dict[int | None, BandCounts] = defaultdict(BandCounts)
+    sent_n = answered = 0
+    async with connect(source) as conn:
+        for part in parts:
+            for language, staff, score, count in (await conn.execute(part)).all():
+                staff_id = int(staff) or None  # 0 in the roll-up: nobody on the staff
+                distribution[score] += int(count)
+                by_language[language] = by_language[language].add(score, int(count))
+                by_staff[staff_id] = by_staff[staff_id].add(score, int(count))
+        for part in sent_parts:
+            sent_part, answered_part = (await conn.execute(part)).one()
+            sent_n += int(sent_part or 0)
+            answered += int(answered_part or 0)
+    bands = BandCounts()
+    for score, count in enumerate(distribution):
+        bands = bands.add(score, count)
+    return NpsFigures(
+        bands=bands,
+        distribution=distribution,
+        by_language=dict(by_language),
+        by_staff=dict(by_staff),
+        sent=sent_n,
+        answered=answered,
+    )
+
+
+async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> list[BandCounts]:
+    """Return the NPS band counts of each of several non-overlapping periods.
+
+    Whole days come from the roll-up in one grouped query, bucketed by day; the partial
+    days at the periods' edges from the surveys, one short grouped range per stretch of
+    touching edges (one per boundary of consecutive weeks).
+    """
+    if not periods:
+        return []
+    ordered = sorted(periods, key=lambda p: p.start)
+    for before, after in pairwise(ordered):
+        if after.start < before.end:
+            raise ValueError("periods overlap")
+    s, d = tables.surveys, tables.daily_nps
+    splits = [split_period(p) for p in periods]
+    rolled_bucket = case(
+        *((split.rolled(d.c.day), i) for i, split in enumerate(splits) if split.days),
+        else_=None,
+    )
+    rolled_days = [split.days for split in splits if split.days]
+    queries: list[AnySelect] = []
+    if rolled_days:
+        queries.append(
+            select(rolled_bucket, d.c.score, func.sum(d.c.n))
+            .where(
+                d.c.day >= min(first for first, _ in rolled_days),
+                d.c.day < max(last for _, last in rolled_days),
+            )
+            .group_by(rolled_bucket, d.c.score)
+        )
+    # Edges of consecutive periods touch (a week's last partial day, the next one's
+    # first): one statement per stretch of touching edges, each a short index range.
+    edges = sorted((a, b, i) for i, split in enumerate(splits) for a, b in split.edges)
+    stretches: list[list[tuple[datetime, datetime, int]]] = []
+    for edge in edges:
+        if stretches and stretches[-1][-1][1] == edge[0]:
+            stretches[-1].append(edge)
+        else:
+            stretches.append([edge])
+    for stretch in stretches:
+        bucket = case(*((Edge(a, b)(s.c.scored_at), i) for a, b, i in stretch), else_=None)
+        queries.append(
+            select(bucket, s.c.score, func.count())
+            .where(s.c.score.is_not(None), Edge(stretch[0][0], stretch[-1][1])(s.c.scored_at))
+            .group_by(bucket, s.c.score)
+        )
+    counts = [BandCounts() for _ in periods]
+    async with connect(source) as conn:
+        for query in queries:
+            for index, score, count in (await conn.execute(query)).all():
+                if index is not None:  # a gap between two periods
+                    counts[index] = counts[index].add(score, int(count))
+    return counts
+
+
+async def customer_nps_history(
+    source: Source, customer_id: int, *, limit: int = 10
+) -> list[tuple[datetime, int]]:
+    """Return one customer's latest NPS answers (when, score), newest first."""
+    s = tables.surveys
+    q = (
+        select(s.c.scored_at, s.c.score)
+        .where(s.c.customer_id == customer_id, s.c.score.is_not(None))
+        .order_by(s.c.scored_at.desc(), s.c.id.desc())
+        .limit(limit)
+    )
+    async with connect(source) as conn:
+        return [(when, int(score)) for when, score in (await conn.execute(q)).all()]
