@@ -1,0 +1,27 @@
+"""The shape of the generated history: its staff, its year, its lifecycle timings."""
+
+from __future__ import annotations
+
+from conversations.helpdesk import HelpDeskPolicy
+from conversations.surveys import SurveyPolicy
+
+STAFF_CHAT_ID = -1001234567890
+# (Telegram user id, name, weight): who answers and resolves, some more than others.
+STAFF: tuple[tuple[int, str, int], ...] = (
+    (7100000001, "Giulia Rossi", 30),
+    (7100000002, "Marco Bianchi", 25),
+    (7100000003, "Sara Conti", 20),
+    (7100000004, "Luca Ferrari", 12),
+    (7100000005, "Emma Clarke", 8),
+    (7100000006, "James Walker", 5),
+)
+
+DAY = 86_400
+YEAR = 365 * DAY
+# The lifecycle of the generated history follows the default policies, in seconds.
+AUTO_RESOLVE = int(HelpDeskPolicy(staff_chat_id=0).auto_resolve_after.total_seconds())
+REOPEN_GRACE = int(HelpDeskPolicy(staff_chat_id=0).reopen_grace.total_seconds())
+SURVEY_EXPIRY = int(SurveyPolicy().expiry_hours * 3600)
+PG_MAX_PARAMS = 32_767
+REQUESTS_PER_BATCH = 20_000
+BATCHES_PER_TRANSACTION = 10
