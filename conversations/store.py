@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, and_, case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -32,43 +33,26 @@ def mention_values(tags: Any) -> list[tuple[str, float | None]]:
     return found
 
 
-def _customer(row: Row[Any]) -> Customer:
+T = TypeVar("T")
+
+
+def from_row(kind: type[T], row: Row[Any], **convert: Callable[[Any], Any]) -> T:
+    """A domain dataclass from a table row: each field from its column of the same name,
+    through `convert[field]` when given (None stays None)."""
     m = row._mapping
-    return Customer(
-        id=m["id"],
-        telegram_user_id=m["telegram_user_id"],
-        first_name=m["first_name"],
-        last_name=m["last_name"],
-        username=m["username"],
-        language=m["language"],
-        language_chosen=bool(m["language_chosen"]),
-        banned=bool(m["banned"]),
-        blocked_bot_at=m["blocked_bot_at"],
-        created_at=m["created_at"],
-        last_contact_at=m["last_contact_at"],
-        churned_at=m["churned_at"],
-    )
+    values = {f.name: m[f.name] for f in fields(kind) if f.name in m}  # type: ignore[arg-type]
+    for name, to in convert.items():
+        if values[name] is not None:
+            values[name] = to(values[name])
+    return kind(**values)
+
+
+def _customer(row: Row[Any]) -> Customer:
+    return from_row(Customer, row, language_chosen=bool, banned=bool)
 
 
 def _request(row: Row[Any]) -> Request:
-    m = row._mapping
-    source = m["resolution_source"]
-    return Request(
-        id=m["id"],
-        customer_id=m["customer_id"],
-        status=Status(m["status"]),
-        opened_at=m["opened_at"],
-        first_response_at=m["first_response_at"],
-        resolved_at=m["resolved_at"],
-        resolved_by=m["resolved_by"],
-        resolution_source=Actor(source) if source else None,
-        reopen_count=m["reopen_count"],
-        last_customer_message_at=m["last_customer_message_at"],
-        last_staff_message_at=m["last_staff_message_at"],
-        staff_chat_id=m["staff_chat_id"],
-        topic_thread_id=m["topic_thread_id"],
-        card_message_id=m["card_message_id"],
-    )
+    return from_row(Request, row, status=Status, resolution_source=Actor)
 
 
 class Repo:

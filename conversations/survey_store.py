@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations import schema as tables
 from conversations.models import Customer
-from conversations.store import Database, Repo, mention_values
+from conversations.store import Database, Repo, from_row, mention_values
 from conversations.survey_models import Survey
 from conversations.terms import Band, Pillar, Status, SurveyStatus, SurveyStep
 
@@ -26,32 +26,7 @@ MESSAGE_COLUMNS = {
 
 
 def _survey(row: Row[Any]) -> Survey:
-    m = row._mapping
-    return Survey(
-        id=m["id"],
-        request_id=m["request_id"],
-        customer_id=m["customer_id"],
-        user_id=m["user_id"],
-        resolved_by=m["resolved_by"],
-        language=m["language"],
-        status=SurveyStatus(m["status"]),
-        step=SurveyStep(m["step"]),
-        sent_at=m["sent_at"],
-        expires_at=m["expires_at"],
-        score=m["score"],
-        band=Band(m["band"]) if m["band"] else None,
-        scored_at=m["scored_at"],
-        reason_text=m["reason_text"],
-        reason_at=m["reason_at"],
-        reason_polarity=m["reason_polarity"],
-        pillar=Pillar(m["pillar"]) if m["pillar"] else None,
-        pillar_score=m["pillar_score"],
-        pillar_at=m["pillar_at"],
-        answered_at=m["answered_at"],
-        score_message_id=m["score_message_id"],
-        reason_message_id=m["reason_message_id"],
-        pillar_message_id=m["pillar_message_id"],
-    )
+    return from_row(Survey, row, status=SurveyStatus, step=SurveyStep, band=Band, pillar=Pillar)
 
 
 def sentiment_columns(sentiment: dict[str, Any] | None) -> dict[str, Any]:
