@@ -167,3 +167,24 @@ async def test_upgrading_a_populated_database_backfills_the_roll_ups(db: Databas
     assert await _snapshot(db) == kept
     await _exec(db, "UPDATE surveys SET score = 0 WHERE score = 10")
     assert await _snapshot(db) == await _rebuilt(db)
+
+
+async def test_the_database_runs_the_triggers_the_specs_describe(db: Database) -> None:
+    # Migration 0008 carries the SQL it ran; a roll-up spec changed since without a new
+    # migration that recreates the triggers would leave the database on the old rules.
+    async with db.engine.connect() as conn:
+        dialect = conn.dialect.name
+        if dialect == "sqlite":
+            q = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rollup_%'"
+            found = sorted((await conn.execute(text(q))).scalars())
+        else:
+            q = "SELECT prosrc FROM pg_proc WHERE proname LIKE 'rollup\\_%'"
+            found = sorted(f"$${body}$$" for body in (await conn.execute(text(q))).scalars())
+    expected: list[str] = []
+    for source, specs in rollups._sources().items():
+        if dialect == "sqlite":
+            expected += rollups._sqlite_triggers(source, specs)
+        else:
+            functions = rollups._postgres_triggers(source, specs)[0::2]
+            expected += [f[f.index("$$") :] for f in functions]
+    assert found == sorted(expected)

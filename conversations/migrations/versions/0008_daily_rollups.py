@@ -6,11 +6,10 @@ Create Date: 2026-12-01 09:00:00.000000
 """
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
-
-from conversations import rollups
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -24,6 +23,29 @@ INDEXES: tuple[tuple[str, str, list[str]], ...] = (
     ("requests", "ix_requests_resolution_bin", ["status", "resolution_seconds", "resolved_at"]),
     ("customers", "ix_customers_lifecycle", ["created_at", "last_contact_at", "churned_at"]),
 )
+
+
+# The backfill, the triggers and their removal, as this migration ran them: the SQL sits
+# beside this file, one per engine (generated from conversations/rollups.py when it was
+# written, and frozen: later spec changes are later migrations).
+_SQL_FILE = "0008_daily_rollups.{dialect}.sql"
+
+
+def _run(section: str) -> None:
+    """Execute one section (backfill, triggers, downgrade) of the frozen SQL."""
+    bind = op.get_bind()
+    path = Path(__file__).with_name(_SQL_FILE.format(dialect=bind.dialect.name))
+    current: str | None = None
+    statement: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("-- section: "):
+            current = line.removeprefix("-- section: ").strip()
+        elif line == "-- end":
+            if current == section:
+                bind.execute(sa.text("\n".join(statement)))
+            statement = []
+        elif current is not None and not (line.startswith("--") and not statement):
+            statement.append(line)
 
 
 # SQLite: tables clustered on their key (day first), so a range of days is one scan.
@@ -86,9 +108,8 @@ def upgrade() -> None:
         **CLUSTERED,
     )
     # Backfill first, in grouped statements, then the triggers take over row by row.
-    bind = op.get_bind()
-    rollups.rebuild(bind)
-    rollups.create_triggers(bind)
+    _run("backfill")
+    _run("triggers")
     for table, name, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
 
@@ -96,7 +117,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table, name, _ in INDEXES:
         op.drop_index(name, table_name=table)
-    rollups.drop_triggers(op.get_bind())
+    _run("downgrade")
     for table in (
         "daily_service_bins",
         "daily_requests",
