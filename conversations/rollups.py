@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Date, TextClause, bindparam, text
+
+from conversations.schema import UtcDateTime
 
 __all__ = [
     "ROLLUPS",
@@ -30,7 +32,10 @@ __all__ = [
     "bin_sql",
     "create_triggers",
     "drop_triggers",
+    "edge_reader",
     "rebuild",
+    "rolled_reader",
+    "specs_of",
 ]
 
 # Service times are kept as histograms of two significant digits: every value below 100 s
@@ -324,3 +329,42 @@ def rebuild(conn: Connection) -> None:
     for spec in ROLLUPS:
         rows = f"SELECT *, 1 AS sign FROM {spec.source}"
         conn.execute(text(_grouped(spec, conn.dialect.name, rows)))
+
+
+# Readers: the same specs give what a report reads. A roll-up table summed over whole days
+# and each of its specs over the source rows of a partial day yield the same columns (the
+# keys, then the sums), so a figure adds them up without restating any condition.
+
+
+def specs_of(table: str) -> tuple[Rollup, ...]:
+    """The specs that feed a roll-up table (daily_requests has two: opened, resolved)."""
+    found = tuple(spec for spec in ROLLUPS if spec.table == table)
+    if not found:
+        raise KeyError(f"no roll-up table {table!r}")
+    return found
+
+
+def rolled_reader(table: str) -> TextClause:
+    """SQL for a roll-up table's keys and summed columns over the days first <= day < last."""
+    spec = specs_of(table)[0]
+    keys = [name for name, _ in spec.keys]
+    sums = [f"SUM({name})" for name, _ in spec.sums]
+    group = f" GROUP BY {', '.join(keys)}" if keys else ""
+    return text(
+        f"SELECT {', '.join([*keys, *sums])} FROM {table} "
+        f"WHERE day >= :first AND day < :last{group}"
+    ).bindparams(bindparam("first", type_=Date()), bindparam("last", type_=Date()))
+
+
+def edge_reader(spec: Rollup) -> TextClause:
+    """SQL for what the spec adds to its table from the source rows with start <= at < end:
+    the same keys and sums, grouped, as the triggers would have written them."""
+    r = {"r": spec.source}
+    keys = [expr.format(**r) for _, expr in spec.keys]
+    sums = [f"SUM({expr.format(**r)})" for _, expr in spec.sums]
+    group = f" GROUP BY {', '.join(str(i) for i in range(1, len(keys) + 1))}" if keys else ""
+    at = f"{spec.source}.{spec.at}"
+    return text(
+        f"SELECT {', '.join([*keys, *sums])} FROM {spec.source} "
+        f"WHERE {at} >= :start AND {at} < :end AND ({spec.when.format(**r)}){group}"
+    ).bindparams(bindparam("start", type_=UtcDateTime()), bindparam("end", type_=UtcDateTime()))

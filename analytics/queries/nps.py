@@ -11,7 +11,14 @@ from itertools import pairwise
 from sqlalchemy import case, func, select
 
 from analytics.periods import Period
-from analytics.queries.split import AnySelect, Edge, Source, connect, parts_of, split_period
+from analytics.queries.split import (
+    AnySelect,
+    Edge,
+    Source,
+    connect,
+    rolled_up,
+    split_period,
+)
 from conversations import schema as tables
 from conversations.terms import Band, band_of
 
@@ -53,42 +60,22 @@ class NpsFigures:
 
 async def nps_figures(source: Source, period: Period) -> NpsFigures:
     """Return the NPS answers scored in `period` and the surveys sent in it."""
-    s, d, ds = tables.surveys, tables.daily_nps, tables.daily_surveys
     split = split_period(period)
-    # Answers grouped by language, staff and score (a few dozen rows) give the
-    # distribution and both breakdowns: whole days from the roll-up, edges from surveys.
-    parts = parts_of(
-        split,
-        select(d.c.language, d.c.staff, d.c.score, func.sum(d.c.n))
-        .where(split.rolled(d.c.day))
-        .group_by(d.c.language, d.c.staff, d.c.score),
-        lambda edge: (
-            select(s.c.language, func.coalesce(s.c.resolved_by, 0), s.c.score, func.count())
-            .where(s.c.score.is_not(None), edge(s.c.scored_at))
-            .group_by(s.c.language, s.c.resolved_by, s.c.score)
-        ),
-    )
-    # Response rate follows the surveys sent in the period, answered whenever.
-    sent_parts = parts_of(
-        split,
-        select(func.sum(ds.c.sent), func.sum(ds.c.answered)).where(split.rolled(ds.c.day)),
-        lambda edge: select(func.count(), func.count(s.c.score)).where(edge(s.c.sent_at)),
-    )
     distribution = [0] * 11
     by_language: dict[str, BandCounts] = defaultdict(BandCounts)
     by_staff: dict[int | None, BandCounts] = defaultdict(BandCounts)
-    sent_n = answered = 0
     async with connect(source) as conn:
-        for part in parts:
-            for language, staff, score, count in (await conn.execute(part)).all():
-                staff_id = int(staff) or None  # 0 in the roll-up: nobody on the staff
-                distribution[score] += int(count)
-                by_language[language] = by_language[language].add(score, int(count))
-                by_staff[staff_id] = by_staff[staff_id].add(score, int(count))
-        for part in sent_parts:
-            sent_part, answered_part = (await conn.execute(part)).one()
-            sent_n += int(sent_part or 0)
-            answered += int(answered_part or 0)
+        # Answers by language, staff and score (a few dozen rows) give the distribution
+        # and both breakdowns.
+        answers = await rolled_up(conn, "daily_nps", split)
+        # Response rate follows the surveys sent in the period, answered whenever.
+        sent = await rolled_up(conn, "daily_surveys", split)
+    for (language, staff, score), (count,) in answers.items():
+        staff_id = int(staff) or None  # 0 in the roll-up: nobody on the staff
+        distribution[score] += int(count)
+        by_language[language] = by_language[language].add(score, int(count))
+        by_staff[staff_id] = by_staff[staff_id].add(score, int(count))
+    sent_n, answered = (int(v) for v in sent.get((), [0, 0]))
     bands = BandCounts()
     for score, count in enumerate(distribution):
         bands = bands.add(score, count)

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.periods import Period
-from analytics.queries.split import AnySelect, Source, connect, split_period
+from analytics.queries.split import Source, connect, rolled_up, split_period
 from analytics.service_times import ServiceTimes
 from conversations import schema as tables
 from conversations.rollups import bin_bounds, bin_of
@@ -154,38 +154,14 @@ async def service_figures(source: Source, period: Period, *, now: datetime) -> S
     First responses count when they happened in the period, resolutions when resolved
     in it (Chatwoot's reading); reopen rate and auto share are of those resolutions.
     """
-    r, d = tables.requests, tables.daily_requests
+    r = tables.requests
     split = split_period(period)
-    parts: list[AnySelect] = []
-    if split.days:
-        parts.append(
-            select(
-                func.sum(d.c.opened),
-                func.sum(d.c.resolved),
-                func.sum(d.c.reopened),
-                func.sum(d.c.auto),
-                func.sum(d.c.timed),
-            ).where(split.rolled(d.c.day))
-        )
-    none = literal(0)
-    for edge in split.each_edge():
-        parts.append(select(func.count(), none, none, none, none).where(edge(r.c.opened_at)))
-        parts.append(
-            select(
-                none,
-                func.count(),
-                func.sum(case((r.c.reopen_count > 0, 1), else_=0)),
-                func.sum(case((r.c.resolution_source == "auto", 1), else_=0)),
-                func.count(r.c.resolution_seconds),
-            ).where(r.c.status == Status.RESOLVED, edge(r.c.resolved_at))
-        )
     backlog = select(func.count()).where(r.c.status.in_(OPEN_STATUSES))
-    totals = [0] * 5  # opened, resolved, reopened, auto, timed
     first, resolution = _durations()
     async with connect(source) as conn:
-        for part in parts:
-            for i, value in enumerate((await conn.execute(part)).one()):
-                totals[i] += int(value or 0)
+        counts = await rolled_up(conn, "daily_requests", split)
+        # opened, resolved, reopened, auto, timed
+        totals = [int(v) for v in counts.get((), [0] * 5)]
         backlog_n = int((await conn.execute(backlog)).scalar_one())
         first_count, (first_median, first_p90) = await _percentiles(conn, first, period, (50, 90))
         _, (resolution_median, resolution_p90) = await _percentiles(

@@ -3,7 +3,7 @@ edges read from the source rows; and the read-only connection every report query
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, false
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from analytics.periods import Period
+from conversations import rollups
 from conversations.db import READONLY
 
 Source = AsyncEngine | AsyncConnection
@@ -46,7 +47,7 @@ class Split:
     def rolled(self, day: Any) -> ColumnElement[bool]:
         """Return whether a roll-up row's day is one of the whole days."""
         if self.days is None:
-            return false()  # the statement is built, then left out (parts_of)
+            return false()  # no whole day: the statement selects nothing
         return and_(day >= self.days[0], day < self.days[1])
 
     def each_edge(self) -> list[Edge]:
@@ -66,12 +67,6 @@ class Edge:
         return and_(column >= self.start, column < self.end)
 
 
-def parts_of(split: Split, rolled: AnySelect, raw: Callable[[Edge], AnySelect]) -> list[AnySelect]:
-    """Return the statements of a figure: the roll-up over the whole days (if any) and
-    the source rows of each edge."""
-    return ([rolled] if split.days else []) + [raw(edge) for edge in split.each_edge()]
-
-
 def split_period(period: Period) -> Split:
     """Return `period` split into whole UTC days and partial edges."""
     start, end = period.start.astimezone(UTC), period.end.astimezone(UTC)
@@ -86,3 +81,29 @@ def split_period(period: Period) -> Split:
 
 
 _MIDNIGHT = time(0, tzinfo=UTC)
+
+
+Sums = dict[tuple[Any, ...], list[Any]]
+
+
+async def rolled_up(conn: AsyncConnection, table: str, split: Split) -> Sums:
+    """A roll-up table's figures over a period, {keys: sums}: its whole days from the table,
+    its partial edges from the source rows through the specs that feed it
+    (conversations.rollups), so no figure restates a spec's keys or conditions."""
+    specs = rollups.specs_of(table)
+    width = len(specs[0].keys)
+    statements = []
+    if split.days is not None:
+        first, last = split.days
+        statements.append(rollups.rolled_reader(table).bindparams(first=first, last=last))
+    for start, end in split.edges:
+        for spec in specs:
+            statements.append(rollups.edge_reader(spec).bindparams(start=start, end=end))
+    totals: Sums = {}
+    for statement in statements:
+        for row in (await conn.execute(statement)).all():
+            key, values = tuple(row[:width]), list(row[width:])
+            found = totals.setdefault(key, [0] * len(values))
+            for i, value in enumerate(values):
+                found[i] += value or 0
+    return totals
