@@ -12,8 +12,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from analytics.catalog import pillar_name
 from analytics.lang import Lang
-from analytics.render_text import PILLAR_NAMES
 from analytics.report import Report
 
 __all__ = ["render_dashboard"]
@@ -97,7 +97,6 @@ def render_dashboard(report: Report, lang: Lang | None = None, *, dpi: int = 100
         _no_data(distribution, labels["no_data"])
 
     # Pillar indices with their margins; unanswered pillars are named but have no bar.
-    names = PILLAR_NAMES[lang]
     scores = report.pillars.scores
     pillars.set_title(labels["pillars"], fontsize=10)
     ys = list(range(len(scores)))
@@ -108,7 +107,7 @@ def render_dashboard(report: Report, lang: Lang | None = None, *, dpi: int = 100
         color=[_BLUE if s.index is not None else _GREY for s in scores],
         error_kw={"elinewidth": 0.8, "capsize": 2},
     )
-    pillars.set_yticks(ys, [f"{names.get(s.pillar, s.pillar)} (n={s.n})" for s in scores])
+    pillars.set_yticks(ys, [f"{pillar_name(s.pillar, lang)} (n={s.n})" for s in scores])
     pillars.invert_yaxis()
     pillars.set_xlim(0, 100)
     if all(s.index is None for s in scores):

@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from analytics.catalog import pillar_name, translate
 from analytics.html_split import split_html
 from analytics.lang import Lang
 from analytics.nps import NpsChange, NpsResult
@@ -29,7 +30,6 @@ from analytics.report import (
 from analytics.service_times import ServiceTimes, format_duration
 
 __all__ = [
-    "PILLAR_NAMES",
     "period_title",
     "render_churn",
     "render_nps",
@@ -40,26 +40,7 @@ __all__ = [
 ]
 
 
-PILLAR_NAMES: dict[Lang, dict[str, str]] = {
-    "it": {
-        "personalisation": "Personalizzazione",
-        "integrity": "Integrità",
-        "expectations": "Aspettative",
-        "resolution": "Risoluzione",
-        "time_and_effort": "Tempo e fatica",
-        "empathy": "Empatia",
-    },
-    "en": {
-        "personalisation": "Personalisation",
-        "integrity": "Integrity",
-        "expectations": "Expectations",
-        "resolution": "Resolution",
-        "time_and_effort": "Time and effort",
-        "empathy": "Empathy",
-    },
-}
-
-_T: dict[Lang, dict[str, str]] = {
+_T: dict[str, dict[str, str]] = {
     "it": {
         "report": "📊 Report",
         "no_data": "Nessun dato per questo periodo.",
@@ -86,7 +67,10 @@ _T: dict[Lang, dict[str, str]] = {
         "no_mentions": "nessuna menzione",
         "drivers": "Cosa muove l'NPS",
         "no_drivers": "troppe poche risposte per dirlo",
-        "strength": "strong:forte|moderate:moderato|weak:debole|none:nessun legame",
+        "strength.strong": "forte",
+        "strength.moderate": "moderato",
+        "strength.weak": "debole",
+        "strength.none": "nessun legame",
         "service": "Servizio",
         "requests": "Richieste aperte {o} · risolte {r} · in attesa ora {b}",
         "first_response": "Prima risposta",
@@ -103,7 +87,9 @@ _T: dict[Lang, dict[str, str]] = {
         "at_risk": "Clienti a rischio",
         "risk_as_of": "(calcolato alle {t})",
         "no_risk": "nessun cliente a rischio",
-        "band": "low:basso|medium:medio|high:alto",
+        "band.low": "basso",
+        "band.medium": "medio",
+        "band.high": "alto",
         "revenue_at_risk": "Ricavi a rischio: {v} "
         "({k} di {h} clienti ad alto rischio con CLV noto)",
         "revenue_unknown": "Ricavi a rischio: non noti per {h} clienti ad alto rischio",
@@ -138,7 +124,10 @@ _T: dict[Lang, dict[str, str]] = {
         "no_mentions": "no mentions",
         "drivers": "What moves NPS",
         "no_drivers": "too few answers to tell",
-        "strength": "strong:strong|moderate:moderate|weak:weak|none:no link",
+        "strength.strong": "strong",
+        "strength.moderate": "moderate",
+        "strength.weak": "weak",
+        "strength.none": "no link",
         "service": "Service",
         "requests": "Requests opened {o} · resolved {r} · waiting now {b}",
         "first_response": "First response",
@@ -155,7 +144,9 @@ _T: dict[Lang, dict[str, str]] = {
         "at_risk": "Customers at risk",
         "risk_as_of": "(scored at {t})",
         "no_risk": "no customer at risk",
-        "band": "low:low|medium:medium|high:high",
+        "band.low": "low",
+        "band.medium": "medium",
+        "band.high": "high",
         "revenue_at_risk": "Revenue at risk: {v} ({k} of {h} high-risk customers with known CLV)",
         "revenue_unknown": "Revenue at risk: unknown for {h} high-risk customers",
         "whois_nps": "Recent NPS",
@@ -169,13 +160,7 @@ _ARROWS = {"▲": "↑", "▼": "↓", "▶": "→"}
 
 
 def _t(lang: Lang, key: str, **values: object) -> str:
-    return _T[lang][key].format(**values)
-
-
-def _choice(lang: Lang, key: str, value: str) -> str:
-    """Pick one option of a "a:x|b:y" catalog entry."""
-    options = dict(item.split(":", 1) for item in _T[lang][key].split("|"))
-    return options[value]
+    return translate(_T, lang, key, **values)
 
 
 def _e(text: str) -> str:
@@ -278,11 +263,10 @@ def _nps_block(
 
 
 def _pillar_block(pillars: PillarsSection, lang: Lang) -> list[str]:
-    names = PILLAR_NAMES[lang]
     mentions = {m.pillar: m for m in pillars.mentions}
     lines = [f"<b>{_t(lang, 'pillars')}</b> ({_t(lang, 'pillars_note')})"]
     for score in pillars.scores:
-        name = _e(names.get(score.pillar, score.pillar))
+        name = _e(pillar_name(score.pillar, lang))
         if score.index is None:
             value = "—"
         else:
@@ -300,7 +284,7 @@ def _pillar_block(pillars: PillarsSection, lang: Lang) -> list[str]:
     drivers = [d for d in pillars.drivers if d.rho is not None]
     if drivers:
         parts = " · ".join(
-            f"{_e(names.get(d.pillar, d.pillar))} {_choice(lang, 'strength', d.strength)} "
+            f"{_e(pillar_name(d.pillar, lang))} {_t(lang, f'strength.{d.strength}')} "
             f"(ρ {_number(d.rho or 0, lang, 2, sign=True)}, n={d.n})"
             for d in drivers[:3]
         )
@@ -379,7 +363,7 @@ def _customer(at_risk: AtRisk, rank: int, lang: Lang) -> list[str]:
     who = _e(at_risk.name)
     if at_risk.username:
         who += f" (@{_e(at_risk.username)})"
-    band = _choice(lang, "band", at_risk.risk.band)
+    band = _t(lang, f"band.{at_risk.risk.band}")
     head = f"{rank}. <b>{who}</b> — {at_risk.risk.score}/100 {band}"
     if at_risk.clv is not None:
         head += f" · CLV {_money(at_risk.clv, lang)}"
@@ -476,7 +460,7 @@ def render_whois_extras(extras: WhoisExtras, lang: Lang, tz: ZoneInfo) -> str:
         answers = "—"
     lines = [f"{_t(lang, 'whois_nps')}: {answers}"]
     if extras.risk is not None:
-        band = _choice(lang, "band", extras.risk.band)
+        band = _t(lang, f"band.{extras.risk.band}")
         lines.append(f"{_t(lang, 'whois_risk')}: {extras.risk.score}/100 {band}")
         lines += [
             f"   • {_e(c.text(lang))} (+{_number(c.points, lang)})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from analytics.catalog import translate
 from bot import i18n_reports as report_texts
 from bot import i18n_survey as survey_texts
 
@@ -204,5 +205,4 @@ CATALOGS: dict[str, Catalog] = {"it": IT, "en": EN}
 
 def t(lang: str, key: str, /, **values: Any) -> str:
     """Translate a key into `lang` (falling back to Italian) and fill in the values."""
-    catalog = CATALOGS.get(lang, IT)
-    return catalog.get(key, IT[key]).format(**values)
+    return translate(CATALOGS, lang, key, **values)

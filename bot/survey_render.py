@@ -7,6 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from analytics.catalog import pillar_name
 from bot.i18n import t
 from conversations.numbers import parse_int
 from conversations.survey_models import SurveySummary
@@ -78,11 +79,6 @@ def reason_question(lang: str, band: Band | None) -> str:
 def skip_keyboard(prefix: str, survey_id: int, lang: str) -> InlineKeyboardMarkup:
     """A single Skip button."""
     return InlineKeyboardMarkup([[_button(t(lang, "survey.button.skip"), prefix, survey_id)]])
-
-
-def pillar_name(pillar: Pillar | str, lang: str) -> str:
-    """The pillar's display name."""
-    return t(lang, f"pillar.{Pillar(pillar).value}")
 
 
 def pillar_question(lang: str, pillar: Pillar) -> str:
