@@ -95,7 +95,7 @@ def build_application(
         cooldown_days=settings.survey_cooldown_days, expiry_hours=settings.survey_expiry_hours
     )
     surveys = Surveys(db, clock, survey_policy, analyze)
-    flow = SurveyFlow(app.bot, surveys, helpdesk, relay, settings)
+    flow = SurveyFlow(surveys, helpdesk, relay, settings)
     relay.on_resolved.append(flow.on_resolved)
     runner = UpdateRunner(app, UpdateLedger(db, clock))
     report_service = Reports(db, clock, settings, helpdesk)

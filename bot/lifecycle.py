@@ -126,7 +126,7 @@ async def _survey_job(context: CareContext) -> None:
 
 async def weekly_summaries(app: App) -> int:
     """Send managers the due weekly summary (once per week each); return how many."""
-    return await weekly.send_weekly_summaries(app.bot, get_services(app))
+    return await weekly.send_weekly_summaries(get_services(app))
 
 
 async def _weekly_job(context: CareContext) -> None:

@@ -1,4 +1,5 @@
-"""Moving messages between customers and the staff group, and every proactive send.
+"""Moving messages between customers and the staff group, and every proactive send
+(the survey's questions and thanks, alerts, managers' reports) the bot makes.
 
 All Telegram sends of the helpdesk go through here, so the failure rules live in one place:
 a deleted topic is recreated and the send retried; a customer who blocked the bot is recorded
@@ -11,7 +12,14 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message, MessageEntity, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -278,6 +286,37 @@ class Relay:
             await self.helpdesk.mark_blocked(customer.id)
             await self.staff_notice(request, customer, t(self.staff_lang, "staff.blocked"))
             return None
+
+    async def tell_user(self, user_id: int, text: str) -> bool:
+        """Send a plain message to a user's private chat (a thank-you, say); False when
+        Telegram refused it (the user blocked the bot, or never pressed Start)."""
+        try:
+            await self.bot.send_message(user_id, text)
+        except Forbidden as exc:
+            log.info("message to user %s refused: %s", user_id, exc)
+            return False
+        return True
+
+    async def drop_buttons(self, chat_id: int, message_id: int) -> None:
+        """Remove the buttons of a message the bot sent (they no longer apply)."""
+        try:
+            await self.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        except TelegramError as exc:  # cosmetic: the answer itself is stored
+            log.info("could not remove the buttons of message %s: %s", message_id, exc)
+
+    async def to_manager(
+        self, manager_id: int, texts: Sequence[str], photo: bytes, filename: str, caption: str
+    ) -> None:
+        """Send a manager a report: its texts, then the chart (TelegramError if refused)."""
+        for text in texts:
+            await self.bot.send_message(manager_id, text, parse_mode=ParseMode.HTML)
+        await self.bot.send_photo(manager_id, InputFile(photo, filename=filename), caption=caption)
+
+    # staff side, general topic ---------------------------------------------------------
+
+    async def staff_general(self, text: str) -> None:
+        """Post a line in the staff group's general topic (an alert's line for everyone)."""
+        await self.bot.send_message(self.staff_chat_id, text, parse_mode=ParseMode.HTML)
 
     # edits -----------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The survey on Telegram: ask each question, take the answers, tell staff, raise alerts.
 
-The survey use cases (conversations.surveys) decide; this module only sends and edits.
+The survey use cases (conversations.surveys) decide; this module asks the relay to send.
 Every send is followed by recording its message id, and a sweep re-asks any question whose
 send never landed, so a crash between two steps costs a delay, never the survey.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -47,9 +47,8 @@ class SurveyFlow:
     """Runs surveys over Telegram for the survey use cases."""
 
     def __init__(
-        self, bot: Bot, surveys: Surveys, helpdesk: HelpDesk, relay: Relay, settings: Settings
+        self, surveys: Surveys, helpdesk: HelpDesk, relay: Relay, settings: Settings
     ) -> None:
-        self.bot = bot
         self.surveys = surveys
         self.helpdesk = helpdesk
         self.relay = relay
@@ -164,13 +163,8 @@ class SurveyFlow:
         if result.kind == Outcome.OK:
             survey = await self.surveys.get(result.survey_id)
             if survey is not None and survey.reason_message_id is not None:
-                try:  # the Skip button no longer applies
-                    await self.bot.edit_message_reply_markup(
-                        user_id, survey.reason_message_id, reply_markup=None
-                    )
-                except TelegramError as exc:
-                    log.info("survey %s: could not remove Skip: %s", result.survey_id, exc)
-            await self.bot.send_message(user_id, t(result.language or "it", "survey.reason.thanks"))
+                await self.relay.drop_buttons(user_id, survey.reason_message_id)  # Skip is past
+            await self.relay.tell_user(user_id, t(result.language or "it", "survey.reason.thanks"))
             await self._reason_to_staff(result)
         await self.ask_current(result.survey_id)
         return True
@@ -192,7 +186,7 @@ class SurveyFlow:
             await _edit(query, sr.pillar_answered(lang, result.pillar, result.pillar_score))
         if result.kind != Outcome.OK:
             return
-        await self.bot.send_message(query.from_user.id, t(lang, "survey.thanks"))
+        await self.relay.tell_user(query.from_user.id, t(lang, "survey.thanks"))
         summary = await self.surveys.summary_for_staff(result.survey_id)
         line = sr.staff_pillar(summary, self.staff_lang)
         if line:
@@ -249,9 +243,7 @@ class SurveyFlow:
             await self._to_topic(request_id, general_line)
             return
         await self._to_topic(request_id, topic_line)
-        await self.bot.send_message(
-            self.settings.staff_chat_id, general_line, parse_mode=ParseMode.HTML
-        )
+        await self.relay.staff_general(general_line)
 
     async def _to_topic(self, request_id: int, text: str) -> None:
         request = await self.helpdesk.request(request_id)

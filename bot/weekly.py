@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
-from telegram import Bot, InputFile
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot import render
@@ -37,7 +35,7 @@ def due_week(s: Services, now: datetime) -> datetime | None:
     return datetime.combine(week, time(0), tzinfo=tz)
 
 
-async def send_weekly_summaries(bot: Bot, s: Services) -> int:
+async def send_weekly_summaries(s: Services) -> int:
     """Send the due weekly summary to every manager who has not had it; return how many."""
     st = s.settings
     if not st.manager_ids:
@@ -60,12 +58,7 @@ async def send_weekly_summaries(bot: Bot, s: Services) -> int:
     sent = 0
     for manager in claimed:
         try:
-            await bot.send_message(manager, header, parse_mode=ParseMode.HTML)
-            for part in parts:
-                await bot.send_message(manager, part, parse_mode=ParseMode.HTML)
-            await bot.send_photo(
-                manager, InputFile(png, filename=f"week-{week}.png"), caption=caption
-            )
+            await s.relay.to_manager(manager, [header, *parts], png, f"week-{week}.png", caption)
         except TelegramError as exc:
             # Typically the manager never pressed Start: the next run tries again.
             log.warning("weekly summary to manager %s failed: %s", manager, exc)
