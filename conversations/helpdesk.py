@@ -32,8 +32,9 @@ from conversations.models import (
     Sender,
     StaffMessageOutcome,
     StateChange,
+    StoredMessage,
 )
-from conversations.store import Database, Repo
+from conversations.store import Database, Repo, RequestChanges
 from conversations.terms import Actor, Delivery, Direction, EventKind, Status
 
 # (text, language hint) -> stored sentiment fields: polarity, subjectivity, label, language, tags
@@ -238,7 +239,7 @@ class HelpDesk:
 
     async def _answered(self, repo: Repo, request: Request, staff_id: int) -> Request:
         now = self.clock.now()
-        values: dict[str, Any] = {"last_staff_message_at": now}
+        values: RequestChanges = {"last_staff_message_at": now}
         if request.status == Status.OPEN:
             values["status"] = Status.ANSWERED
             await repo.add_event(request.id, EventKind.ANSWERED, now, Actor.STAFF, staff_id)
@@ -344,7 +345,7 @@ class HelpDesk:
         async with self.db.read() as repo:
             return [await self._pending(repo, row) for row in await repo.pending_before(row_id)]
 
-    async def _pending(self, repo: Repo, row: Any) -> PendingRelay:
+    async def _pending(self, repo: Repo, row: StoredMessage) -> PendingRelay:
         request = await repo.request(row.request_id)
         assert request is not None
         customer = await repo.customer(request.customer_id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from conversations.terms import Actor, Direction, Status
+from conversations.terms import Actor, Delivery, Direction, Status
 
 
 def full_name(first: str | None, last: str | None, missing: str = "?") -> str:
@@ -78,6 +78,22 @@ class Sender:
     def full_name(self) -> str:
         """First and last name."""
         return full_name(self.first_name, self.last_name)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message as stored: where it came from, where its copy landed, whether it did."""
+
+    id: int
+    request_id: int
+    direction: Direction
+    kind: str
+    text: str | None
+    source_chat_id: int
+    source_message_id: int
+    copy_chat_id: int | None
+    copy_message_id: int | None
+    delivery: Delivery
 
 
 @dataclass(frozen=True, slots=True)

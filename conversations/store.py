@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import fields
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from sqlalchemy import Row, and_, case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from conversations import schema as tables
 from conversations.db import READONLY
-from conversations.models import Customer, Request, Sender
+from conversations.models import Customer, Request, Sender, StoredMessage
 from conversations.numbers import parse_int
 from conversations.sentiment.churn import churn_words_json
 from conversations.terms import Actor, Delivery, Direction, Status
@@ -36,6 +36,23 @@ def mention_values(tags: Any) -> list[tuple[str, float | None]]:
 T = TypeVar("T")
 
 
+class RequestChanges(TypedDict, total=False):
+    """The columns of a request that its life changes after it was opened."""
+
+    status: Status
+    first_response_at: datetime
+    first_response_seconds: int
+    resolved_at: datetime | None
+    resolved_by: int | None
+    resolution_source: Actor | None
+    resolution_seconds: int | None
+    reopen_count: int
+    last_customer_message_at: datetime
+    last_staff_message_at: datetime
+    topic_thread_id: int
+    card_message_id: int
+
+
 def from_row(kind: type[T], row: Row[Any], **convert: Callable[[Any], Any]) -> T:
     """A domain dataclass from a table row: each field from its column of the same name,
     through `convert[field]` when given (None stays None)."""
@@ -53,6 +70,10 @@ def _customer(row: Row[Any]) -> Customer:
 
 def _request(row: Row[Any]) -> Request:
     return from_row(Request, row, status=Status, resolution_source=Actor)
+
+
+def _message(row: Row[Any]) -> StoredMessage:
+    return from_row(StoredMessage, row, direction=Direction, delivery=Delivery)
 
 
 class Repo:
@@ -196,8 +217,8 @@ class Repo:
         assert found is not None
         return found
 
-    async def update_request(self, request_id: int, **values: Any) -> Request:
-        """Change columns of a request and return it."""
+    async def update_request(self, request_id: int, **values: Unpack[RequestChanges]) -> Request:
+        """Change columns of a request (only those a request's life changes) and return it."""
         await self.conn.execute(
             update(tables.requests).where(tables.requests.c.id == request_id).values(values)
         )
@@ -281,13 +302,14 @@ class Repo:
 
     # messages --------------------------------------------------------------------------
 
-    async def message_by_source(self, chat_id: int, message_id: int) -> Row[Any] | None:
+    async def message_by_source(self, chat_id: int, message_id: int) -> StoredMessage | None:
         """Return the stored message for a Telegram message, if it was seen before."""
         m = tables.messages.c
         q = select(tables.messages).where(
             and_(m.source_chat_id == chat_id, m.source_message_id == message_id)
         )
-        return (await self.conn.execute(q)).first()
+        row = (await self.conn.execute(q)).first()
+        return _message(row) if row is not None else None
 
     async def add_message(
         self,
@@ -373,7 +395,7 @@ class Repo:
             .values(delivery=Delivery.FAILED)
         )
 
-    async def pending_messages(self, created_before: datetime, limit: int) -> list[Row[Any]]:
+    async def pending_messages(self, created_before: datetime, limit: int) -> list[StoredMessage]:
         """Messages stored but never relayed, oldest first."""
         m = tables.messages.c
         q = (
@@ -382,7 +404,7 @@ class Repo:
             .order_by(m.id)
             .limit(limit)
         )
-        return list((await self.conn.execute(q)).all())
+        return [_message(row) for row in (await self.conn.execute(q)).all()]
 
     async def edit_known(self, row_id: int, edited_at: datetime, text: str | None) -> bool:
         """Tell whether this edit was stored already, or a later edit of the message was."""
@@ -448,7 +470,7 @@ class Repo:
         q = select(tables.message_edits).where(e.message_id == row_id).order_by(e.id)
         return list((await self.conn.execute(q)).all())
 
-    async def pending_before(self, row_id: int) -> list[Row[Any]]:
+    async def pending_before(self, row_id: int) -> list[StoredMessage]:
         """Messages of the same request and direction as this one, older and still pending."""
         m = tables.messages.c
         this = (await self.conn.execute(select(tables.messages).where(m.id == row_id))).one()
@@ -464,7 +486,7 @@ class Repo:
             )
             .order_by(m.id)
         )
-        return list((await self.conn.execute(q)).all())
+        return [_message(row) for row in (await self.conn.execute(q)).all()]
 
     async def count_messages(self, customer_id: int) -> int:
         """Return how many messages the customer's requests hold."""
