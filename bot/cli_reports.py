@@ -54,21 +54,13 @@ async def _report(
     args: argparse.Namespace, settings: ReportSettings, period: Period, now: datetime
 ) -> int:
     from analytics.render_text import render_report_html
-    from analytics.report import build_report
+    from bot.reporting import report_with
     from conversations.db import create_engine, migrate
 
     engine = create_engine(settings.database_url)
     try:
         await migrate(engine)
-        report = await build_report(
-            engine,
-            period,
-            now=now,
-            tz=settings.tz,
-            lang=settings.staff_language,
-            churn_inactivity_days=settings.churn_inactivity_days,
-            risk_weights=settings.risk_weights,
-        )
+        report = await report_with(engine, settings, period, now)
     finally:
         await engine.dispose()
     if args.format == "json":

@@ -10,6 +10,8 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from analytics import render_text
 from analytics.periods import Period, parse_period
 from analytics.render_chart import render_dashboard
@@ -17,6 +19,7 @@ from analytics.render_csv import EXPORTS, export_csv
 from analytics.report import (
     NpsBreakdown,
     Report,
+    RiskSection,
     build_churn,
     build_clv,
     build_nps,
@@ -27,11 +30,33 @@ from analytics.report import (
 )
 from analytics.risk_snapshot import fresh_risk, refresh_risk
 from bot.i18n import t
-from bot.settings import Settings
+from bot.settings import ReportSettings, Settings
 from conversations.clock import Clock
 from conversations.db import create_engine
 from conversations.helpdesk import HelpDesk
 from conversations.store import Database
+
+
+async def report_with(
+    engine: AsyncEngine,
+    settings: ReportSettings,
+    period: Period,
+    now: datetime,
+    *,
+    risk: RiskSection | None = None,
+) -> Report:
+    """The whole report of a period with the configured language, zone and churn rules
+    (the bot's /report and weekly summary, and `carebot report`)."""
+    return await build_report(
+        engine,
+        period,
+        now=now,
+        tz=settings.tz,
+        lang=settings.staff_language,
+        churn_inactivity_days=settings.churn_inactivity_days,
+        risk_weights=settings.risk_weights,
+        risk=risk,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +93,7 @@ class Reports:
             risk = await fresh_risk(
                 self.db.engine, now=now, weights=st.risk_weights, max_age=max_age, top_n=3
             )
-        return await build_report(
-            self.db.engine,
-            period,
-            now=now,
-            tz=st.tz,
-            lang=st.staff_language,
-            churn_inactivity_days=st.churn_inactivity_days,
-            risk_weights=st.risk_weights,
-            risk=risk,
-        )
+        return await report_with(self.db.engine, st, period, now, risk=risk)
 
     async def texts(self, report: Report) -> list[str]:
         """The report as Telegram HTML messages, staff shown by name."""
