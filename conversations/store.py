@@ -325,7 +325,7 @@ class Repo:
         sentiment: dict[str, Any] | None = None,
     ) -> int:
         """Store a message once; return its row id."""
-        s = sentiment or {}
+        found = sentiment or {}
         result = await self.conn.execute(
             insert(tables.messages)
             .values(
@@ -339,18 +339,18 @@ class Repo:
                 source_message_id=message_id,
                 delivery=Delivery.INTERNAL if direction == Direction.NOTE else Delivery.PENDING,
                 created_at=now,
-                polarity=s.get("polarity"),
-                subjectivity=s.get("subjectivity"),
-                sentiment_label=s.get("label"),
-                language=s.get("language"),
-                pillar_tags=json.dumps(s["tags"]) if "tags" in s else None,
+                polarity=found.get("polarity"),
+                subjectivity=found.get("subjectivity"),
+                sentiment_label=found.get("label"),
+                language=found.get("language"),
+                pillar_tags=json.dumps(found["tags"]) if "tags" in found else None,
                 churn_words=churn_words_json(text) if direction == Direction.IN else None,
             )
             .returning(tables.messages.c.id)
         )
         row_id = int(result.scalar_one())
         if direction == Direction.IN:
-            await self._message_mentions(row_id, s.get("tags"))
+            await self._message_mentions(row_id, found.get("tags"))
         return row_id
 
     async def _message_mentions(self, row_id: int, tags: Any) -> None:
@@ -442,18 +442,18 @@ class Repo:
                 received_at=now,
             )
         )
-        s = sentiment or {}  # the old text's sentiment no longer applies
+        found = sentiment or {}  # the old text's sentiment no longer applies
         words = churn_words_json(text)
         await self.conn.execute(
             update(tables.messages)
             .where(tables.messages.c.id == row_id)
             .values(
                 text=text,
-                polarity=s.get("polarity"),
-                subjectivity=s.get("subjectivity"),
-                sentiment_label=s.get("label"),
-                language=s.get("language"),
-                pillar_tags=json.dumps(s["tags"]) if "tags" in s else None,
+                polarity=found.get("polarity"),
+                subjectivity=found.get("subjectivity"),
+                sentiment_label=found.get("label"),
+                language=found.get("language"),
+                pillar_tags=json.dumps(found["tags"]) if "tags" in found else None,
                 # Only customer messages carry churn phrases (staff may quote them).
                 churn_words=None
                 if words is None
@@ -462,7 +462,7 @@ class Repo:
         )
         pm = tables.pillar_mentions
         await self.conn.execute(delete(pm).where(pm.c.message_id == row_id))
-        await self._message_mentions(row_id, s.get("tags"))
+        await self._message_mentions(row_id, found.get("tags"))
 
     async def edits(self, row_id: int) -> list[Row[Any]]:
         """The stored edits of a message, oldest first."""

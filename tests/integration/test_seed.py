@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import func, select, text
 
 from bot.cli import main
 from conversations import schema as tables
+from conversations.db import create_engine
 from conversations.models import Sender
 from conversations.seed import seed
 from conversations.store import Database
@@ -226,3 +228,23 @@ def test_cli_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "requests" in out.err and "100%" in out.err
     assert main([*args, "--database-url", url]) == 1
     assert "empty" in capsys.readouterr().err
+
+
+async def test_the_seeds_sqlite_time_text_is_what_sqlalchemy_stores(tmp_path: Path) -> None:
+    # The writer builds SQLite's datetime text itself (for speed); reading and comparing
+    # depend on it being exactly the text SQLAlchemy writes for UtcDateTime.
+    from sqlalchemy.dialects import sqlite
+
+    from conversations.schema import UtcDateTime
+    from conversations.seed.writer import Writer
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'ts.db'}")
+    try:
+        async with engine.connect() as conn:
+            writer = Writer(conn, 1_700_000_000, 1_800_000_000)
+            bind = UtcDateTime().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())
+            assert bind is not None
+            for second in (1_700_000_000, 1_734_567_891, 1_799_999_999):
+                assert writer.ts(second) == bind(datetime.fromtimestamp(second, UTC))
+    finally:
+        await engine.dispose()
