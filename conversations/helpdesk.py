@@ -11,20 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-
-from conversations import schema
 from conversations.clock import Clock
 from conversations.models import (
     Ambiguous,
-    CustomerCard,
     CustomerMessageOutcome,
     CustomerSearch,
     Found,
     Incoming,
     MessageEdited,
     NotFound,
-    OpenRequestLine,
     PendingRelay,
     Refusal,
     Request,
@@ -34,6 +29,7 @@ from conversations.models import (
     StateChange,
     StoredMessage,
 )
+from conversations.staff_views import StaffViews
 from conversations.store import Database, Repo, RequestChanges
 from conversations.terms import Actor, Delivery, Direction, EventKind, Status
 
@@ -63,7 +59,7 @@ def pick_language(telegram_code: str | None, default: str) -> str:
     return default
 
 
-class HelpDesk:
+class HelpDesk(StaffViews):
     """The helpdesk's use cases over the database."""
 
     def __init__(
@@ -457,22 +453,7 @@ class HelpDesk:
             due = await repo.auto_resolve_candidates(cutoff)
             return [await self._resolve(repo, r.id, Actor.AUTO, None) for r in due]
 
-    # staff views -----------------------------------------------------------------------
-
-    async def open_requests(self) -> list[OpenRequestLine]:
-        """Requests not yet resolved, oldest first."""
-        now = self.clock.now()
-        async with self.db.read() as repo:
-            pending = await repo.requests_by_status([Status.OPEN, Status.ANSWERED])
-            return [
-                OpenRequestLine(
-                    request=r,
-                    customer=await repo.customer(r.customer_id),
-                    waiting_for_first_response=r.first_response_at is None,
-                    age_seconds=(now - r.opened_at).total_seconds(),
-                )
-                for r in pending
-            ]
+    # staff views (more in conversations.staff_views) ---------------------------------
 
     async def find_customer(self, query: str, about: Incoming | None = None) -> CustomerSearch:
         """The customer a staff command names: by id, @username, #request or name, or
@@ -486,68 +467,3 @@ class HelpDesk:
         request = await self.request_for_staff_message(about) if about is not None else None
         card = await self.whois_request(request.id) if request is not None else None
         return Found(card) if card is not None else NotFound("")
-
-    async def whois(self, query: str) -> list[CustomerCard]:
-        """Customer cards for a query (id, @username, #request or name)."""
-        async with self.db.read() as repo:
-            return [await self._card(repo, c.id) for c in await repo.find_customers(query)]
-
-    async def staff_names(self, user_ids: Sequence[int]) -> dict[int, str]:
-        """The name each staff member last wrote under (for reports that list staff)."""
-        if not user_ids:
-            return {}
-        m = schema.messages.c
-        latest = (
-            select(m.sender_user_id, func.max(m.id).label("last_id"))
-            .where(m.sender_user_id.in_(list(user_ids)), m.direction != Direction.IN)
-            .group_by(m.sender_user_id)
-            .subquery()
-        )
-        q = select(m.sender_user_id, m.sender_name).join(latest, m.id == latest.c.last_id)
-        async with self.db.read() as repo:
-            rows = (await repo.conn.execute(q)).all()
-        return {int(uid): name for uid, name in rows if name}
-
-    async def set_banned(self, customer_id: int, banned: bool) -> bool:
-        """Ban (no surveys, no alerts) or unban a customer; False if nothing changed."""
-        async with self.db.transaction() as repo:
-            customer = await repo.customer(customer_id)
-            if customer.banned == banned:
-                return False
-            await repo.conn.execute(
-                update(schema.customers)
-                .where(schema.customers.c.id == customer_id)
-                .values(banned=banned)
-            )
-            await repo.forget_risk_snapshots()
-            return True
-
-    async def mark_churned(self, customer_id: int) -> bool:
-        """Record that staff consider the customer lost; False if they already were."""
-        async with self.db.transaction() as repo:
-            customer = await repo.customer(customer_id)
-            if customer.churned_at is not None:
-                return False
-            await repo.conn.execute(
-                update(schema.customers)
-                .where(schema.customers.c.id == customer_id)
-                .values(churned_at=self.clock.now(), churn_source="staff")
-            )
-            await repo.forget_risk_snapshots()
-            return True
-
-    async def whois_request(self, request_id: int) -> CustomerCard | None:
-        """The card of the customer behind a request."""
-        async with self.db.read() as repo:
-            request = await repo.request(request_id)
-            return await self._card(repo, request.customer_id) if request else None
-
-    async def _card(self, repo: Repo, customer_id: int) -> CustomerCard:
-        recent = await repo.requests_of(customer_id, 5)
-        return CustomerCard(
-            customer=await repo.customer(customer_id),
-            requests_total=await repo.count_requests(customer_id),
-            open_requests=[r for r in recent if r.status != Status.RESOLVED],
-            recent_requests=recent,
-            messages_total=await repo.count_messages(customer_id),
-        )

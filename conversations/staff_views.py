@@ -1,0 +1,101 @@
+"""What staff look up and mark about customers: open requests, customer cards, bans and
+churn marks. HelpDesk offers these (it is a StaffViews)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+
+from conversations import schema as tables
+from conversations.clock import Clock
+from conversations.models import CustomerCard, OpenRequestLine
+from conversations.store import Database, Repo
+from conversations.terms import Direction, Status
+
+
+class StaffViews:
+    """The staff's views of customers and requests, over the database."""
+
+    db: Database
+    clock: Clock
+
+    async def open_requests(self) -> list[OpenRequestLine]:
+        """Requests not yet resolved, oldest first."""
+        now = self.clock.now()
+        async with self.db.read() as repo:
+            pending = await repo.requests_by_status([Status.OPEN, Status.ANSWERED])
+            return [
+                OpenRequestLine(
+                    request=r,
+                    customer=await repo.customer(r.customer_id),
+                    waiting_for_first_response=r.first_response_at is None,
+                    age_seconds=(now - r.opened_at).total_seconds(),
+                )
+                for r in pending
+            ]
+
+    async def whois(self, query: str) -> list[CustomerCard]:
+        """Customer cards for a query (id, @username, #request or name)."""
+        async with self.db.read() as repo:
+            return [await self._card(repo, c.id) for c in await repo.find_customers(query)]
+
+    async def staff_names(self, user_ids: Sequence[int]) -> dict[int, str]:
+        """The name each staff member last wrote under (for reports that list staff)."""
+        if not user_ids:
+            return {}
+        m = tables.messages.c
+        latest = (
+            select(m.sender_user_id, func.max(m.id).label("last_id"))
+            .where(m.sender_user_id.in_(list(user_ids)), m.direction != Direction.IN)
+            .group_by(m.sender_user_id)
+            .subquery()
+        )
+        q = select(m.sender_user_id, m.sender_name).join(latest, m.id == latest.c.last_id)
+        async with self.db.read() as repo:
+            rows = (await repo.conn.execute(q)).all()
+        return {int(uid): name for uid, name in rows if name}
+
+    async def set_banned(self, customer_id: int, banned: bool) -> bool:
+        """Ban (no surveys, no alerts) or unban a customer; False if nothing changed."""
+        async with self.db.transaction() as repo:
+            customer = await repo.customer(customer_id)
+            if customer.banned == banned:
+                return False
+            await repo.conn.execute(
+                update(tables.customers)
+                .where(tables.customers.c.id == customer_id)
+                .values(banned=banned)
+            )
+            await repo.forget_risk_snapshots()
+            return True
+
+    async def mark_churned(self, customer_id: int) -> bool:
+        """Record that staff consider the customer lost; False if they already were."""
+        async with self.db.transaction() as repo:
+            customer = await repo.customer(customer_id)
+            if customer.churned_at is not None:
+                return False
+            await repo.conn.execute(
+                update(tables.customers)
+                .where(tables.customers.c.id == customer_id)
+                .values(churned_at=self.clock.now(), churn_source="staff")
+            )
+            await repo.forget_risk_snapshots()
+            return True
+
+    async def whois_request(self, request_id: int) -> CustomerCard | None:
+        """The card of the customer behind a request."""
+        async with self.db.read() as repo:
+            request = await repo.request(request_id)
+            return await self._card(repo, request.customer_id) if request else None
+
+    async def _card(self, repo: Repo, customer_id: int) -> CustomerCard:
+        recent = await repo.requests_of(customer_id, 5)
+        return CustomerCard(
+            customer=await repo.customer(customer_id),
+            requests_total=await repo.count_requests(customer_id),
+            open_requests=[r for r in recent if r.status != Status.RESOLVED],
+            recent_requests=recent,
+            messages_total=await repo.count_messages(customer_id),
+        )
