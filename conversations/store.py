@@ -68,7 +68,7 @@ def _customer(row: Row[Any]) -> Customer:
     return from_row(Customer, row, language_chosen=bool, banned=bool)
 
 
-def _request(row: Row[Any]) -> Request:
+def request_from_row(row: Row[Any]) -> Request:
     return from_row(Request, row, status=Status, resolution_source=Actor)
 
 
@@ -186,7 +186,7 @@ class Repo:
                 select(tables.requests).where(tables.requests.c.id == request_id)
             )
         ).first()
-        return _request(row) if row else None
+        return request_from_row(row) if row else None
 
     async def latest_request(self, customer_id: int) -> Request | None:
         """Return the customer's most recent request, open or not."""
@@ -197,7 +197,7 @@ class Repo:
             .limit(1)
         )
         row = (await self.conn.execute(q)).first()
-        return _request(row) if row else None
+        return request_from_row(row) if row else None
 
     async def open_request(self, customer_id: int, staff_chat_id: int, now: datetime) -> Request:
         """Open a new request for the customer."""
@@ -255,7 +255,7 @@ class Repo:
             )
         )
         row = (await self.conn.execute(q.order_by(tables.requests.c.id.desc()).limit(1))).first()
-        return _request(row) if row else None
+        return request_from_row(row) if row else None
 
     async def requests_by_status(self, statuses: Sequence[Status]) -> list[Request]:
         """Return requests in these states, oldest first."""
@@ -264,7 +264,7 @@ class Repo:
             .where(tables.requests.c.status.in_(list(statuses)))
             .order_by(tables.requests.c.id)
         )
-        return [_request(r) for r in (await self.conn.execute(q)).all()]
+        return [request_from_row(r) for r in (await self.conn.execute(q)).all()]
 
     async def requests_of(self, customer_id: int, limit: int) -> list[Request]:
         """Return the customer's latest requests."""
@@ -274,7 +274,7 @@ class Repo:
             .order_by(tables.requests.c.id.desc())
             .limit(limit)
         )
-        return [_request(r) for r in (await self.conn.execute(q)).all()]
+        return [request_from_row(r) for r in (await self.conn.execute(q)).all()]
 
     async def count_requests(self, customer_id: int) -> int:
         """Return how many requests the customer ever opened."""
@@ -298,7 +298,7 @@ class Repo:
                 ),
             )
         )
-        return [_request(row) for row in (await self.conn.execute(q.order_by(r.id))).all()]
+        return [request_from_row(row) for row in (await self.conn.execute(q.order_by(r.id))).all()]
 
     # messages --------------------------------------------------------------------------
 

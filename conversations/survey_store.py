@@ -12,8 +12,8 @@ from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from conversations import schema as tables
-from conversations.models import Customer
-from conversations.store import Database, Repo, from_row, mention_values
+from conversations.models import Customer, Request
+from conversations.store import Database, Repo, from_row, mention_values, request_from_row
 from conversations.survey_models import Survey
 from conversations.terms import Band, Pillar, Status, SurveyStatus, SurveyStep
 
@@ -184,7 +184,7 @@ class SurveyRepo(Repo):
         )
         return [_survey(row) for row in (await self.conn.execute(q)).all()]
 
-    async def resolved_without_survey(self, since: datetime, limit: int) -> list[Row[Any]]:
+    async def resolved_without_survey(self, since: datetime, limit: int) -> list[Request]:
         """Requests resolved since a time that have no survey (the bot stopped in between)."""
         r, s = tables.requests.c, tables.surveys.c
         q = (
@@ -194,7 +194,7 @@ class SurveyRepo(Repo):
             .order_by(r.resolved_at)
             .limit(limit)
         )
-        return list((await self.conn.execute(q)).all())
+        return [request_from_row(row) for row in (await self.conn.execute(q)).all()]
 
     async def expire_due(self, now: datetime) -> int:
         """Mark unfinished surveys past their expiry as expired; return how many."""

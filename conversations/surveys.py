@@ -136,10 +136,18 @@ class Surveys:
         async with survey_read(self.db) as repo:
             rows = await repo.resolved_without_survey(since, limit)
         started: list[SurveyStarted] = []
-        for row in rows:
-            source = Actor(row.resolution_source or Actor.STAFF)
+        for request in rows:
+            if request.resolved_at is None:
+                continue  # resolved ones only: the query asks for them
+            source = request.resolution_source or Actor.STAFF
             event = RequestResolved(
-                row.id, row.customer_id, None, "", source, row.resolved_by, row.resolved_at
+                request.id,
+                request.customer_id,
+                None,
+                "",
+                source,
+                request.resolved_by,
+                request.resolved_at,
             )
             survey = await self.start(event)
             if survey is not None:
