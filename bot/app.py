@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from datetime import timedelta
 from typing import Any
 
@@ -56,8 +57,12 @@ def build_application(
     rate_limit: bool = True,
     rate_limiter: AIORateLimiter | None = None,
     job_intervals: bool = True,
+    rng: random.Random | None = None,
 ) -> App:
-    """Build the Application: HTTP stack, rate limiter, per-chat ordering, handlers, services."""
+    """Build the Application: HTTP stack, rate limiter, per-chat ordering, handlers, services.
+
+    `rng` breaks ties between the survey's pillar questions (seeded for a repeatable demo).
+    """
     # Long polling holds one connection; the rest serve sends, in parallel across chats.
     updates_request = UpdatesRequest(connection_pool_size=1, read_timeout=40)
     builder = (
@@ -94,7 +99,7 @@ def build_application(
     survey_policy = SurveyPolicy(
         cooldown_days=settings.survey_cooldown_days, expiry_hours=settings.survey_expiry_hours
     )
-    surveys = Surveys(db, clock, survey_policy, analyze)
+    surveys = Surveys(db, clock, survey_policy, analyze, rng)
     flow = SurveyFlow(surveys, helpdesk, relay, settings)
     relay.on_resolved.append(flow.on_resolved)
     runner = UpdateRunner(app, UpdateLedger(db, clock))

@@ -7,6 +7,7 @@ staff, the real Application answers over HTTP, and the transcript shows what eac
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 import tempfile
 from datetime import UTC, datetime, time, timedelta
@@ -123,7 +124,9 @@ async def play(pause: float = 0.0) -> None:
         )
         # The scripted day is played in seconds: Telegram's 20 messages per minute per group
         # would stretch it to minutes, so the demo runs without the rate limiter.
-        app = build_application(settings, clock=clock, job_intervals=False, rate_limit=False)
+        app = build_application(
+            settings, clock=clock, job_intervals=False, rate_limit=False, rng=random.Random(1)
+        )
         out = Transcript(tg, staff)
         print(f"Fake Telegram Bot API on {tg.api_root}; staff group with forum topics.")
         async with running(app, poll_timeout=1):

@@ -97,6 +97,18 @@ class StoredMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageEdit:
+    """One edit a customer or staff member made to a relayed message, kept for the record."""
+
+    id: int
+    message_id: int
+    edited_at: datetime
+    text: str | None
+    previous_text: str | None
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     """A message as the edge received it, reduced to what the domain needs."""
 

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Date, TextClause, bindparam, text
 
+from conversations.histograms import DURATIONS, RESOLVED, Durations, bin_sql
 from conversations.schema import UtcDateTime
+from conversations.terms import Actor
 
 __all__ = [
     "ROLLUPS",
     "Rollup",
-    "bin_bounds",
-    "bin_of",
-    "bin_sql",
+    "counts_sql",
     "create_triggers",
     "drop_triggers",
     "edge_reader",
@@ -37,31 +37,6 @@ __all__ = [
     "rolled_reader",
     "specs_of",
 ]
-
-# Service times are kept as histograms of two significant digits: every value below 100 s
-# is its own bin, above that a bin spans at most 10 % of its values (1200–1299 s, ...).
-# Reports find the bin holding a percentile here, then read that bin's exact values.
-
-
-def bin_sql(seconds: str) -> str:
-    """Return SQL for the histogram bin of a non-negative whole number of seconds."""
-    digits = f"CAST({seconds} AS TEXT)"
-    return f"(length({digits}) * 100 + CAST(substr({digits}, 1, 2) AS INTEGER))"
-
-
-def bin_of(seconds: int) -> int:
-    """Return the histogram bin of a number of seconds, as bin_sql computes it."""
-    digits = str(seconds)
-    return len(digits) * 100 + int(digits[:2])
-
-
-def bin_bounds(bin_id: int) -> tuple[int, int]:
-    """Return the seconds [low, high) of a histogram bin (the inverse of _bin)."""
-    digits, lead = divmod(bin_id, 100)
-    if digits <= 2:
-        return lead, lead + 1
-    step = 10 ** (digits - 2)
-    return lead * step, (lead + 1) * step
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +60,19 @@ class Rollup:
 
 def _flag(condition: str) -> str:
     return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def _service_bins(durations: Durations) -> Rollup:
+    """Durations of a day by histogram bin (conversations.histograms)."""
+    return Rollup(
+        table="daily_service_bins",
+        source="requests",
+        at=durations.at,
+        when=durations.when,
+        keys=(("kind", f"'{durations.kind}'"), ("bin", bin_sql(f"{{r}}.{durations.seconds}"))),
+        sums=(("n", "1"),),
+        watch=durations.columns,
+    )
 
 
 ROLLUPS: tuple[Rollup, ...] = (
@@ -151,35 +139,18 @@ ROLLUPS: tuple[Rollup, ...] = (
         table="daily_requests",
         source="requests",
         at="resolved_at",
-        when="{r}.status = 'resolved'",
+        when=RESOLVED,
         keys=(),
         sums=(
             ("opened", "0"),
             ("resolved", "1"),
             ("reopened", _flag("{r}.reopen_count > 0")),
-            ("auto", _flag("{r}.resolution_source = 'auto'")),
+            ("auto", _flag(f"{{r}}.resolution_source = '{Actor.AUTO}'")),
             ("timed", _flag("{r}.resolution_seconds IS NOT NULL")),
         ),
         watch=("resolved_at", "status", "reopen_count", "resolution_source", "resolution_seconds"),
     ),
-    Rollup(
-        table="daily_service_bins",
-        source="requests",
-        at="first_response_at",
-        when="{r}.first_response_seconds IS NOT NULL",
-        keys=(("kind", "'first_response'"), ("bin", bin_sql("{r}.first_response_seconds"))),
-        sums=(("n", "1"),),
-        watch=("first_response_at", "first_response_seconds"),
-    ),
-    Rollup(
-        table="daily_service_bins",
-        source="requests",
-        at="resolved_at",
-        when="{r}.status = 'resolved' AND {r}.resolution_seconds IS NOT NULL",
-        keys=(("kind", "'resolution'"), ("bin", bin_sql("{r}.resolution_seconds"))),
-        sums=(("n", "1"),),
-        watch=("resolved_at", "status", "resolution_seconds"),
-    ),
+    *(_service_bins(durations) for durations in DURATIONS),
 )
 
 
@@ -356,6 +327,14 @@ def rolled_reader(table: str) -> TextClause:
     ).bindparams(bindparam("first", type_=Date()), bindparam("last", type_=Date()))
 
 
+def counts_sql(spec: Rollup) -> str:
+    """SQL for whether a source row (by its table's name) counts in the spec, for a query
+    that selects the rows by a range of `at`."""
+    # Through _flag, so no planner walks an index the condition names (a duration's
+    # IS NOT NULL spans the whole table) instead of the short range of `at`.
+    return f"{_flag(spec.when.format(r=spec.source))} = 1"
+
+
 def edge_reader(spec: Rollup) -> TextClause:
     """SQL for what the spec adds to its table from the source rows with start <= at < end:
     the same keys and sums, grouped, as the triggers would have written them."""
@@ -366,5 +345,5 @@ def edge_reader(spec: Rollup) -> TextClause:
     at = f"{spec.source}.{spec.at}"
     return text(
         f"SELECT {', '.join([*keys, *sums])} FROM {spec.source} "
-        f"WHERE {at} >= :start AND {at} < :end AND ({spec.when.format(**r)}){group}"
+        f"WHERE {at} >= :start AND {at} < :end AND {counts_sql(spec)}{group}"
     ).bindparams(bindparam("start", type_=UtcDateTime()), bindparam("end", type_=UtcDateTime()))

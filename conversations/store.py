@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from conversations import schema as tables
 from conversations.db import READONLY
-from conversations.models import Customer, Request, Sender, StoredMessage
+from conversations.models import Customer, MessageEdit, Request, Sender, StoredMessage
 from conversations.numbers import parse_int
 from conversations.sentiment.churn import churn_words_json
 from conversations.terms import Actor, Delivery, Direction, Status
@@ -464,11 +464,11 @@ class Repo:
         await self.conn.execute(delete(pm).where(pm.c.message_id == row_id))
         await self._message_mentions(row_id, found.get("tags"))
 
-    async def edits(self, row_id: int) -> list[Row[Any]]:
+    async def edits(self, row_id: int) -> list[MessageEdit]:
         """The stored edits of a message, oldest first."""
         e = tables.message_edits.c
         q = select(tables.message_edits).where(e.message_id == row_id).order_by(e.id)
-        return list((await self.conn.execute(q)).all())
+        return [from_row(MessageEdit, row) for row in (await self.conn.execute(q)).all()]
 
     async def pending_before(self, row_id: int) -> list[StoredMessage]:
         """Messages of the same request and direction as this one, older and still pending."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text
 
 from analytics.periods import Period
 from analytics.queries.split import (
@@ -19,6 +19,7 @@ from analytics.queries.split import (
     rolled_up,
     split_period,
 )
+from conversations import rollups
 from conversations import schema as tables
 from conversations.terms import Band, band_of
 
@@ -103,6 +104,8 @@ async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> li
         if after.start < before.end:
             raise ValueError("periods overlap")
     s, d = tables.surveys, tables.daily_nps
+    (spec,) = rollups.specs_of("daily_nps")  # which answers count, and their moment
+    counted, moment = text(rollups.counts_sql(spec)), s.c[spec.at]
     splits = [split_period(p) for p in periods]
     rolled_bucket = case(
         *((split.rolled(d.c.day), i) for i, split in enumerate(splits) if split.days),
@@ -129,10 +132,10 @@ async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> li
         else:
             stretches.append([edge])
     for stretch in stretches:
-        bucket = case(*((Edge(a, b)(s.c.scored_at), i) for a, b, i in stretch), else_=None)
+        bucket = case(*((Edge(a, b)(moment), i) for a, b, i in stretch), else_=None)
         queries.append(
             select(bucket, s.c.score, func.count())
-            .where(s.c.score.is_not(None), Edge(stretch[0][0], stretch[-1][1])(s.c.scored_at))
+            .where(Edge(stretch[0][0], stretch[-1][1])(moment), counted)
             .group_by(bucket, s.c.score)
         )
     counts = [BandCounts() for _ in periods]

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.periods import Period
 from analytics.queries.split import Source, connect, rolled_up, split_period
 from analytics.service_times import ServiceTimes
 from conversations import schema as tables
-from conversations.rollups import bin_bounds, bin_of
-from conversations.terms import OPEN_STATUSES, Status
+from conversations.histograms import FIRST_RESPONSE, RESOLUTION, Durations, bin_bounds
+from conversations.terms import OPEN_STATUSES
 
 
 def _percentiles_of(counts: Sequence[tuple[int, int]], qs: Sequence[float]) -> list[float | None]:
@@ -60,56 +58,32 @@ def _value_at(counts: Sequence[tuple[int, int]], offset: int) -> int:
     raise LookupError("the histogram and the rows disagree")
 
 
-@dataclass(frozen=True, slots=True)
-class _Durations:
-    """Where one kind of service time lives: its roll-up kind and its source columns."""
-
-    kind: str  # daily_service_bins.kind
-    at: Any  # the moment that dates a duration
-    seconds: Any  # NULL: none (yet)
-    scope: ColumnElement[bool]  # which requests count besides their moment
-
-
-def _durations() -> tuple[_Durations, _Durations]:
-    r = tables.requests
-    first = _Durations("first_response", r.c.first_response_at, r.c.first_response_seconds, true())
-    resolution = _Durations(
-        "resolution", r.c.resolved_at, r.c.resolution_seconds, r.c.status == Status.RESOLVED
-    )
-    return first, resolution
+async def _histograms(conn: AsyncConnection, period: Period) -> dict[str, list[tuple[int, int]]]:
+    """Return each kind's durations in `period` as (bin, count), ascending by bin: whole days
+    from the roll-up, partial days through its specs (conversations.rollups)."""
+    by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for (kind, bin_id), (count,) in sorted(
+        (await rolled_up(conn, "daily_service_bins", split_period(period))).items()
+    ):
+        if count:
+            by_kind[str(kind)].append((int(bin_id), int(count)))
+    return by_kind
 
 
 async def _percentiles(
-    conn: AsyncConnection, durations: _Durations, period: Period, qs: Sequence[float]
+    conn: AsyncConnection,
+    durations: Durations,
+    histogram: Sequence[tuple[int, int]],
+    period: Period,
+    qs: Sequence[float],
 ) -> tuple[int, list[float | None]]:
     """Return how many durations fall in `period`, and their exact percentiles.
 
-    The daily histograms (conversations.rollups) say how many durations each bin holds
-    over the period and so which bin holds each rank a percentile needs; only those
-    bins' values are then read from requests, through an index on the duration. The
-    result is what sorting every duration of the period would give.
+    The histogram (bin, count) says which bin holds each rank a percentile needs; only
+    those bins' values are then read from requests, through an index on the duration.
+    The result is what sorting every duration of the period would give.
     """
-    b = tables.daily_service_bins
-    split = split_period(period)
-    histogram: dict[int, int] = defaultdict(int)
-    if split.days:
-        rolled = (
-            select(b.c.bin, func.sum(b.c.n))
-            .where(b.c.kind == durations.kind, split.rolled(b.c.day))
-            .group_by(b.c.bin)
-        )
-        for bin_id, count in (await conn.execute(rolled)).all():
-            histogram[int(bin_id)] += int(count)
-    for edge in split.each_edge():
-        # A partial day's durations, counted here: with "IS NOT NULL" or a GROUP BY on the
-        # duration, SQLite's planner walks the duration index through every row instead
-        # of the short range of moments.
-        raw = select(durations.seconds).where(durations.scope, edge(durations.at))
-        for (seconds,) in (await conn.execute(raw)).all():
-            if seconds is not None:
-                histogram[bin_of(int(seconds))] += 1
-    ordered = [(bin_id, count) for bin_id, count in sorted(histogram.items()) if count]
-    n = sum(count for _, count in ordered)
+    n = sum(count for _, count in histogram)
     if n == 0:
         return 0, [None for _ in qs]
     ranks: set[int] = set()
@@ -119,29 +93,16 @@ async def _percentiles(
     # Each rank's bin, and the rank's place among that bin's values.
     wanted: dict[int, list[tuple[int, int]]] = defaultdict(list)  # bin → [(rank, offset)]
     seen = 0
-    for bin_id, count in ordered:
+    for bin_id, count in histogram:
         for rank in ranks:
             if seen <= rank < seen + count:
                 wanted[bin_id].append((rank, rank - seen))
         seen += count
     values: dict[int, int] = {}
-    # The moment is compared through COALESCE so SQLite walks the duration index (a bin
-    # is a sliver of it) rather than the index on the moment (a whole period's rows).
-    at = func.coalesce(durations.at, durations.at)
+    reader = durations.values_reader()
     for bin_id, places in wanted.items():
         low, high = bin_bounds(bin_id)
-        exact = (
-            select(durations.seconds, func.count())
-            .where(
-                durations.scope,
-                durations.seconds >= low,
-                durations.seconds < high,
-                at >= period.start,
-                at < period.end,
-            )
-            .group_by(durations.seconds)
-            .order_by(durations.seconds)
-        )
+        exact = reader.bindparams(low=low, high=high, start=period.start, end=period.end)
         counts = [(int(v), int(c)) for v, c in (await conn.execute(exact)).all()]
         for rank, offset in places:
             values[rank] = _value_at(counts, offset)
@@ -157,15 +118,17 @@ async def service_figures(source: Source, period: Period, *, now: datetime) -> S
     r = tables.requests
     split = split_period(period)
     backlog = select(func.count()).where(r.c.status.in_(OPEN_STATUSES))
-    first, resolution = _durations()
     async with connect(source) as conn:
         counts = await rolled_up(conn, "daily_requests", split)
         # opened, resolved, reopened, auto, timed
         totals = [int(v) for v in counts.get((), [0] * 5)]
         backlog_n = int((await conn.execute(backlog)).scalar_one())
-        first_count, (first_median, first_p90) = await _percentiles(conn, first, period, (50, 90))
+        bins = await _histograms(conn, period)
+        first_count, (first_median, first_p90) = await _percentiles(
+            conn, FIRST_RESPONSE, bins[FIRST_RESPONSE.kind], period, (50, 90)
+        )
         _, (resolution_median, resolution_p90) = await _percentiles(
-            conn, resolution, period, (50, 90)
+            conn, RESOLUTION, bins[RESOLUTION.kind], period, (50, 90)
         )
     opened_n, resolved_n, reopened, auto, resolution_n = totals
     return ServiceTimes(

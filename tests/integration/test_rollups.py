@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from analytics.queries.split import Split, connect, rolled_up
-from conversations import rollups
+from conversations import histograms, rollups
 from conversations import schema as tables
 from conversations.db import downgrade, migrate
 from conversations.seed import seed
@@ -146,15 +146,15 @@ async def test_live_survey_answers_are_rolled_up(db: Database) -> None:
     [(0, (0, 1)), (7, (7, 8)), (99, (99, 100)), (100, (100, 110)), (1299, (1200, 1300))],
 )
 def test_a_service_bin_holds_its_values(seconds: int, bounds: tuple[int, int]) -> None:
-    assert rollups.bin_bounds(rollups.bin_of(seconds)) == bounds
+    assert histograms.bin_bounds(histograms.bin_of(seconds)) == bounds
 
 
 async def test_the_database_bins_like_python(db: Database) -> None:
     values = [0, 1, 9, 10, 55, 99, 100, 101, 999, 1000, 12_345, 86_399, 3_600_000, 2**31 - 1]
     async with db.engine.connect() as conn:
         for seconds in values:
-            sql = f"SELECT {rollups.bin_sql(str(seconds))}"
-            assert (await conn.execute(text(sql))).scalar_one() == rollups.bin_of(seconds)
+            sql = f"SELECT {histograms.bin_sql(str(seconds))}"
+            assert (await conn.execute(text(sql))).scalar_one() == histograms.bin_of(seconds)
 
 
 async def test_upgrading_a_populated_database_backfills_the_roll_ups(db: Database) -> None:
