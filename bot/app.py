@@ -21,6 +21,7 @@ from bot.relay import Relay
 from bot.reporting import Reports
 from bot.services import Services
 from bot.settings import Settings
+from bot.staff_outbox import StaffOutbox
 from bot.survey_flow import SurveyFlow
 from bot.updates import UpdateRunner
 from conversations.clock import Clock, SystemClock
@@ -104,8 +105,19 @@ def build_application(
     relay.on_resolved.append(flow.on_resolved)
     runner = UpdateRunner(app, UpdateLedger(db, clock))
     report_service = Reports(db, clock, settings, helpdesk)
+    outbox = StaffOutbox(relay)
+    outbox.after.append(flow.after_relay)
     app.bot_data[SERVICES_KEY] = Services(
-        settings, db, helpdesk, relay, surveys, flow, runner, report_service, updates_request
+        settings,
+        db,
+        helpdesk,
+        relay,
+        surveys,
+        flow,
+        runner,
+        report_service,
+        outbox,
+        updates_request,
     )
     app.bot_data["carebot.jobs"] = job_intervals
 

@@ -48,6 +48,7 @@ async def on_startup(app: App) -> None:
         "forum topics" if s.relay.staff_is_forum else "ticket cards and replies",
     )
     await _publish_commands(app, s.settings)
+    s.outbox.start()
     if app.bot_data.get("carebot.jobs", True) and app.job_queue is not None:
         app.job_queue.run_repeating(
             _auto_resolve_job,
@@ -95,8 +96,10 @@ async def _publish_commands(app: App, settings: Settings) -> None:
 
 
 async def on_shutdown(app: App) -> None:
-    """Close database connections."""
-    await get_services(app).db.close()
+    """Relay what is queued for staff (briefly), then close database connections."""
+    s = get_services(app)
+    await s.outbox.stop()
+    await s.db.close()
 
 
 async def auto_resolve(app: App) -> int:
@@ -113,7 +116,7 @@ async def _auto_resolve_job(context: CareContext) -> None:
 
 
 async def _sweep_job(context: CareContext) -> None:
-    await get_services(context.application).relay.retry_pending()
+    await get_services(context.application).outbox.sweep()
 
 
 async def _prune_job(context: CareContext) -> None:

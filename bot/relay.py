@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from telegram import (
@@ -23,6 +24,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from analytics.html_split import LIMIT
 from bot import render
 from bot.i18n import t
 from bot.settings import Settings
@@ -31,6 +33,7 @@ from conversations.models import (
     Customer,
     CustomerMessageOutcome,
     MessageEdited,
+    PendingRelay,
     Request,
     RequestResolved,
     StaffMessageOutcome,
@@ -91,14 +94,7 @@ class Relay:
                 )
             if earlier:  # they may have created the topic or the card
                 request = await self.helpdesk.request(request.id) or request
-        request = await self._ensure_place(request, outcome.customer)
-        if outcome.reopened:
-            await self.staff_notice(
-                request,
-                outcome.customer,
-                t(self.staff_lang, "staff.reopened.customer", id=request.id),
-            )
-            await self._retitle(request, outcome.customer)
+        request = await self._prepare(request, outcome)
         copy_id = await self._send_to_place(
             request,
             outcome.customer,
@@ -113,6 +109,89 @@ class Relay:
         await self.helpdesk.mark_relayed(
             outcome.message_row_id, request.id, self.staff_chat_id, copy_id, "copy"
         )
+
+    async def to_staff_folded(self, items: Sequence[PendingRelay]) -> None:
+        """Relay one request's waiting messages in the order written, spending the staff
+        group's budget once per run: consecutive texts go out as one message that quotes
+        them all (each still maps to the request), anything else is copied as it is.
+
+        Earlier messages whose relay failed join the front of the queue.
+        """
+        if not items:
+            return
+        queued = {item.row_id for item in items}
+        earlier = [
+            item
+            for item in await self.helpdesk.pending_before(items[0].row_id)
+            if item.row_id not in queued
+        ]
+        for run in self._runs([*earlier, *items]):
+            first = run[0].outcome
+            assert isinstance(first, CustomerMessageOutcome)
+            # Each run reads the request again: an earlier run may have opened its topic.
+            request = await self.helpdesk.request(first.request.id) or first.request
+            if len(run) == 1:
+                await self.to_staff(
+                    replace(first, request=request),
+                    run[0].chat_id,
+                    run[0].message_id,
+                    earlier_first=False,
+                )
+                continue
+            reopened = any(
+                isinstance(item.outcome, CustomerMessageOutcome) and item.outcome.reopened
+                for item in run
+            )
+            request = await self._prepare(request, replace(first, reopened=reopened))
+            text = self._folded_text(first.customer, run)
+            copy_id = await self._send_to_place(
+                request,
+                first.customer,
+                lambda thread, reply, text=text: self.bot.send_message(
+                    self.staff_chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=thread,
+                    reply_parameters=reply,
+                ),
+            )
+            await self.helpdesk.mark_folded(
+                [item.row_id for item in run], request.id, self.staff_chat_id, copy_id
+            )
+
+    def _folded_text(self, customer: Customer, run: Sequence[PendingRelay]) -> str:
+        return render.coalesced(customer, [item.text or "" for item in run], self.staff_lang)
+
+    def _runs(self, items: Sequence[PendingRelay]) -> list[list[PendingRelay]]:
+        """Split messages into what goes out as one staff message each: runs of texts that
+        fit one message together, and every other message alone."""
+        runs: list[list[PendingRelay]] = []
+        for item in items:
+            foldable = item.kind == "text" and bool(item.text)
+            last = runs[-1] if runs else None
+            if (
+                foldable
+                and last is not None
+                and last[-1].kind == "text"
+                and bool(last[-1].text)
+                and len(self._folded_text(item.outcome.customer, [*last, item])) <= LIMIT
+            ):
+                last.append(item)
+            else:
+                runs.append([item])
+        return runs
+
+    async def _prepare(self, request: Request, outcome: CustomerMessageOutcome) -> Request:
+        """Make sure the request has its place in the group; say so there if it reopened."""
+        request = await self._ensure_place(request, outcome.customer)
+        if outcome.reopened:
+            await self.staff_notice(
+                request,
+                outcome.customer,
+                t(self.staff_lang, "staff.reopened.customer", id=request.id),
+            )
+            await self._retitle(request, outcome.customer)
+        return request
 
     async def staff_notice(
         self,
@@ -380,20 +459,6 @@ class Relay:
                 customer,
                 t(self.staff_lang, "staff.edit_undelivered", error=render.escape(exc.message)),
             )
-
-    async def retry_pending(self) -> int:
-        """Relay stored messages whose relay failed earlier (network, flood limit, crash)."""
-        done = 0
-        for item in await self.helpdesk.pending_relays():
-            try:
-                if isinstance(item.outcome, CustomerMessageOutcome):
-                    await self.to_staff(item.outcome, item.chat_id, item.message_id)
-                else:
-                    await self.to_customer(item.outcome, item.chat_id, item.message_id)
-                done += 1
-            except TelegramError as exc:
-                log.warning("relay of message row %s failed again: %s", item.row_id, exc)
-        return done
 
     # state changes ---------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape as escape
 from zoneinfo import ZoneInfo
@@ -168,6 +169,14 @@ def whois(card_: CustomerCard, lang: str, tz: ZoneInfo) -> str:
     if c.banned:
         lines.append(t(lang, "staff.whois.banned"))
     return "\n".join(lines)
+
+
+def coalesced(customer: Customer, texts: Sequence[str], lang: str) -> str:
+    """Several customer texts that waited for the staff group's budget, as one message:
+    who wrote, how many, then each text quoted in the order it was written."""
+    head = t(lang, "staff.coalesced", name=escape(customer.full_name), n=len(texts))
+    quoted = "\n".join(f"<blockquote>{escape(text)}</blockquote>" for text in texts)
+    return f"{head}\n{quoted}"
 
 
 def edit_notice(customer: Customer, text: str | None, lang: str) -> str:

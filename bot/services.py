@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.raw_updates import UpdatesRequest
     from bot.relay import Relay
     from bot.reporting import Reports
+    from bot.staff_outbox import StaffOutbox
     from bot.survey_flow import SurveyFlow
     from bot.updates import UpdateRunner
 
@@ -33,6 +34,7 @@ class Services:
     survey_flow: SurveyFlow
     runner: UpdateRunner
     reports: Reports
+    outbox: StaffOutbox  # customer messages waiting for the staff group
     updates_request: UpdatesRequest  # the getUpdates connection (polling)
 
 

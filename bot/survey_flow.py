@@ -20,7 +20,7 @@ from bot.i18n import t
 from bot.relay import Relay
 from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
-from conversations.models import CustomerMessageOutcome, RequestResolved
+from conversations.models import CustomerMessageOutcome, PendingRelay, RequestResolved
 from conversations.survey_models import (
     Outcome,
     PillarResult,
@@ -208,6 +208,11 @@ class SurveyFlow:
             )
             return
         await self._to_topic(summary.request_id, sr.staff_summary(summary, self.staff_lang))
+
+    async def after_relay(self, item: PendingRelay) -> None:
+        """Once a customer's message reached staff, alert them if it calls for it."""
+        if isinstance(item.outcome, CustomerMessageOutcome):
+            await self.message_alert(item.outcome, item.text)
 
     async def message_alert(self, outcome: CustomerMessageOutcome, text: str | None) -> None:
         """Alert staff about a strongly negative customer message (rate-limited per request)."""

@@ -315,6 +315,16 @@ class HelpDesk(StaffViews):
             await repo.mark_delivered(row_id, copy_chat_id, copy_message_id)
             await repo.link(copy_chat_id, copy_message_id, request_id, role)
 
+    async def mark_folded(
+        self, row_ids: Sequence[int], request_id: int, copy_chat_id: int, copy_message_id: int
+    ) -> None:
+        """Record that several messages landed folded into one staff message: a reply to it
+        maps to their request, an edit of any of them replies to it."""
+        async with self.db.transaction() as repo:
+            for row_id in row_ids:
+                await repo.mark_delivered(row_id, copy_chat_id, copy_message_id)
+            await repo.link(copy_chat_id, copy_message_id, request_id, "copy")
+
     async def mark_undeliverable(self, row_id: int, customer_id: int | None) -> None:
         """Record a failed delivery; with customer_id, the customer blocked the bot."""
         async with self.db.transaction() as repo:
@@ -348,7 +358,9 @@ class HelpDesk(StaffViews):
         outcome: CustomerMessageOutcome | StaffMessageOutcome
         kind = CustomerMessageOutcome if row.direction == Direction.IN else StaffMessageOutcome
         outcome = kind(customer=customer, request=request, message_row_id=row.id)
-        return PendingRelay(row.id, row.source_chat_id, row.source_message_id, outcome)
+        return PendingRelay(
+            row.id, row.source_chat_id, row.source_message_id, outcome, row.kind, row.text
+        )
 
     async def set_topic(self, request_id: int, thread_id: int) -> Request:
         """Attach (or replace) the request's forum topic."""

@@ -210,12 +210,15 @@ class CustomerCard:
 
 @dataclass(frozen=True, slots=True)
 class PendingRelay:
-    """A stored message whose copy never landed: the relay sweeper tries it again."""
+    """A stored message whose copy has not landed yet: queued for the staff group, or
+    failed earlier (the relay sweeper tries it again)."""
 
     row_id: int
     chat_id: int
     message_id: int
     outcome: CustomerMessageOutcome | StaffMessageOutcome
+    kind: str = "text"  # conversations.terms.SUPPORTED_KINDS
+    text: str | None = None  # the text or caption, for a relay that folds several texts
 
 
 @dataclass(frozen=True, slots=True)

@@ -327,15 +327,19 @@ def rolled_reader(table: str) -> TextClause:
     ).bindparams(bindparam("first", type_=Date()), bindparam("last", type_=Date()))
 
 
-def counts_sql(spec: Rollup) -> str:
+def counts_sql(spec: Rollup, dialect: str) -> str:
     """SQL for whether a source row (by its table's name) counts in the spec, for a query
     that selects the rows by a range of `at`."""
-    # Through _flag, so no planner walks an index the condition names (a duration's
-    # IS NOT NULL spans the whole table) instead of the short range of `at`.
-    return f"{_flag(spec.when.format(r=spec.source))} = 1"
+    when = spec.when.format(r=spec.source)
+    if dialect == "sqlite":
+        # Through _flag, so SQLite's planner cannot walk an index the condition names (a
+        # duration's IS NOT NULL spans the whole table) instead of the short range of `at`.
+        # PostgreSQL's estimates need the plain condition (a CASE sends it to a scan).
+        return f"{_flag(when)} = 1"
+    return f"({when})"
 
 
-def edge_reader(spec: Rollup) -> TextClause:
+def edge_reader(spec: Rollup, dialect: str) -> TextClause:
     """SQL for what the spec adds to its table from the source rows with start <= at < end:
     the same keys and sums, grouped, as the triggers would have written them."""
     r = {"r": spec.source}
@@ -345,5 +349,5 @@ def edge_reader(spec: Rollup) -> TextClause:
     at = f"{spec.source}.{spec.at}"
     return text(
         f"SELECT {', '.join([*keys, *sums])} FROM {spec.source} "
-        f"WHERE {at} >= :start AND {at} < :end AND {counts_sql(spec)}{group}"
+        f"WHERE {at} >= :start AND {at} < :end AND {counts_sql(spec, dialect)}{group}"
     ).bindparams(bindparam("start", type_=UtcDateTime()), bindparam("end", type_=UtcDateTime()))

@@ -105,7 +105,7 @@ async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> li
             raise ValueError("periods overlap")
     s, d = tables.surveys, tables.daily_nps
     (spec,) = rollups.specs_of("daily_nps")  # which answers count, and their moment
-    counted, moment = text(rollups.counts_sql(spec)), s.c[spec.at]
+    counted, moment = text(rollups.counts_sql(spec, source.dialect.name)), s.c[spec.at]
     splits = [split_period(p) for p in periods]
     rolled_bucket = case(
         *((split.rolled(d.c.day), i) for i, split in enumerate(splits) if split.days),

@@ -98,7 +98,8 @@ async def rolled_up(conn: AsyncConnection, table: str, split: Split) -> Sums:
         statements.append(rollups.rolled_reader(table).bindparams(first=first, last=last))
     for start, end in split.edges:
         for spec in specs:
-            statements.append(rollups.edge_reader(spec).bindparams(start=start, end=end))
+            reader = rollups.edge_reader(spec, conn.dialect.name)
+            statements.append(reader.bindparams(start=start, end=end))
     totals: Sums = {}
     for statement in statements:
         for row in (await conn.execute(statement)).all():

@@ -19,7 +19,7 @@ from bot.commands import STAFF_COMMAND_NAMES, command_name
 from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.incoming import incoming, sender
-from conversations.models import Refusal
+from conversations.models import PendingRelay, Refusal
 from conversations.terms import SUPPORTED_KINDS, Actor
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -113,8 +113,12 @@ async def customer_message(update: Update, context: CareContext) -> None:
     outcome = await s.helpdesk.customer_message(msg)
     if outcome.already_relayed:
         return
-    await s.relay.to_staff(outcome, message.chat_id, message.message_id)
-    await s.survey_flow.message_alert(outcome, msg.text)
+    # Queued for the staff group: this chat never waits for the group's message budget.
+    s.outbox.put(
+        PendingRelay(
+            outcome.message_row_id, message.chat_id, message.message_id, outcome, msg.kind, msg.text
+        )
+    )
     lang = outcome.customer.language
     if outcome.opened:
         await message.reply_text(

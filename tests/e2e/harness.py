@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ class HelpDeskWorld:
         return await self.tg.send_text(who, text)
 
     async def topic_of(self, request_no: int) -> int:
-        """Wait for the forum topic of request #N; return its thread id."""
+        """Wait for the forum topic of request #N and its card; return its thread id."""
 
         def find() -> int | None:
             for topic in self.tg.topics(self.staff):
@@ -47,15 +48,21 @@ class HelpDeskWorld:
             return None
 
         thread: int = await self.tg.wait_for(find, what=f"topic of request #{request_no}")
+        # Staff act once they see the ticket card in it (the bot has recorded the topic).
+        await self.staff_sees(f"#{request_no}", thread_id=thread)
         return thread
 
     async def staff_sees(
         self, contains: str, thread_id: int | None = None, after: int = 0
     ) -> Message:
-        """Wait for a bot message in the staff group."""
-        return await self.tg.wait_for_bot_message(
+        """Wait for a bot message in the staff group, and for the bot to have recorded
+        what it sent (staff may reply to it at once)."""
+        found = await self.tg.wait_for_bot_message(
             self.staff, contains=contains, thread_id=thread_id, after=after
         )
+        if self.apps:
+            await asyncio.wait_for(get_services(self.apps[-1]).outbox.settled(), 10)
+        return found
 
     async def customer_sees(self, who: User, contains: str, after: int = 0) -> Message:
         """Wait for a bot message in the customer's chat."""
@@ -72,6 +79,12 @@ class HelpDeskWorld:
     async def survey_sweep(self) -> None:
         """Run the survey sweeper job once on the newest running bot."""
         await get_services(self.apps[-1]).survey_flow.sweep()
+
+    def staff_lines(self) -> list[str]:
+        """The lines staff can read in the bot's messages, tags stripped, in order: a copy
+        holds one customer text, a folded message quotes several, one per line."""
+        texts = [re.sub(r"<[^>]+>", "", m.text or "") for m in self.tg.bot_messages(self.staff)]
+        return [line for text in texts for line in text.split("\n")]
 
     def general_messages(self) -> list[Message]:
         """Bot messages in the staff group outside any topic."""

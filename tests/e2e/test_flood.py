@@ -17,6 +17,11 @@ PER_CUSTOMER = 6
 GROUP_LIMIT = (20, 2.0)
 
 
+def customer_texts(world: HelpDeskWorld, prefixes: tuple[str, ...]) -> list[str]:
+    """The customer texts staff can read, in order (copied or folded)."""
+    return [line for line in world.staff_lines() if line.startswith(prefixes)]
+
+
 async def test_a_burst_arrives_whole_and_in_order(plain: HelpDeskWorld) -> None:
     tg = plain.tg
     tg.enforce_flood_limits = True
@@ -29,23 +34,54 @@ async def test_a_burst_arrives_whole_and_in_order(plain: HelpDeskWorld) -> None:
             for user in users:
                 await tg.send_text(user, f"{user.first_name} #{i}")
 
-        def copies() -> list[str]:
-            texts = [m.text or "" for m in tg.bot_messages(plain.staff)]
-            return [text for text in texts if text.startswith(CUSTOMERS)]
+        def texts_seen() -> list[str]:
+            return customer_texts(plain, CUSTOMERS)
 
         total = len(CUSTOMERS) * PER_CUSTOMER
-        await tg.wait_for(lambda: len(copies()) >= total, timeout=25, what="every copy")
+        await tg.wait_for(lambda: len(texts_seen()) >= total, timeout=25, what="every text")
     elapsed = time.monotonic() - started
 
-    seen = copies()
+    seen = texts_seen()
     assert len(seen) == total  # none lost, none doubled
     for user in users:
         mine = [text for text in seen if text.startswith(f"{user.first_name} #")]
         assert mine == [f"{user.first_name} #{i}" for i in range(PER_CUSTOMER)]
-    cards = [m for m in tg.bot_messages(plain.staff) if "Richiesta #" in (m.text or "")]
+    staff_messages = tg.bot_messages(plain.staff)
+    cards = [m for m in staff_messages if "Richiesta #" in (m.text or "")]
     assert len(cards) == len(CUSTOMERS)
-    assert tg.flood_refusals > 0  # the limits were really hit
+    # The texts that waited for the group's budget went out folded: fewer messages than texts.
+    assert len(staff_messages) - len(cards) < total
+    assert any("messaggi in coda" in (m.text or "") for m in staff_messages)
     assert elapsed < 25
+
+
+async def test_staff_answers_and_buttons_do_not_wait_for_the_staff_group(
+    plain: HelpDeskWorld,
+) -> None:
+    """While new customers' messages queue for the group's budget, a staff answer reaches
+    its customer and a customer's button is answered at once."""
+    tg = plain.tg
+    tg.enforce_flood_limits = True
+    tg.flood_per_group = (20, 60.0)  # Telegram's real window: the burst waits for minutes
+    anna = tg.add_user("Anna", language_code="it")
+    limiter = AIORateLimiter(max_retries=2)
+    async with plain.bot_running(rate_limiter=limiter):
+        await tg.send_text(anna, "help with my order")
+        copy = await plain.staff_sees("help with my order")
+        burst = [tg.add_user(f"Cliente{i}", language_code="it") for i in range(20)]
+        for user in burst:  # 20 new requests: two to three group messages each
+            await tg.send_text(user, f"ciao da {user.first_name}")
+        await tg.wait_for(lambda: tg.pending_updates() == 0, what="burst processed")
+        started = time.monotonic()
+        await plain.agent_replies(copy, "on its way")
+        answer = await plain.customer_sees(anna, "on its way")
+        assert time.monotonic() - started < 2
+        started = time.monotonic()
+        pressed = await tg.press_button(anna, answer, "sv:1", timeout=2)
+        assert time.monotonic() - started < 2 and pressed.text
+        # Every burst customer got their acknowledgement without waiting for the group.
+        for user in burst:
+            assert any("ricevuto" in (m.text or "") for m in tg.bot_messages(user))
 
 
 async def test_a_relay_that_fails_for_good_is_sent_first_next_time(plain: HelpDeskWorld) -> None:
@@ -53,7 +89,7 @@ async def test_a_relay_that_fails_for_good_is_sent_first_next_time(plain: HelpDe
     anna = tg.add_user("Anna", language_code="it")
 
     def copies() -> list[str]:
-        return [m.text or "" for m in tg.bot_messages(plain.staff) if m.text in sent]
+        return customer_texts(plain, ("Anna #",))
 
     sent = [f"Anna #{i}" for i in range(4)]
     async with plain.bot_running() as app:
@@ -62,7 +98,7 @@ async def test_a_relay_that_fails_for_good_is_sent_first_next_time(plain: HelpDe
         # More 429s than the rate limiter retries (2): the copy of #0 fails for now.
         tg.inject_fault("copyMessage", 429, retry_after=1, times=3)
         await tg.wait_for(lambda: tg.call_count("copymessage") >= 3, timeout=10)
-        await tg.send_text(anna, sent[1])  # relays #0 first, then #1
+        await tg.send_text(anna, sent[1])  # relays #0 first, then #1 (in one message)
         await tg.wait_for(lambda: copies() == sent[:2], what="#0 then #1")
 
         tg.inject_fault("copyMessage", 429, retry_after=1, times=3)
@@ -71,8 +107,8 @@ async def test_a_relay_that_fails_for_good_is_sent_first_next_time(plain: HelpDe
         await tg.wait_for(lambda: tg.pending_updates() == 0, what="update processed")
         assert copies() == sent[:2]
         plain.clock.advance(seconds=61)  # the sweeper takes messages pending for a minute
-        assert await get_services(app).relay.retry_pending() == 1
+        assert await get_services(app).outbox.sweep() == 1
         assert copies() == sent[:3]
         await tg.send_text(anna, sent[3])
         await tg.wait_for(lambda: copies() == sent, what="#3")
-        assert await get_services(app).relay.retry_pending() == 0
+        assert await get_services(app).outbox.sweep() == 0

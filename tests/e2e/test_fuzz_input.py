@@ -120,6 +120,7 @@ async def _setup(tmp: Path, stop: asyncio.Event, ready: asyncio.Future[FuzzWorld
             runner.failed = failed  # type: ignore[method-assign]
             # A request with its topic and card, a staff answer, and a survey question.
             await world.deliver(tg.prepare_message(customer, "aiuto"))
+            await get_services(app).outbox.settled()  # the topic and card are in place
             topic = tg.topics(staff)[0]
             world.thread_id = topic.thread_id
             await world.deliver(

@@ -59,5 +59,5 @@ async def test_failed_relay_is_retried_from_the_database(forum: HelpDeskWorld) -
         forum.clock.advance(minutes=2)
         from bot.services import get_services
 
-        assert await get_services(app).relay.retry_pending() == 1
+        assert await get_services(app).outbox.sweep() == 1
         await forum.staff_sees("lost in transit?", thread_id=thread)
