@@ -130,6 +130,8 @@ class Relay:
             assert isinstance(first, CustomerMessageOutcome)
             # Each run reads the request again: an earlier run may have opened its topic.
             request = await self.helpdesk.request(first.request.id) or first.request
+            if await self._open_with(request, first.customer, run):
+                continue
             if len(run) == 1:
                 await self.to_staff(
                     replace(first, request=request),
@@ -158,6 +160,25 @@ class Relay:
             await self.helpdesk.mark_folded(
                 [item.row_id for item in run], request.id, self.staff_chat_id, copy_id
             )
+
+    async def _open_with(
+        self, request: Request, customer: Customer, run: Sequence[PendingRelay]
+    ) -> bool:
+        """Post a new request's card quoting its first texts, so a new request costs the
+        group one message (plus its topic); False when the run cannot go on the card."""
+        if not self._unplaced(request) or not all(i.kind == "text" and i.text for i in run):
+            return False
+        texts = [item.text or "" for item in run]
+        card = render.card(request, customer, self.staff_lang, self.settings.tz, texts)
+        if len(card) > LIMIT:
+            return False
+        placed = await self._ensure_place(request, customer, texts)
+        if placed.card_message_id is None:
+            return False
+        await self.helpdesk.mark_folded(
+            [item.row_id for item in run], placed.id, self.staff_chat_id, placed.card_message_id
+        )
+        return True
 
     def _folded_text(self, customer: Customer, run: Sequence[PendingRelay]) -> str:
         return render.coalesced(customer, [item.text or "" for item in run], self.staff_lang)
@@ -217,22 +238,33 @@ class Relay:
         await self.helpdesk.link_notice(request.id, self.staff_chat_id, message_id)
         return message_id
 
-    async def _ensure_place(self, request: Request, customer: Customer) -> Request:
+    def _unplaced(self, request: Request) -> bool:
+        """The request has no topic (forum) or no ticket card (plain group) yet."""
+        if self.staff_is_forum:
+            return request.topic_thread_id is None
+        return request.card_message_id is None
+
+    async def _ensure_place(
+        self, request: Request, customer: Customer, quoted: Sequence[str] = ()
+    ) -> Request:
+        """Give the request its topic and card if it has none (the card quoting `quoted`)."""
         if self.staff_is_forum:
             if request.topic_thread_id is None:
-                return await self._new_topic(request, customer)
+                return await self._new_topic(request, customer, quoted)
             return request
         if request.card_message_id is None:
             sent = await self.bot.send_message(
                 self.staff_chat_id,
-                render.card(request, customer, self.staff_lang, self.settings.tz),
+                render.card(request, customer, self.staff_lang, self.settings.tz, quoted),
                 parse_mode=ParseMode.HTML,
                 reply_markup=render.card_keyboard(request, self.staff_lang),
             )
             return await self.helpdesk.set_card(request.id, self.staff_chat_id, sent.message_id)
         return request
 
-    async def _new_topic(self, request: Request, customer: Customer) -> Request:
+    async def _new_topic(
+        self, request: Request, customer: Customer, quoted: Sequence[str] = ()
+    ) -> Request:
         try:
             topic = await self.bot.create_forum_topic(
                 self.staff_chat_id, render.topic_title(request, customer, self.staff_lang)
@@ -243,11 +275,11 @@ class Relay:
             # Topics were switched off in the group: fall back to ticket cards.
             log.warning("staff chat is no longer a forum; using ticket cards")
             self.staff_is_forum = False
-            return await self._ensure_place(request, customer)
+            return await self._ensure_place(request, customer, quoted)
         request = await self.helpdesk.set_topic(request.id, topic.message_thread_id)
         header = await self.bot.send_message(
             self.staff_chat_id,
-            render.card(request, customer, self.staff_lang, self.settings.tz),
+            render.card(request, customer, self.staff_lang, self.settings.tz, quoted),
             parse_mode=ParseMode.HTML,
             message_thread_id=topic.message_thread_id,
             reply_markup=render.card_keyboard(request, self.staff_lang),
@@ -286,9 +318,10 @@ class Relay:
             except TelegramError as exc:  # cosmetic: never fail the state change for it
                 log.info("could not rename topic of request #%s: %s", request.id, exc)
         if request.card_message_id is not None:
+            quoted = await self.helpdesk.card_texts(request)
             try:
                 await self.bot.edit_message_text(
-                    render.card(request, customer, self.staff_lang, self.settings.tz),
+                    render.card(request, customer, self.staff_lang, self.settings.tz, quoted),
                     chat_id=self.staff_chat_id,
                     message_id=request.card_message_id,
                     parse_mode=ParseMode.HTML,

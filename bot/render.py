@@ -71,14 +71,18 @@ def customer_label(customer: Customer) -> str:
     return label
 
 
-def card(request: Request, customer: Customer, lang: str, tz: ZoneInfo) -> str:
-    """The ticket card: number, customer, language, opened time, status."""
+def card(
+    request: Request, customer: Customer, lang: str, tz: ZoneInfo, quoted: Sequence[str] = ()
+) -> str:
+    """The ticket card: number, customer, language, opened time, status; then the request's
+    first texts when the card carries them (one staff-group message for a new request)."""
     lines = [
         t(lang, "card.title", id=request.id),
         t(lang, "card.customer", name=customer_label(customer)),
         t(lang, "card.language", lang=customer.language),
         t(lang, "card.opened", when=when(request.opened_at, tz)),
         t(lang, "card.status", status=t(lang, f"status.{request.status.value}")),
+        *(f"<blockquote>{escape(text)}</blockquote>" for text in quoted),
     ]
     return "\n".join(lines)
 

@@ -325,6 +325,13 @@ class HelpDesk(StaffViews):
                 await repo.mark_delivered(row_id, copy_chat_id, copy_message_id)
             await repo.link(copy_chat_id, copy_message_id, request_id, "copy")
 
+    async def card_texts(self, request: Request) -> list[str]:
+        """The customer texts the request's ticket card quotes (its first ones, if any)."""
+        if request.card_message_id is None:
+            return []
+        async with self.db.read() as repo:
+            return await repo.texts_copied_to(self.policy.staff_chat_id, request.card_message_id)
+
     async def mark_undeliverable(self, row_id: int, customer_id: int | None) -> None:
         """Record a failed delivery; with customer_id, the customer blocked the bot."""
         async with self.db.transaction() as repo:

@@ -470,6 +470,21 @@ class Repo:
         q = select(tables.message_edits).where(e.message_id == row_id).order_by(e.id)
         return [from_row(MessageEdit, row) for row in (await self.conn.execute(q)).all()]
 
+    async def texts_copied_to(self, chat_id: int, message_id: int) -> list[str]:
+        """The customer texts one staff message carries (a copy, a folded message, a card
+        with the request's first texts), in the order written."""
+        m = tables.messages.c
+        q = (
+            select(m.text)
+            .where(
+                m.copy_chat_id == chat_id,
+                m.copy_message_id == message_id,
+                m.direction == Direction.IN,
+            )
+            .order_by(m.id)
+        )
+        return [text or "" for (text,) in (await self.conn.execute(q)).all()]
+
     async def pending_before(self, row_id: int) -> list[StoredMessage]:
         """Messages of the same request and direction as this one, older and still pending."""
         m = tables.messages.c

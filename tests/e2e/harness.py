@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -84,7 +85,7 @@ class HelpDeskWorld:
         """The lines staff can read in the bot's messages, tags stripped, in order: a copy
         holds one customer text, a folded message quotes several, one per line."""
         texts = [re.sub(r"<[^>]+>", "", m.text or "") for m in self.tg.bot_messages(self.staff)]
-        return [line for text in texts for line in text.split("\n")]
+        return [html.unescape(line) for text in texts for line in text.split("\n")]
 
     def general_messages(self) -> list[Message]:
         """Bot messages in the staff group outside any topic."""

@@ -24,7 +24,10 @@ async def test_customer_edit_is_shown_as_a_reply_to_the_copy(forum: HelpDeskWorl
             "Il mio ordine è il 124 &lt;urgente&gt;"
         )
         assert notice.reply_to is not None and notice.reply_to.message_id == copy.message_id
-        assert copy.text == "Il mio ordine è il 123"  # the copy itself stays as staff saw it
+        # The card quoting the first text stays as staff saw it.
+        assert copy.text is not None and copy.text.endswith(
+            "<blockquote>Il mio ordine è il 123</blockquote>"
+        )
 
 
 async def test_staff_reply_to_the_notice_reaches_the_customer(plain: HelpDeskWorld) -> None:

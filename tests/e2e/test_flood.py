@@ -93,8 +93,9 @@ async def test_a_relay_that_fails_for_good_is_sent_first_next_time(plain: HelpDe
 
     sent = [f"Anna #{i}" for i in range(4)]
     async with plain.bot_running() as app:
-        await tg.send_text(anna, sent[0])
+        await tg.send_text(anna, "hello")  # opens the request: its card quotes this
         await plain.staff_sees("Richiesta #1")
+        await tg.send_text(anna, sent[0])
         # More 429s than the rate limiter retries (2): the copy of #0 fails for now.
         tg.inject_fault("copyMessage", 429, retry_after=1, times=3)
         await tg.wait_for(lambda: tg.call_count("copymessage") >= 3, timeout=10)

@@ -65,7 +65,9 @@ async def test_buttons_act_only_on_the_message_they_belong_to(forum: HelpDeskWor
         # A card button forged onto another message of the staff group resolves nothing.
         await forum.agent_writes_in_topic(thread, "Ciao Maria")
         answer = await forum.customer_sees(maria, "Ciao Maria")
-        copy = await forum.staff_sees("aiuto", thread_id=thread)
+        await forum.customer_writes(maria, "ancora aiuto")
+        copy = await forum.staff_sees("ancora aiuto", thread_id=thread)
+        assert copy.message_id != card.message_id
         assert (await forum.tg.press_button(forum.agent, copy, "rs:1")).text == (
             "Questo pulsante non è più valido."
         )

@@ -13,7 +13,11 @@ async def test_card_then_copies_and_replies_map_back(plain: HelpDeskWorld) -> No
         card = await plain.staff_sees("Richiesta #1")
         assert "Maria Rossi (@mariar)" in (card.text or "") and "Lingua: it" in (card.text or "")
         assert card.buttons == [[("✔️ Risolvi", "rs:1")]]
-        copy = await plain.staff_sees("rimborso")
+        # A new request costs the group one message: the card quotes the first text.
+        assert "Dov'è il mio rimborso?" in plain.staff_lines()
+        assert (card.text or "").endswith("rimborso?</blockquote>")
+        await plain.customer_writes(maria, "È passato un mese")
+        copy = await plain.staff_sees("passato un mese")
         assert copy.reply_to is not None and copy.reply_to.message_id == card.message_id
 
         await plain.customer_writes(john, "Where is my parcel?")

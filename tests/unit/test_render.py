@@ -42,6 +42,25 @@ def test_card_escapes_customer_text_and_shows_local_time() -> None:
     assert "23/11/2026 10:00" in text  # 09:00 UTC is 10:00 in Rome in November
 
 
+def test_a_card_quoting_first_texts_escapes_them_in_order() -> None:
+    texts = ["<script>1</script>", "second & last"]
+    text = render.card(request(), customer(), "en", ZoneInfo("Europe/Rome"), texts)
+    assert text.endswith(
+        "<blockquote>&lt;script&gt;1&lt;/script&gt;</blockquote>\n"
+        "<blockquote>second &amp; last</blockquote>"
+    )
+
+
+def test_folded_texts_name_the_customer_and_keep_their_order() -> None:
+    text = render.coalesced(customer(), ["a < b", "then c"], "en")
+    head, first, second = text.split("\n")
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in head and "2" in head
+    assert (first, second) == (
+        "<blockquote>a &lt; b</blockquote>",
+        "<blockquote>then c</blockquote>",
+    )
+
+
 def test_card_button_follows_status() -> None:
     open_kb = render.card_keyboard(request(), "it").inline_keyboard[0][0]
     done_kb = render.card_keyboard(request(Status.RESOLVED), "it").inline_keyboard[0][0]
