@@ -14,6 +14,7 @@ Telegram's 429 answers, messages the bot sent into the staff group per customer 
 texts lost, and how long the outside customer waited for the answer and for the button.
 
     .venv/bin/python bench/staff_burst.py [--customers 60] [--messages 300] [--time-scale 6]
+    ... --ptb-limiter   # PTB's AIORateLimiter instead of carebot's (bot.flood)
 """
 
 from __future__ import annotations
@@ -27,14 +28,17 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from telegram.ext import AIORateLimiter
+from telegram.ext import AIORateLimiter, BaseRateLimiter
 
 from bot.app import build_application
 from bot.fake_bot_api import Chat, FakeTelegram
 from bot.fake_bot_api.core import SEND_METHODS
+from bot.flood import FloodLimiter
 from bot.lifecycle import running
 from bot.settings import load_settings
 
@@ -60,7 +64,7 @@ def _lines(tg: FakeTelegram, staff: Chat) -> list[str]:
     return [line for text in texts for line in text.split("\n")]
 
 
-def _in_staff(tg: FakeTelegram, staff: Chat, methods: set[str]) -> int:
+def _in_staff(tg: FakeTelegram, staff: Chat, methods: Set[str]) -> int:
     return sum(
         1
         for method, params in tg.calls
@@ -68,7 +72,9 @@ def _in_staff(tg: FakeTelegram, staff: Chat, methods: set[str]) -> int:
     )
 
 
-async def one_run(customers: int, messages: int, scale: float, db: Path) -> Result:
+async def one_run(
+    customers: int, messages: int, scale: float, db: Path, ptb_limiter: bool
+) -> Result:
     tg = FakeTelegram(TOKEN)
     await tg.start()
     try:
@@ -83,19 +89,23 @@ async def one_run(customers: int, messages: int, scale: float, db: Path) -> Resu
             "CAREBOT_TELEGRAM_API_URL": tg.api_root,
             "CAREBOT_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
         }
-        limiter = AIORateLimiter(
-            overall_max_rate=30,
-            overall_time_period=1.0 / scale,
-            group_max_rate=20,
-            group_time_period=MINUTE / scale,
-            max_retries=2,
-        )
+        limiter: BaseRateLimiter[Any]
+        if ptb_limiter:  # PTB's leaky bucket, as carebot used before bot.flood
+            limiter = AIORateLimiter(
+                overall_max_rate=30,
+                overall_time_period=1.0 / scale,
+                group_max_rate=20,
+                group_time_period=MINUTE / scale,
+                max_retries=2,
+            )
+        else:
+            limiter = FloodLimiter(group=(20, MINUTE / scale), overall=(30, 1.0 / scale))
         app = build_application(load_settings(env), job_intervals=False, rate_limiter=limiter)
         async with running(app, poll_timeout=1):
             # Before the burst: a customer whose request staff are already working on.
             anna = tg.add_user("Anna", language_code="it")
-            await tg.send_text(anna, "dov'è il mio ordine?")
-            copy = await tg.wait_for_bot_message(staff, contains="dov'è il mio ordine", timeout=60)
+            await tg.send_text(anna, "il mio ordine 55 è in ritardo")
+            copy = await tg.wait_for_bot_message(staff, contains="ordine 55", timeout=60)
             await asyncio.sleep(MINUTE / scale)  # the group's window is empty again
             base_sends = _in_staff(tg, staff, SEND_METHODS)
             base_topics = _in_staff(tg, staff, {"createforumtopic"})
@@ -155,13 +165,20 @@ async def main() -> int:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--time-scale", type=float, default=6.0)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--ptb-limiter", action="store_true", help="PTB's AIORateLimiter")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     results = []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
             results.append(
-                await one_run(args.customers, args.messages, args.time_scale, Path(tmp) / "b.db")
+                await one_run(
+                    args.customers,
+                    args.messages,
+                    args.time_scale,
+                    Path(tmp) / "b.db",
+                    args.ptb_limiter,
+                )
             )
 
     def median(values: list[float]) -> float:
@@ -171,7 +188,8 @@ async def main() -> int:
     n = r[0].customer_messages
     print(
         f"{args.customers} new customers, {n} texts within one minute, 1 staff group "
-        f"(forum topics); limits shortened {args.time_scale:g}×, {args.runs} run(s), medians\n"
+        f"(forum topics); limits shortened {args.time_scale:g}×, {args.runs} run(s), medians; "
+        f"{'PTB' if args.ptb_limiter else 'carebot'} rate limiter\n"
     )
     print("| figure | value |")
     print("|---|---:|")

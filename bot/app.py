@@ -8,11 +8,12 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import ApplicationBuilder, BaseRateLimiter
 from telegram.request import HTTPXRequest
 
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, CareApp
 from bot.errors import on_error
+from bot.flood import FloodLimiter
 from bot.handlers import customer, edits, fallback, reports, staff, survey
 from bot.lifecycle import on_shutdown, on_startup
 from bot.processor import PerChatUpdateProcessor
@@ -56,7 +57,7 @@ def build_application(
     clock: Clock | None = None,
     analyzer: TextAnalyzer | None = None,
     rate_limit: bool = True,
-    rate_limiter: AIORateLimiter | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
     job_intervals: bool = True,
     rng: random.Random | None = None,
 ) -> App:
@@ -79,10 +80,9 @@ def build_application(
         .post_shutdown(on_shutdown)
     )
     if rate_limit:
-        # PTB types the limiter's per-call data generically; ours takes none.
         # Tests pass a limiter scaled to the fake server's shortened flood windows.
-        limiter = rate_limiter or AIORateLimiter(max_retries=2)
-        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+        limiter = rate_limiter or FloodLimiter()
+        builder = builder.rate_limiter(limiter)
     app: App = builder.build()
 
     db = Database(create_engine(settings.database_url))

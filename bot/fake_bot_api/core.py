@@ -17,6 +17,7 @@ from aiohttp import ClientSession, ClientTimeout, web
 
 from bot.fake_bot_api.errors import Fault
 from bot.fake_bot_api.world import Chat, User, World
+from bot.flood import GROUP_LIMIT, OVERALL_LIMIT, SENDS
 
 JSON_FIELDS = {
     "reply_markup",
@@ -28,19 +29,7 @@ JSON_FIELDS = {
     "allowed_updates",
     "link_preview_options",
 }
-SEND_METHODS = {
-    "sendmessage",
-    "copymessage",
-    "forwardmessage",
-    "sendphoto",
-    "senddocument",
-    "sendvoice",
-    "sendaudio",
-    "sendvideo",
-    "sendvideonote",
-    "sendsticker",
-    "sendanimation",
-}
+SEND_METHODS = SENDS  # what Telegram counts against its flood limits (bot.flood)
 MEDIA_METHODS = {
     "sendphoto": "photo",
     "senddocument": "document",
@@ -128,8 +117,8 @@ class FakeCore:
         self.latency = 0.0
         self.enforce_flood_limits = False
         # Telegram's flood limits as (messages, seconds); tests may shrink the windows.
-        self.flood_overall: tuple[int, float] = (30, 1.0)
-        self.flood_per_group: tuple[int, float] = (20, 60.0)
+        self.flood_overall: tuple[int, float] = OVERALL_LIMIT
+        self.flood_per_group: tuple[int, float] = GROUP_LIMIT
         self.flood_refusals = 0  # sends answered with 429 by the flood limits
         self._faults: list[Fault] = []
         self._updates: list[dict[str, Any]] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from analytics.html_split import LIMIT  # Telegram's message length
 from bot.fake_bot_api.core import MEDIA_METHODS, CallbackAnswer, FakeCore, _html_ok
 from bot.fake_bot_api.errors import ApiError, bad_request, blocked
 from bot.fake_bot_api.world import Chat, Message, Topic
@@ -62,7 +63,7 @@ class Methods(FakeCore):
     def _check_text(self, text: str, params: dict[str, Any], limit: int) -> None:
         if len(text) > limit:
             raise bad_request(
-                "message is too long" if limit == 4096 else "message caption is too long"
+                "message is too long" if limit == LIMIT else "message caption is too long"
             )
         if str(params.get("parse_mode", "")).upper() == "HTML":
             problem = _html_ok(text)
@@ -158,7 +159,7 @@ class Methods(FakeCore):
         text = str(params.get("text") or "")
         if not text.strip():
             raise bad_request("message text is empty")
-        self._check_text(text, params, 4096)
+        self._check_text(text, params, LIMIT)
         return self._bot_message(chat, params, {"text": text}).to_api()
 
     async def api_copymessage(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -247,7 +248,7 @@ class Methods(FakeCore):
         """editMessageText."""
         msg = self._own_message(params)
         text = str(params.get("text") or "")
-        self._check_text(text, params, 4096)
+        self._check_text(text, params, LIMIT)
         markup = self._keyboard(params)
         if text == msg.content.get("text") and markup == msg.reply_markup:
             raise bad_request(

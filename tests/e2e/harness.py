@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.app import App, build_application
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
+from bot.flood import FloodLimiter
 from bot.lifecycle import auto_resolve, running
 from bot.services import get_services
 from bot.settings import Settings, load_settings
@@ -101,7 +102,9 @@ class HelpDeskWorld:
     ) -> AsyncIterator[App]:
         """Run the real bot against the fake server until the block ends (`polling`: Poller
         options such as backoff; the polling task is in self.polling)."""
-        app = build_application(self.settings, clock=self.clock, job_intervals=False, **build)
+        app = build_application(
+            self.settings, clock=self.clock, job_intervals=False, **_quick(build)
+        )
         self.apps.append(app)
         async with running(app, poll_timeout=1, **(polling or {})) as task:
             self.polling = task
@@ -110,10 +113,20 @@ class HelpDeskWorld:
     @asynccontextmanager
     async def bot_on_webhook(self, **build: Any) -> AsyncIterator[tuple[App, WebhookServer]]:
         """Run the real bot in webhook mode (listener on 127.0.0.1, a free port)."""
-        app = build_application(self.settings, clock=self.clock, job_intervals=False, **build)
+        app = build_application(
+            self.settings, clock=self.clock, job_intervals=False, **_quick(build)
+        )
         self.apps.append(app)
         async with webhook_running(app, secret=WEBHOOK_SECRET, port=0) as server:
             yield app, server
+
+
+def _quick(build: dict[str, Any]) -> dict[str, Any]:
+    """The bot's own flood limiter, with a 1 s group window: a test that posts dozens of
+    staff answers need not wait minutes (the fake enforces no limits unless told to)."""
+    if build.get("rate_limit", True) and "rate_limiter" not in build:
+        build = {**build, "rate_limiter": FloodLimiter(group=(20, 1.0))}
+    return build
 
 
 def settings_for(tg: FakeTelegram, staff: Chat, db_url: str, **extra: str) -> Settings:

@@ -6,6 +6,7 @@ import time
 
 from telegram.ext import AIORateLimiter
 
+from bot.flood import FloodLimiter
 from bot.services import get_services
 from tests.e2e.harness import HelpDeskWorld
 
@@ -15,6 +16,7 @@ PER_CUSTOMER = 6
 # over 2 s instead of 60 so the test stays short. PTB's limiter is told 20 per second: our
 # estimate of Telegram's limits is off, and the 429s that follow must cost nothing.
 GROUP_LIMIT = (20, 2.0)
+TRIES = FloodLimiter().retries + 1  # a 429 on every try: the send fails for now
 
 
 def customer_texts(world: HelpDeskWorld, prefixes: tuple[str, ...]) -> list[str]:
@@ -53,6 +55,30 @@ async def test_a_burst_arrives_whole_and_in_order(plain: HelpDeskWorld) -> None:
     assert len(staff_messages) - len(cards) < total
     assert any("messaggi in coda" in (m.text or "") for m in staff_messages)
     assert elapsed < 25
+
+
+async def test_the_bots_own_limits_meet_no_429(plain: HelpDeskWorld) -> None:
+    """carebot's limiter keeps every group within Telegram's window: a burst of new
+    requests and follow-ups arrives whole, in order, without one 429."""
+    tg = plain.tg
+    tg.enforce_flood_limits = True
+    tg.flood_per_group = GROUP_LIMIT
+    users = [tg.add_user(name, language_code="it") for name in CUSTOMERS]
+    limiter = FloodLimiter(group=GROUP_LIMIT)
+    async with plain.bot_running(rate_limiter=limiter):
+        for i in range(PER_CUSTOMER):
+            for user in users:
+                await tg.send_text(user, f"{user.first_name} #{i}")
+        total = len(CUSTOMERS) * PER_CUSTOMER
+        await tg.wait_for(
+            lambda: len(customer_texts(plain, CUSTOMERS)) >= total, timeout=25, what="every text"
+        )
+    seen = customer_texts(plain, CUSTOMERS)
+    assert len(seen) == total
+    for user in users:
+        mine = [text for text in seen if text.startswith(f"{user.first_name} #")]
+        assert mine == [f"{user.first_name} #{i}" for i in range(PER_CUSTOMER)]
+    assert tg.flood_refusals == 0
 
 
 async def test_staff_answers_and_buttons_do_not_wait_for_the_staff_group(
@@ -96,15 +122,15 @@ async def test_a_relay_that_fails_for_good_is_sent_first_next_time(plain: HelpDe
         await tg.send_text(anna, "hello")  # opens the request: its card quotes this
         await plain.staff_sees("Richiesta #1")
         await tg.send_text(anna, sent[0])
-        # More 429s than the rate limiter retries (2): the copy of #0 fails for now.
-        tg.inject_fault("copyMessage", 429, retry_after=1, times=3)
-        await tg.wait_for(lambda: tg.call_count("copymessage") >= 3, timeout=10)
+        # More 429s than the rate limiter retries: the copy of #0 fails for now.
+        tg.inject_fault("copyMessage", 429, retry_after=1, times=TRIES)
+        await tg.wait_for(lambda: tg.call_count("copymessage") >= TRIES, timeout=10)
         await tg.send_text(anna, sent[1])  # relays #0 first, then #1 (in one message)
         await tg.wait_for(lambda: copies() == sent[:2], what="#0 then #1")
 
-        tg.inject_fault("copyMessage", 429, retry_after=1, times=3)
+        tg.inject_fault("copyMessage", 429, retry_after=1, times=TRIES)
         await tg.send_text(anna, sent[2])  # the last message fails: no next one to carry it
-        await tg.wait_for(lambda: tg.call_count("copymessage") >= 6, timeout=10)
+        await tg.wait_for(lambda: tg.call_count("copymessage") >= 2 * TRIES, timeout=10)
         await tg.wait_for(lambda: tg.pending_updates() == 0, what="update processed")
         assert copies() == sent[:2]
         plain.clock.advance(seconds=61)  # the sweeper takes messages pending for a minute
