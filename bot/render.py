@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from html import escape as escape
 from zoneinfo import ZoneInfo
@@ -125,8 +125,14 @@ def language_keyboard() -> InlineKeyboardMarkup:
     )
 
 
-def open_list(lines: list[OpenRequestLine], lang: Lang, limit: int = 50) -> str:
-    """The /open answer: one line per open request, oldest first."""
+def open_list(
+    lines: list[OpenRequestLine],
+    lang: Lang,
+    limit: int = 50,
+    queued: Mapping[int, tuple[int, float]] | None = None,
+) -> str:
+    """The /open answer: one line per open request, oldest first; `queued` gives, per
+    request, its messages still waiting for the staff group and how long the oldest has."""
     if not lines:
         return t(lang, "staff.open.empty")
     out = [t(lang, "staff.open.header", n=len(lines))]
@@ -142,6 +148,9 @@ def open_list(lines: list[OpenRequestLine], lang: Lang, limit: int = 50) -> str:
                 status=t(lang, status),
             )
         )
+        if queued and line.request.id in queued:
+            n, waited = queued[line.request.id]
+            out[-1] += t(lang, "staff.open.queued", n=n, age=format_duration(waited, lang))
     if len(lines) > limit:
         out.append(t(lang, "staff.open.more", n=len(lines) - limit))
     return "\n".join(out)

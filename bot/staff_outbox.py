@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from telegram.error import TelegramError
@@ -32,6 +33,8 @@ class StaffOutbox:
         self.relay = relay
         self.after: list[AfterRelay] = []
         self._queue: dict[int, list[PendingRelay]] = {}  # request id → messages, FIFO
+        self._since: dict[int, float] = {}  # request id → when its oldest was queued
+        self._current: tuple[int, int, float] | None = None  # on its way: request, n, since
         self._held: set[int] = set()  # message rows queued or being relayed
         self._wake = asyncio.Event()
         self._settled = asyncio.Event()
@@ -43,14 +46,26 @@ class StaffOutbox:
         if item.row_id in self._held:
             return False
         self._held.add(item.row_id)
-        self._queue.setdefault(item.outcome.request.id, []).append(item)
+        request_id = item.outcome.request.id
+        self._queue.setdefault(request_id, []).append(item)
+        self._since.setdefault(request_id, time.monotonic())
         self._settled.clear()
         self._wake.set()
         return True
 
-    def waiting(self) -> dict[int, int]:
-        """How many messages each request has queued (for /open)."""
-        return {request_id: len(items) for request_id, items in self._queue.items()}
+    def waiting(self) -> dict[int, tuple[int, float]]:
+        """Per request: how many of its messages wait for the staff group, and for how
+        many seconds the oldest has (for /open)."""
+        now = time.monotonic()
+        found = {
+            request_id: (len(items), now - self._since.get(request_id, now))
+            for request_id, items in self._queue.items()
+        }
+        if self._current is not None:  # on its way, perhaps waiting for the group's window
+            request_id, n, since = self._current
+            queued, _ = found.get(request_id, (0, 0.0))
+            found[request_id] = (n + queued, now - since)
+        return found
 
     def start(self) -> None:
         """Start the worker (in the running event loop)."""
@@ -98,7 +113,12 @@ class StaffOutbox:
             while self._queue:
                 request_id = next(iter(self._queue))
                 items = self._queue.pop(request_id)
-                await self._relay(items)
+                since = self._since.pop(request_id, time.monotonic())
+                self._current = (request_id, len(items), since)
+                try:
+                    await self._relay(items)
+                finally:
+                    self._current = None
             if not self._queue:
                 self._settled.set()
 

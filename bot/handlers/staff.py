@@ -101,7 +101,8 @@ async def open_requests(update: Update, context: CareContext) -> None:
     if message is None:
         return
     lines = await s.helpdesk.open_requests()
-    await _reply(message, render.open_list(lines, s.settings.staff_language))
+    queued = s.outbox.waiting()
+    await _reply(message, render.open_list(lines, s.settings.staff_language, queued=queued))
 
 
 async def whois(update: Update, context: CareContext) -> None:

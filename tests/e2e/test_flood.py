@@ -139,3 +139,31 @@ async def test_a_relay_that_fails_for_good_is_sent_first_next_time(plain: HelpDe
         await tg.send_text(anna, sent[3])
         await tg.wait_for(lambda: copies() == sent, what="#3")
         assert await get_services(app).outbox.sweep() == 0
+
+
+async def test_open_shows_what_waits_for_the_staff_group(forum: HelpDeskWorld) -> None:
+    """While the group's window is used up, /open says which requests have messages
+    waiting to reach staff, how many and since when; then they arrive, folded."""
+    tg = forum.tg
+    tg.enforce_flood_limits = True
+    tg.flood_per_group = (1, 6.0)
+    maria = tg.add_user("Maria", language_code="it")
+    async with forum.bot_running(rate_limiter=FloodLimiter(group=(1, 6.0))):
+        await forum.customer_writes(maria, "primo")
+        thread = await forum.topic_of(1)  # the card took the window's one send
+        for text in ("secondo", "terzo", "quarto"):
+            await forum.customer_writes(maria, text)
+        await tg.wait_for(lambda: tg.pending_updates() == 0, what="texts stored")
+        after = tg.last_message_id(forum.staff)
+        await tg.send_text(forum.agent, "/open", chat=forum.staff, thread_id=thread)
+        listing = await tg.wait_for_bot_message(
+            forum.staff, contains="Richieste aperte", after=after, timeout=20
+        )
+        assert "#1 · Maria" in (listing.text or "")
+        assert "📨 3 in coda per il gruppo da" in (listing.text or "")
+        await tg.wait_for(
+            lambda: {"secondo", "terzo", "quarto"} <= set(forum.staff_lines()),
+            timeout=20,
+            what="the queued texts",
+        )
+        assert tg.flood_refusals == 0
