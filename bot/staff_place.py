@@ -1,0 +1,321 @@
+"""The staff group's side of the relay: each request's place there (its forum topic or
+ticket card), copies of customer messages, texts folded while they waited, notices.
+
+A deleted topic is recreated and the send retried; every copy is mapped back to its
+request; a new request's card quotes its first texts, so it costs the group one message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from telegram import (
+    Bot,
+    InlineKeyboardMarkup,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from analytics.html_split import LIMIT
+from bot import render
+from bot.i18n import t
+from bot.settings import Settings
+from conversations.helpdesk import HelpDesk
+from conversations.models import (
+    Customer,
+    CustomerMessageOutcome,
+    PendingRelay,
+    Request,
+)
+from conversations.terms import Status
+
+log = logging.getLogger(__name__)
+
+
+def _thread_gone(exc: BadRequest) -> bool:
+    text = exc.message.lower()
+    return "thread not found" in text or "topic_deleted" in text or "topic deleted" in text
+
+
+class StaffPlace:
+    """Sends into the staff group on behalf of the helpdesk and records where they landed."""
+
+    def __init__(self, bot: Bot, helpdesk: HelpDesk, settings: Settings) -> None:
+        self.bot = bot
+        self.helpdesk = helpdesk
+        self.settings = settings
+        self.staff_chat_id = settings.staff_chat_id
+        self.staff_lang = settings.staff_language
+        self.staff_is_forum = False
+
+    async def to_staff(
+        self,
+        outcome: CustomerMessageOutcome,
+        chat_id: int,
+        message_id: int,
+        *,
+        earlier_first: bool = True,
+    ) -> None:
+        """Copy a customer's message into the request's topic or under its ticket card.
+
+        Earlier messages of the request whose relay failed (flood limit, network) go first,
+        so staff read them in the order they were written; if one fails again, this one
+        waits too (it stays pending for the next message or the sweeper).
+        """
+        if outcome.already_relayed:
+            return
+        request = outcome.request
+        if earlier_first:
+            earlier = await self.helpdesk.pending_before(outcome.message_row_id)
+            for item in earlier:
+                assert isinstance(item.outcome, CustomerMessageOutcome)
+                await self.to_staff(
+                    item.outcome, item.chat_id, item.message_id, earlier_first=False
+                )
+            if earlier:  # they may have created the topic or the card
+                request = await self.helpdesk.request(request.id) or request
+        request = await self._prepare(request, outcome)
+        copy_id = await self._send_to_place(
+            request,
+            outcome.customer,
+            lambda thread, reply: self.bot.copy_message(
+                chat_id=self.staff_chat_id,
+                from_chat_id=chat_id,
+                message_id=message_id,
+                message_thread_id=thread,
+                reply_parameters=reply,
+            ),
+        )
+        await self.helpdesk.mark_relayed(
+            outcome.message_row_id, request.id, self.staff_chat_id, copy_id, "copy"
+        )
+
+    async def to_staff_folded(self, items: Sequence[PendingRelay]) -> None:
+        """Relay one request's waiting messages in the order written, spending the staff
+        group's budget once per run: consecutive texts go out as one message that quotes
+        them all (each still maps to the request), anything else is copied as it is.
+
+        Earlier messages whose relay failed join the front of the queue.
+        """
+        if not items:
+            return
+        queued = {item.row_id for item in items}
+        earlier = [
+            item
+            for item in await self.helpdesk.pending_before(items[0].row_id)
+            if item.row_id not in queued
+        ]
+        for run in self._runs([*earlier, *items]):
+            first = run[0].outcome
+            assert isinstance(first, CustomerMessageOutcome)
+            # Each run reads the request again: an earlier run may have opened its topic.
+            request = await self.helpdesk.request(first.request.id) or first.request
+            if await self._open_with(request, first.customer, run):
+                continue
+            if len(run) == 1:
+                await self.to_staff(
+                    replace(first, request=request),
+                    run[0].chat_id,
+                    run[0].message_id,
+                    earlier_first=False,
+                )
+                continue
+            reopened = any(
+                isinstance(item.outcome, CustomerMessageOutcome) and item.outcome.reopened
+                for item in run
+            )
+            request = await self._prepare(request, replace(first, reopened=reopened))
+            text = self._folded_text(first.customer, run)
+            copy_id = await self._send_to_place(
+                request,
+                first.customer,
+                lambda thread, reply, text=text: self.bot.send_message(
+                    self.staff_chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=thread,
+                    reply_parameters=reply,
+                ),
+            )
+            await self.helpdesk.mark_folded(
+                [item.row_id for item in run], request.id, self.staff_chat_id, copy_id
+            )
+
+    async def _open_with(
+        self, request: Request, customer: Customer, run: Sequence[PendingRelay]
+    ) -> bool:
+        """Post a new request's card quoting its first texts, so a new request costs the
+        group one message (plus its topic); False when the run cannot go on the card."""
+        if not self._unplaced(request) or not all(i.kind == "text" and i.text for i in run):
+            return False
+        texts = [item.text or "" for item in run]
+        card = render.card(request, customer, self.staff_lang, self.settings.tz, texts)
+        if len(card) > LIMIT:
+            return False
+        placed = await self._ensure_place(request, customer, texts)
+        if placed.card_message_id is None:
+            return False
+        await self.helpdesk.mark_folded(
+            [item.row_id for item in run], placed.id, self.staff_chat_id, placed.card_message_id
+        )
+        return True
+
+    def _folded_text(self, customer: Customer, run: Sequence[PendingRelay]) -> str:
+        return render.coalesced(customer, [item.text or "" for item in run], self.staff_lang)
+
+    def _runs(self, items: Sequence[PendingRelay]) -> list[list[PendingRelay]]:
+        """Split messages into what goes out as one staff message each: runs of texts that
+        fit one message together, and every other message alone."""
+        runs: list[list[PendingRelay]] = []
+        for item in items:
+            foldable = item.kind == "text" and bool(item.text)
+            last = runs[-1] if runs else None
+            if (
+                foldable
+                and last is not None
+                and last[-1].kind == "text"
+                and bool(last[-1].text)
+                and len(self._folded_text(item.outcome.customer, [*last, item])) <= LIMIT
+            ):
+                last.append(item)
+            else:
+                runs.append([item])
+        return runs
+
+    async def _prepare(self, request: Request, outcome: CustomerMessageOutcome) -> Request:
+        """Make sure the request has its place in the group; say so there if it reopened."""
+        request = await self._ensure_place(request, outcome.customer)
+        if outcome.reopened:
+            await self.staff_notice(
+                request,
+                outcome.customer,
+                t(self.staff_lang, "staff.reopened.customer", id=request.id),
+            )
+            await self._retitle(request, outcome.customer)
+        return request
+
+    async def staff_notice(
+        self,
+        request: Request,
+        customer: Customer,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> int:
+        """Post a bot notice where the request lives in the staff group; return its id."""
+        request = await self._ensure_place(request, customer)
+        message_id = await self._send_to_place(
+            request,
+            customer,
+            lambda thread, reply: self.bot.send_message(
+                self.staff_chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread,
+                reply_parameters=reply,
+                reply_markup=markup,
+            ),
+        )
+        await self.helpdesk.link_notice(request.id, self.staff_chat_id, message_id)
+        return message_id
+
+    def _unplaced(self, request: Request) -> bool:
+        """The request has no topic (forum) or no ticket card (plain group) yet."""
+        if self.staff_is_forum:
+            return request.topic_thread_id is None
+        return request.card_message_id is None
+
+    async def _ensure_place(
+        self, request: Request, customer: Customer, quoted: Sequence[str] = ()
+    ) -> Request:
+        """Give the request its topic and card if it has none (the card quoting `quoted`)."""
+        if self.staff_is_forum:
+            if request.topic_thread_id is None:
+                return await self._new_topic(request, customer, quoted)
+            return request
+        if request.card_message_id is None:
+            sent = await self.bot.send_message(
+                self.staff_chat_id,
+                render.card(request, customer, self.staff_lang, self.settings.tz, quoted),
+                parse_mode=ParseMode.HTML,
+                reply_markup=render.card_keyboard(request, self.staff_lang),
+            )
+            return await self.helpdesk.set_card(request.id, self.staff_chat_id, sent.message_id)
+        return request
+
+    async def _new_topic(
+        self, request: Request, customer: Customer, quoted: Sequence[str] = ()
+    ) -> Request:
+        try:
+            topic = await self.bot.create_forum_topic(
+                self.staff_chat_id, render.topic_title(request, customer, self.staff_lang)
+            )
+        except BadRequest as exc:
+            if "not a forum" not in exc.message.lower():
+                raise
+            # Topics were switched off in the group: fall back to ticket cards.
+            log.warning("staff chat is no longer a forum; using ticket cards")
+            self.staff_is_forum = False
+            return await self._ensure_place(request, customer, quoted)
+        request = await self.helpdesk.set_topic(request.id, topic.message_thread_id)
+        header = await self.bot.send_message(
+            self.staff_chat_id,
+            render.card(request, customer, self.staff_lang, self.settings.tz, quoted),
+            parse_mode=ParseMode.HTML,
+            message_thread_id=topic.message_thread_id,
+            reply_markup=render.card_keyboard(request, self.staff_lang),
+        )
+        return await self.helpdesk.set_card(request.id, self.staff_chat_id, header.message_id)
+
+    async def _send_to_place(self, request: Request, customer: Customer, send: Any) -> int:
+        """Run send(thread_id, reply_parameters) for the request's place; recreate a lost topic."""
+        if request.topic_thread_id is not None and self.staff_is_forum:
+            try:
+                return _message_id(await send(request.topic_thread_id, None))
+            except BadRequest as exc:
+                if not _thread_gone(exc):
+                    raise
+                log.warning("topic of request #%s is gone; recreating it", request.id)
+                request = await self._new_topic(request, customer)
+                if request.topic_thread_id is not None and self.staff_is_forum:
+                    return _message_id(await send(request.topic_thread_id, None))
+        reply = (
+            ReplyParameters(request.card_message_id, allow_sending_without_reply=True)
+            if request.card_message_id
+            else None
+        )
+        return _message_id(await send(None, reply))
+
+    async def _retitle(self, request: Request, customer: Customer) -> None:
+        """Mark resolved topics with ✅ in the title; refresh the card's status and button."""
+        if self.staff_is_forum and request.topic_thread_id is not None:
+            title = render.topic_title(
+                request, customer, self.staff_lang, resolved=request.status == Status.RESOLVED
+            )
+            try:
+                await self.bot.edit_forum_topic(
+                    self.staff_chat_id, request.topic_thread_id, name=title
+                )
+            except TelegramError as exc:  # cosmetic: never fail the state change for it
+                log.info("could not rename topic of request #%s: %s", request.id, exc)
+        if request.card_message_id is not None:
+            quoted = await self.helpdesk.card_texts(request)
+            try:
+                await self.bot.edit_message_text(
+                    render.card(request, customer, self.staff_lang, self.settings.tz, quoted),
+                    chat_id=self.staff_chat_id,
+                    message_id=request.card_message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=render.card_keyboard(request, self.staff_lang),
+                )
+            except TelegramError as exc:
+                log.info("could not update card of request #%s: %s", request.id, exc)
+
+
+def _message_id(sent: Any) -> int:
+    value = sent.message_id
+    assert isinstance(value, int)
+    return value
