@@ -18,7 +18,6 @@ from telegram import (
     InputFile,
     Message,
     MessageEntity,
-    ReplyParameters,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -161,24 +160,8 @@ class Relay(StaffPlace):
         if not edit.text_changed:
             return  # formatting only: nothing staff need to read again
         text = render.edit_notice(edit.customer, edit.text, self.staff_lang)
-        reply = (
-            ReplyParameters(edit.copy_message_id, allow_sending_without_reply=True)
-            if edit.copy_chat_id == self.staff_chat_id
-            else None
-        )
-        request = await self._ensure_place(edit.request, edit.customer)
-        message_id = await self._send_to_place(
-            request,
-            edit.customer,
-            lambda thread, _card: self.bot.send_message(
-                self.staff_chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                message_thread_id=thread,
-                reply_parameters=reply,
-            ),
-        )
-        await self.helpdesk.link_notice(request.id, self.staff_chat_id, message_id)
+        copy = edit.copy_message_id if edit.copy_chat_id == self.staff_chat_id else None
+        await self.staff_notice(edit.request, edit.customer, text, reply_to=copy)
 
     async def edit_customer_copy(
         self, edit: MessageEdited, entities: Sequence[MessageEntity] | None

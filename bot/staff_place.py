@@ -204,9 +204,17 @@ class StaffPlace:
         customer: Customer,
         text: str,
         markup: InlineKeyboardMarkup | None = None,
+        reply_to: int | None = None,
     ) -> int:
-        """Post a bot notice where the request lives in the staff group; return its id."""
+        """Post a bot notice where the request lives in the staff group, as a reply to the
+        staff-group message `reply_to` if given (else to the card, without topics); return
+        its id."""
         request = await self._ensure_place(request, customer)
+        wanted = (
+            ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to is not None
+            else None
+        )
         message_id = await self._send_to_place(
             request,
             customer,
@@ -215,7 +223,7 @@ class StaffPlace:
                 text,
                 parse_mode=ParseMode.HTML,
                 message_thread_id=thread,
-                reply_parameters=reply,
+                reply_parameters=wanted or reply,
                 reply_markup=markup,
             ),
         )
