@@ -52,33 +52,14 @@ class StaffPlace:
         self.staff_lang = settings.staff_language
         self.staff_is_forum = False
 
-    async def to_staff(
-        self,
-        outcome: CustomerMessageOutcome,
-        chat_id: int,
-        message_id: int,
-        *,
-        earlier_first: bool = True,
+    async def _copy_to_staff(
+        self, outcome: CustomerMessageOutcome, chat_id: int, message_id: int
     ) -> None:
-        """Copy a customer's message into the request's topic or under its ticket card.
-
-        Earlier messages of the request whose relay failed (flood limit, network) go first,
-        so staff read them in the order they were written; if one fails again, this one
-        waits too (it stays pending for the next message or the sweeper).
-        """
+        """Copy one customer message into the request's topic or under its ticket card
+        (to_staff_folded decides the order and what goes out alone)."""
         if outcome.already_relayed:
             return
-        request = outcome.request
-        if earlier_first:
-            earlier = await self.helpdesk.pending_before(outcome.message_row_id)
-            for item in earlier:
-                assert isinstance(item.outcome, CustomerMessageOutcome)
-                await self.to_staff(
-                    item.outcome, item.chat_id, item.message_id, earlier_first=False
-                )
-            if earlier:  # they may have created the topic or the card
-                request = await self.helpdesk.request(request.id) or request
-        request = await self._prepare(request, outcome)
+        request = await self._prepare(outcome.request, outcome)
         copy_id = await self._send_to_place(
             request,
             outcome.customer,
@@ -117,11 +98,8 @@ class StaffPlace:
             if await self._open_with(request, first.customer, run):
                 continue
             if len(run) == 1:
-                await self.to_staff(
-                    replace(first, request=request),
-                    run[0].chat_id,
-                    run[0].message_id,
-                    earlier_first=False,
+                await self._copy_to_staff(
+                    replace(first, request=request), run[0].chat_id, run[0].message_id
                 )
                 continue
             reopened = any(
