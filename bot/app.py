@@ -26,6 +26,7 @@ from bot.staff_outbox import StaffOutbox
 from bot.survey_flow import SurveyFlow
 from bot.updates import UpdateRunner
 from conversations.clock import Clock, SystemClock
+from conversations.customer_rate import CustomerRate
 from conversations.db import create_engine
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
 from conversations.ledger import UpdateLedger
@@ -79,7 +80,7 @@ def build_application(
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )
-    if rate_limit:
+    if rate_limit and settings.flood_limits:
         # Tests pass a limiter scaled to the fake server's shortened flood windows.
         limiter = rate_limiter or FloodLimiter()
         builder = builder.rate_limiter(limiter)
@@ -98,7 +99,9 @@ def build_application(
     helpdesk = HelpDesk(db, clock, policy, analyze)
     relay = Relay(app.bot, helpdesk, settings)
     survey_policy = SurveyPolicy(
-        cooldown_days=settings.survey_cooldown_days, expiry_hours=settings.survey_expiry_hours
+        cooldown_days=settings.survey_cooldown_days,
+        expiry_hours=settings.survey_expiry_hours,
+        alert_threshold=settings.alert_threshold,
     )
     surveys = Surveys(db, clock, survey_policy, analyze, rng)
     flow = SurveyFlow(surveys, helpdesk, relay, settings)
@@ -118,6 +121,7 @@ def build_application(
         report_service,
         outbox,
         updates_request,
+        CustomerRate(settings.customer_rate),
     )
     app.bot_data["carebot.jobs"] = job_intervals
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.app import build_application
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
 from bot.lifecycle import auto_resolve, running, weekly_summaries
+from bot.services import get_services
 from bot.settings import load_settings
 from conversations.clock import FrozenClock
 
@@ -101,6 +102,18 @@ async def _survey(
     await _settle(tg)
 
 
+GIULIA_BURST = (
+    "Ordine 5521",
+    "pagato con carta",
+    "doveva arrivare lunedì",
+    "oggi è giovedì",
+    "il tracking non si aggiorna",
+    "ho un compleanno sabato",
+    "mi serve entro venerdì",
+    "fatemi sapere",
+)
+
+
 async def play(pause: float = 0.0) -> None:
     """Run the scripted day and print the transcript."""
     tg = FakeTelegram(TOKEN)
@@ -120,6 +133,7 @@ async def play(pause: float = 0.0) -> None:
                 "CAREBOT_DATABASE_URL": f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}",
                 "CAREBOT_BRAND_NAME": "Acme",
                 "CAREBOT_MANAGER_IDS": str(anna.id),
+                "CAREBOT_CUSTOMER_RATE": "5",  # a small shop's staff read one chat at a time
             }
         )
         # The scripted day is played in seconds: Telegram's 20 messages per minute per group
@@ -127,6 +141,8 @@ async def play(pause: float = 0.0) -> None:
         app = build_application(
             settings, clock=clock, job_intervals=False, rate_limit=False, rng=random.Random(1)
         )
+        # The day runs in seconds: a fast writer's messages are held 1 s, not 10 s.
+        get_services(app).customer_rate.hold = 1.0
         out = Transcript(tg, staff)
         print(f"Fake Telegram Bot API on {tg.api_root}; staff group with forum topics.")
         async with running(app, poll_timeout=1):
@@ -188,6 +204,15 @@ async def play(pause: float = 0.0) -> None:
             out.step("10:30 Giulia writes an angry message: staff get a close-the-loop alert")
             giulia = tg.add_user("Giulia", "Verdi", language_code="it")
             await tg.send_text(giulia, "Vergognoso! Terza volta che scrivo e nessuno risponde mai")
+            await _settle(tg)
+
+            out.step(
+                "10:32 Giulia fires off eight more messages: past five a minute she is told once "
+                "that everything arrived, and staff get the rest grouped in one message"
+            )
+            for text in GIULIA_BURST:
+                await tg.send_text(giulia, text)
+            await tg.wait_for_bot_message(staff, contains=GIULIA_BURST[-1], timeout=30)
             await _settle(tg)
 
             out.step("11:00 Maria writes again: the request is reopened in the same topic")

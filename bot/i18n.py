@@ -27,6 +27,11 @@ IT: Catalog = {
         "Abbiamo ricevuto la tua richiesta <b>#{id}</b>. Ti risponderemo qui al più presto."
     ),
     "request.reopened": "Abbiamo riaperto la tua richiesta <b>#{id}</b>: un operatore ti risponderà.",
+    "customer.too_fast": (
+        "Ricevuto tutto 👍 Scrivi più in fretta di quanto riusciamo a leggere: "
+        "raccogliamo i tuoi messaggi e li passiamo insieme a un operatore. "
+        "Non serve ripeterli."
+    ),
     "unsupported": (
         "Mi dispiace, non posso inoltrare questo tipo di messaggio ({kind}). "
         "Puoi inviare testo, foto, documenti, audio, video o messaggi vocali."
@@ -122,6 +127,10 @@ EN: Catalog = {
     "language.set": "Language set: English 🇬🇧",
     "request.received": "We received your request <b>#{id}</b>. We'll answer here as soon as we can.",
     "request.reopened": "We reopened your request <b>#{id}</b>: a team member will answer.",
+    "customer.too_fast": (
+        "Got everything 👍 You're writing faster than we can read: we're gathering your "
+        "messages and passing them to a team member together. No need to repeat them."
+    ),
     "unsupported": (
         "Sorry, I can't pass on this kind of message ({kind}). "
         "You can send text, photos, documents, audio, video or voice messages."

@@ -40,7 +40,17 @@ IT: dict[str, str] = {
         "Il motivo arriverà qui. /whois #{id}"
     ),
     "staff.alert.reason": "🚨 #{id} · {name} · NPS {score}: «{text}» · /whois #{id}",
-    "staff.alert.message": "🚨 <b>Messaggio molto negativo</b> · #{id} · {name}: «{text}» · /whois #{id}",
+    "staff.alert.message": (
+        "🚨 <b>Da scalare</b> · #{id} · {name} · {why}: «{text}» · /whois #{id}"
+    ),
+    "alert.why.leaving": "vuole andarsene o rivolgersi ad altri",
+    "alert.why.anger": "arrabbiato",
+    "alert.why.repeat": "ha già scritto",
+    "alert.why.wait": "aspetta da troppo",
+    "alert.why.shouting": "maiuscole",
+    "alert.why.punctuation": "!!!",
+    "alert.why.emoji": "emoji arrabbiate",
+    "alert.why.negative": "molto negativo",
 }
 
 EN: dict[str, str] = {
@@ -81,5 +91,13 @@ EN: dict[str, str] = {
         "Their reason will follow here. /whois #{id}"
     ),
     "staff.alert.reason": "🚨 #{id} · {name} · NPS {score}: “{text}” · /whois #{id}",
-    "staff.alert.message": "🚨 <b>Very negative message</b> · #{id} · {name}: “{text}” · /whois #{id}",
+    "staff.alert.message": ("🚨 <b>Escalate</b> · #{id} · {name} · {why}: “{text}” · /whois #{id}"),
+    "alert.why.leaving": "leaving or going elsewhere",
+    "alert.why.anger": "angry",
+    "alert.why.repeat": "wrote before",
+    "alert.why.wait": "waiting too long",
+    "alert.why.shouting": "capitals",
+    "alert.why.punctuation": "!!!",
+    "alert.why.emoji": "angry emoji",
+    "alert.why.negative": "very negative",
 }

@@ -48,6 +48,7 @@ async def on_startup(app: App) -> None:
         "forum topics" if s.relay.staff_is_forum else "ticket cards and replies",
     )
     await _publish_commands(app, s.settings)
+    await asyncio.to_thread(s.helpdesk.warm_up)
     s.outbox.start()
     if app.bot_data.get("carebot.jobs", True) and app.job_queue is not None:
         app.job_queue.run_repeating(
@@ -57,7 +58,11 @@ async def on_startup(app: App) -> None:
             name="auto-resolve",
         )
         app.job_queue.run_repeating(
-            _sweep_job, interval=SWEEP_SECONDS, first=SWEEP_SECONDS, name="relay-sweeper"
+            # First at once: what a crash left pending goes out now, not in half a minute.
+            _sweep_job,
+            interval=SWEEP_SECONDS,
+            first=1,
+            name="relay-sweeper",
         )
         app.job_queue.run_repeating(
             _survey_job, interval=SURVEY_SWEEP_SECONDS, first=10, name="survey-sweeper"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.context import SERVICES_KEY
 from bot.settings import Settings
+from conversations.customer_rate import CustomerRate
 from conversations.helpdesk import HelpDesk
 from conversations.store import Database
 from conversations.surveys import Surveys
@@ -36,6 +37,7 @@ class Services:
     reports: Reports
     outbox: StaffOutbox  # customer messages waiting for the staff group
     updates_request: UpdatesRequest  # the getUpdates connection (polling)
+    customer_rate: CustomerRate  # who writes faster than CAREBOT_CUSTOMER_RATE
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

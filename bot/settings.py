@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from analytics.churn_risk import RiskWeights
 from conversations.db import DatabaseUrlError, check_url
+from conversations.sentiment.escalation import DEFAULT_THRESHOLD
 
 ENV_PREFIX = "CAREBOT_"
 S = TypeVar("S", bound="StoreSettings")
@@ -137,11 +138,25 @@ class Settings(ReportSettings):
         le=1440,
         description="Minutes between background churn-risk scorings that /report reads; 0: live",
     )
+    customer_rate: int = Field(
+        default=20,
+        ge=0,
+        description="Messages a minute past which a customer is told once and grouped; 0: off",
+    )
+    alert_threshold: float = Field(
+        default=DEFAULT_THRESHOLD,
+        gt=0,
+        description="Escalation score at which a customer message alerts staff",
+    )
     webhook_url: str | None = Field(default=None, description="Public HTTPS URL for webhook mode")
     webhook_listen: str = Field(default="127.0.0.1", description="Webhook listen address")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Webhook listen port")
     webhook_secret: SecretStr | None = Field(
         default=None, description="Secret token Telegram sends with each webhook call"
+    )
+    flood_limits: bool = Field(
+        default=True,
+        description="Keep Telegram's flood limits; off only against an emulator without them",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level"

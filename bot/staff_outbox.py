@@ -3,14 +3,17 @@
 Telegram lets a bot post about 20 messages a minute into one group. A customer's update
 stores its message (pending, so nothing is lost on a crash) and queues it here, then
 returns: its processing slot, the customer's acknowledgement and every other chat never
-wait for the group. One worker relays the queue in arrival order, a request at a time; the
+wait for the group. The workers relay the queue in arrival order, a request at a time; the
 texts a request gathered while it waited go out folded into one message (Relay.
 to_staff_folded), so a burst costs the group one message per request, not one per text.
+A few workers relay different requests at once, so one slow Bot API call does not hold
+up the rest; carebot's flood limiter still paces them all to the group's budget.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -18,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import TelegramError
 
 from bot.relay import Relay
+from conversations.customer_rate import Pace
 from conversations.models import CustomerMessageOutcome, PendingRelay
 
 log = logging.getLogger(__name__)
@@ -27,28 +31,38 @@ AfterRelay = Callable[[PendingRelay], Awaitable[None]]
 
 
 class StaffOutbox:
-    """A queue of customer messages for the staff group, relayed by one worker."""
+    """A queue of customer messages for the staff group, relayed by a few workers."""
 
-    def __init__(self, relay: Relay) -> None:
+    WORKERS = 4  # requests relayed at once (each its own Bot API call)
+
+    def __init__(self, relay: Relay, workers: int = WORKERS) -> None:
         self.relay = relay
         self.after: list[AfterRelay] = []
+        self.workers = workers
         self._queue: dict[int, list[PendingRelay]] = {}  # request id → messages, FIFO
         self._since: dict[int, float] = {}  # request id → when its oldest was queued
-        self._current: tuple[int, int, float] | None = None  # on its way: request, n, since
+        self._current: dict[int, tuple[int, float]] = {}  # on their way: request → n, since
+        self._hold_until: dict[int, float] = {}  # fast writers' requests wait until then
         self._held: set[int] = set()  # message rows queued or being relayed
         self._wake = asyncio.Event()
         self._settled = asyncio.Event()
         self._settled.set()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
-    def put(self, item: PendingRelay) -> bool:
-        """Queue a stored customer message; False when it is already queued or on its way."""
+    def put(self, item: PendingRelay, pace: Pace | None = None) -> bool:
+        """Queue a stored customer message; False when it is already queued or on its way.
+
+        A `pace` over the customer's rate (conversations.customer_rate) holds their request
+        a few seconds, so the messages that follow fold into one staff message."""
         if item.row_id in self._held:
             return False
         self._held.add(item.row_id)
         request_id = item.outcome.request.id
         self._queue.setdefault(request_id, []).append(item)
-        self._since.setdefault(request_id, time.monotonic())
+        now = time.monotonic()
+        since = self._since.setdefault(request_id, now)
+        if pace is not None and pace.over:
+            self._hold_until[request_id] = min(now + pace.hold, since + pace.max_hold)
         self._settled.clear()
         self._wake.set()
         return True
@@ -61,29 +75,31 @@ class StaffOutbox:
             request_id: (len(items), now - self._since.get(request_id, now))
             for request_id, items in self._queue.items()
         }
-        if self._current is not None:  # on its way, perhaps waiting for the group's window
-            request_id, n, since = self._current
+        for request_id, (n, since) in self._current.items():  # perhaps waiting for the window
             queued, _ = found.get(request_id, (0, 0.0))
             found[request_id] = (n + queued, now - since)
         return found
 
     def start(self) -> None:
-        """Start the worker (in the running event loop)."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="staff-outbox")
+        """Start the workers (in the running event loop)."""
+        self._tasks = [t for t in self._tasks if not t.done()]
+        loop = asyncio.get_running_loop()
+        for n in range(len(self._tasks), self.workers):
+            self._tasks.append(loop.create_task(self._run(), name=f"staff-outbox-{n}"))
 
     async def stop(self, grace: float = 5.0) -> None:
-        """Relay what is queued for up to `grace` seconds, then stop the worker. What is
+        """Relay what is queued for up to `grace` seconds, then stop the workers. What is
         left stays pending in the database: the next start's sweep queues it again."""
-        if self._task is None:
+        if not self._tasks:
             return
         try:
             await asyncio.wait_for(self._settled.wait(), grace)
         except TimeoutError:
             log.warning("stopping with %s messages still queued for staff", len(self._held))
-        self._task.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
-        self._task = None
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
 
     async def settled(self) -> None:
         """Wait until the queue is empty and nothing is on its way."""
@@ -106,21 +122,42 @@ class StaffOutbox:
         await self.settled()
         return taken
 
+    def _next(self) -> tuple[int | None, float | None]:
+        """The request waiting longest that no worker is relaying and that is not held
+        (one request's messages go out one batch at a time, so their order holds); else
+        None and the monotonic time the first held request is free (None: nothing held)."""
+        now = time.monotonic()
+        free_at: float | None = None
+        for request_id in self._queue:
+            if request_id in self._current:
+                continue
+            until = self._hold_until.get(request_id, 0.0)
+            if until <= now:
+                return request_id, None
+            free_at = until if free_at is None else min(free_at, until)
+        return None, free_at
+
     async def _run(self) -> None:
         while True:
-            await self._wake.wait()
-            self._wake.clear()
-            while self._queue:
-                request_id = next(iter(self._queue))
-                items = self._queue.pop(request_id)
-                since = self._since.pop(request_id, time.monotonic())
-                self._current = (request_id, len(items), since)
-                try:
-                    await self._relay(items)
-                finally:
-                    self._current = None
-            if not self._queue:
-                self._settled.set()
+            request_id, free_at = self._next()
+            if request_id is None:
+                self._wake.clear()
+                timeout = None if free_at is None else max(0.0, free_at - time.monotonic())
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+                continue
+            # No await between choosing and taking: no other worker takes the same request.
+            items = self._queue.pop(request_id)
+            self._hold_until.pop(request_id, None)
+            self._current[request_id] = (len(items), self._since.pop(request_id))
+            try:
+                await self._relay(items)
+            finally:
+                del self._current[request_id]
+                if not self._queue and not self._current:
+                    self._settled.set()
+                elif self._queue:  # a request other workers held back may be free now
+                    self._wake.set()
 
     async def _relay(self, items: list[PendingRelay]) -> None:
         request_id = items[0].outcome.request.id

@@ -215,17 +215,18 @@ class SurveyFlow:
             await self.message_alert(item.outcome, item.text)
 
     async def message_alert(self, outcome: CustomerMessageOutcome, text: str | None) -> None:
-        """Alert staff about a strongly negative customer message (rate-limited per request)."""
+        """Alert staff about a message that calls for escalation (rate-limited per request)."""
         if outcome.customer.banned:
             return  # staff chose to stop hearing about this customer
-        if not await self.surveys.alert_for_message(outcome.request.id, outcome.polarity, text):
+        found = await self.surveys.alert_for_message(outcome.request.id, outcome.polarity, text)
+        if found is None:
             return
-        name = escape(outcome.customer.full_name)
         line = t(
             self.staff_lang,
             "staff.alert.message",
             id=outcome.request.id,
-            name=name,
+            name=escape(outcome.customer.full_name),
+            why=sr.alert_reasons(found, self.staff_lang),
             text=sr.quote(text or ""),
         )
         await self._post_alert(outcome.request.id, line, line)

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from analytics.catalog import pillar_name
 from bot.i18n import t
 from conversations.numbers import parse_int
+from conversations.sentiment.escalation import Escalation
 from conversations.survey_models import SurveySummary
 from conversations.terms import Band, Pillar
 
@@ -109,6 +110,11 @@ def quote(text: str) -> str:
     if len(flat) > QUOTE_MAX:
         flat = flat[: QUOTE_MAX - 1] + "…"
     return escape(flat)
+
+
+def alert_reasons(found: Escalation, lang: str) -> str:
+    """Why a message raised an alert, in the staff's language ("angry, wrote before")."""
+    return ", ".join(t(lang, f"alert.why.{reason}") for reason in found.reasons)
 
 
 def staff_summary(summary: SurveySummary, lang: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
 
@@ -10,7 +13,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
@@ -66,9 +69,16 @@ def create_engine(url: str) -> AsyncEngine:
     """
     check_url(url)
     if url.startswith("sqlite"):
-        # One process, a handful of connections; NullPool avoids sharing aiosqlite threads
-        # across event loops (tests start several).
-        engine = create_async_engine(url, poolclass=NullPool, hide_parameters=True)
+        # Pooled: a new SQLite connection costs a thread, four PRAGMAs and a parse of the
+        # whole schema (tables, indexes, triggers) on its first statement. A pool belongs to
+        # one event loop; whoever starts another loop disposes of the engine first.
+        engine = create_async_engine(
+            url,
+            poolclass=AsyncAdaptedQueuePool,
+            pool_size=4,
+            max_overflow=8,
+            hide_parameters=True,
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
@@ -82,6 +92,33 @@ def create_engine(url: str) -> AsyncEngine:
         hide_parameters=True,
         connect_args={"server_settings": {"lock_timeout": "10s"}},
     )
+
+
+class WriteGate:
+    """Write transactions one at a time within the process, where the engine has a single
+    writer (SQLite): an update waits here, in the event loop, instead of sleeping in
+    SQLite's busy handler and retrying. Reads never pass the gate. Another process that
+    writes (an import, a second bot) still meets the busy timeout."""
+
+    def __init__(self, serial: bool) -> None:
+        self._lock = asyncio.Lock() if serial else None
+        self._owner: asyncio.Task[Any] | None = None
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[None]:
+        if self._lock is None:
+            yield
+            return
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            # Waiting would wait for ourselves: a write inside a write is a bug.
+            raise RuntimeError("a write transaction was opened inside another one")
+        async with self._lock:
+            self._owner = task
+            try:
+                yield
+            finally:
+                self._owner = None
 
 
 def _alembic_config(connection: Connection) -> Config:

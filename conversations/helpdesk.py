@@ -37,6 +37,7 @@ from conversations.terms import Actor, Delivery, Direction, EventKind, Status
 TextAnalyzer = Callable[[str, str | None], dict[str, Any]]
 
 LANGUAGES = ("it", "en")
+LANGUAGE_CACHE = 100_000  # customers whose language the process remembers (cleared when full)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +74,25 @@ class HelpDesk(StaffViews):
         self.clock = clock
         self.policy = policy
         self._analyze = analyze
+        self._languages: dict[int, str] = {}  # Telegram user id → stored language
 
     def _sentiment(self, text: str | None, language: str) -> dict[str, Any] | None:
         if not text or self._analyze is None:
             return None
         return self._analyze(text, language)
+
+    def warm_up(self) -> None:
+        """Load the analyser's lexicons and language models now (at start-up), not in the
+        first customer message of each language."""
+        if self._analyze is None:
+            return
+        for text in (
+            "Buongiorno, il mio ordine non è ancora arrivato e nessuno mi risponde.",
+            "Hello, my order has not arrived yet and nobody answers my emails.",
+            "ok grazie",
+            "ok thanks",
+        ):
+            self._analyze(text, None)
 
     def is_note(self, text: str | None) -> bool:
         """Tell whether a staff text is an internal note."""
@@ -91,19 +106,20 @@ class HelpDesk(StaffViews):
     async def customer_message(self, msg: Incoming) -> CustomerMessageOutcome:
         """Store a customer's message in their open request, opening or reopening one."""
         now = self.clock.now()
-        async with self.db.read() as reader:
-            seen = await self._seen_customer_message(reader, msg)
-            if seen is not None:
-                return seen
-            known = await reader.customer_by_user(msg.sender.user_id)
         language = pick_language(msg.sender.language_code, self.policy.default_language)
+        stored = self._languages.get(msg.sender.user_id)
+        if stored is None:
+            async with self.db.read() as reader:
+                known = await reader.customer_by_user(msg.sender.user_id)
+            stored = known.language if known else language
         # Sentiment is slow pure work: done before the write transaction opens.
-        sentiment = self._sentiment(msg.text, known.language if known else language)
+        sentiment = self._sentiment(msg.text, stored)
         async with self.db.transaction() as repo:
             seen = await self._seen_customer_message(repo, msg)  # stored meanwhile?
             if seen is not None:
                 return seen
             customer = await repo.upsert_customer(msg.sender, language, now)
+            self._remember_language(customer.telegram_user_id, customer.language)
             request, opened, reopened = await self._request_for(repo, customer.id)
             row_id = await repo.add_message(
                 request_id=request.id,
@@ -164,7 +180,17 @@ class HelpDesk(StaffViews):
         async with self.db.transaction() as repo:
             customer = await repo.upsert_customer(who, language, self.clock.now())
             await repo.set_language(customer.id, language)
+        self._remember_language(who.user_id, language)
         return True
+
+    def _remember_language(self, user_id: int | None, language: str) -> None:
+        # This process is the only writer of a customer's language (one bot per token), so
+        # the sentiment hint of their next message needs no read of the database.
+        if user_id is None:
+            return
+        if len(self._languages) >= LANGUAGE_CACHE:
+            self._languages.clear()
+        self._languages[user_id] = language
 
     async def language_of(self, user_id: int, telegram_code: str | None) -> str:
         """Return the language to speak with a user (their choice, else Telegram's hint)."""

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from conversations import schema as tables
-from conversations.db import READONLY
+from conversations.db import READONLY, WriteGate
 from conversations.models import Customer, MessageEdit, Request, Sender, StoredMessage
 from conversations.numbers import parse_int
 from conversations.sentiment.churn import churn_words_json
@@ -106,23 +106,6 @@ class Repo:
 
     async def upsert_customer(self, sender: Sender, language: str, now: datetime) -> Customer:
         """Create the customer on first contact, else refresh their name and last contact."""
-        existing = await self.customer_by_user(sender.user_id)
-        if existing is None:
-            try:
-                async with self.conn.begin_nested():
-                    await self.conn.execute(
-                        insert(tables.customers).values(
-                            telegram_user_id=sender.user_id,
-                            first_name=sender.first_name,
-                            last_name=sender.last_name,
-                            username=sender.username,
-                            language=language,
-                            created_at=now,
-                            last_contact_at=now,
-                        )
-                    )
-            except IntegrityError:
-                pass  # created concurrently: fall through to the update
         values: dict[str, Any] = {
             "first_name": sender.first_name,
             "last_name": sender.last_name,
@@ -130,14 +113,31 @@ class Repo:
             "last_contact_at": now,
             "blocked_bot_at": None,  # they wrote to us, so they have not blocked the bot
         }
-        await self.conn.execute(
+        refresh = (
             update(tables.customers)
             .where(tables.customers.c.telegram_user_id == sender.user_id)
             .values(values)
+            .returning(tables.customers)
         )
-        found = await self.customer_by_user(sender.user_id)
-        assert found is not None
-        return found
+        # One statement for a known customer (every message but their first).
+        row = (await self.conn.execute(refresh)).first()
+        if row is not None:
+            return _customer(row)
+        try:
+            async with self.conn.begin_nested():
+                await self.conn.execute(
+                    insert(tables.customers).values(
+                        telegram_user_id=sender.user_id,
+                        language=language,
+                        created_at=now,
+                        **values,
+                    )
+                )
+        except IntegrityError:
+            pass  # created concurrently: the update below refreshes their row
+        row = (await self.conn.execute(refresh)).first()
+        assert row is not None
+        return _customer(row)
 
     async def set_language(self, customer_id: int, language: str) -> None:
         """Record the language the customer chose."""
@@ -219,12 +219,15 @@ class Repo:
 
     async def update_request(self, request_id: int, **values: Unpack[RequestChanges]) -> Request:
         """Change columns of a request (only those a request's life changes) and return it."""
-        await self.conn.execute(
-            update(tables.requests).where(tables.requests.c.id == request_id).values(values)
+        changed = (
+            update(tables.requests)
+            .where(tables.requests.c.id == request_id)
+            .values(values)
+            .returning(tables.requests)
         )
-        found = await self.request(request_id)
-        assert found is not None
-        return found
+        row = (await self.conn.execute(changed)).first()
+        assert row is not None
+        return request_from_row(row)
 
     async def add_event(
         self, request_id: int, kind: str, at: datetime, actor: Actor, actor_id: int | None
@@ -541,11 +544,12 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self.gate = WriteGate(serial=engine.dialect.name == "sqlite")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Repo]:
         """Run a unit of work: commit on success, roll back on error."""
-        async with self.engine.begin() as conn:
+        async with self.gate(), self.engine.begin() as conn:
             yield Repo(conn)
 
     @asynccontextmanager

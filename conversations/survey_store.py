@@ -143,6 +143,36 @@ class SurveyRepo(Repo):
         row = (await self.conn.execute(q)).first()
         return _survey(row) if row else None
 
+    async def reason_lookup(
+        self, user_id: int, message_id: int | None, now: datetime
+    ) -> tuple[Survey | None, Survey | None]:
+        """In one query (every customer text asks): the survey whose reason came in this
+        Telegram message, and the user's newest live survey waiting for a reason."""
+        s = tables.surveys.c
+        live = and_(s.step == SurveyStep.REASON, s.status == SurveyStatus.SENT, s.expires_at > now)
+        match = live if message_id is None else or_(live, s.reason_source_message_id == message_id)
+        q = select(tables.surveys).where(and_(s.user_id == user_id, match)).order_by(s.id.desc())
+        rows = (await self.conn.execute(q)).all()
+        taken = next(
+            (
+                _survey(r)
+                for r in rows
+                if message_id is not None and r.reason_source_message_id == message_id
+            ),
+            None,
+        )
+        waiting = next(
+            (
+                _survey(r)
+                for r in rows
+                if r.step == SurveyStep.REASON
+                and r.status == SurveyStatus.SENT
+                and r.expires_at > now
+            ),
+            None,
+        )
+        return taken, waiting
+
     async def survey_by_reason_message(self, user_id: int, message_id: int) -> Survey | None:
         """Return the survey whose reason came in this Telegram message (re-delivery check)."""
         s = tables.surveys.c

@@ -14,6 +14,7 @@ from typing import Any
 from conversations.clock import Clock
 from conversations.helpdesk import TextAnalyzer
 from conversations.models import RequestResolved
+from conversations.sentiment.escalation import DEFAULT_THRESHOLD, Escalation, escalation
 from conversations.store import Database
 from conversations.survey_models import (
     Outcome,
@@ -43,7 +44,7 @@ class SurveyPolicy:
 
     cooldown_days: float = 0  # 0: ask after every resolution
     expiry_hours: float = 72
-    alert_polarity: float = -0.5  # a text at or below this polarity raises an alert
+    alert_threshold: float = DEFAULT_THRESHOLD  # escalation score that raises an alert
     alert_every: timedelta = timedelta(hours=1)  # at most one alert per request this often
 
 
@@ -197,20 +198,19 @@ class Surveys:
         now = self.clock.now()
         # Every customer text passes here: most find no survey waiting, and read only.
         async with survey_read(self.db) as reader:
-            taken = await self._reason_taken(reader, user_id, message_id)
+            taken, waiting = await reader.reason_lookup(user_id, message_id, now)
             if taken is not None:
-                return taken
+                return _reason_result(Outcome.ALREADY, taken)
+            if waiting is None or not text.strip():
+                return None
             if await self._stored_before(reader, user_id, message_id):
                 return None
-            waiting = await reader.live_survey_at(user_id, SurveyStep.REASON, now)
-        if waiting is None or not text.strip():
-            return None
         # Sentiment is slow pure work: done before the write transaction opens.
         sentiment = self._analyze(text, waiting.language) if self._analyze else None
         async with survey_transaction(self.db) as repo:
-            taken = await self._reason_taken(repo, user_id, message_id)
-            if taken is not None:
-                return taken
+            already = await self._reason_taken(repo, user_id, message_id)
+            if already is not None:
+                return already
             survey = await repo.live_survey_at(user_id, SurveyStep.REASON, now)
             if survey is None or survey.id != waiting.id:
                 return None  # answered, skipped or expired meanwhile
@@ -224,7 +224,7 @@ class Surveys:
                 step=SurveyStep.PILLAR,
                 **sentiment_columns(sentiment),
             )
-            alert = await self._text_alert(repo, survey.request_id, sentiment, now, "reason")
+            alert = await self._text_alert(repo, survey.request_id, text, sentiment, now, "reason")
             return ReasonResult(
                 Outcome.OK, survey.id, pillar, survey.band, survey.language, False, alert
             )
@@ -342,13 +342,16 @@ class Surveys:
 
     async def alert_for_message(
         self, request_id: int, polarity: float | None, text: str | None = None
-    ) -> bool:
-        """Tell whether a customer message should raise an alert now (and record it if so)."""
-        if polarity is None or polarity > self.policy.alert_polarity:
-            return False
+    ) -> Escalation | None:
+        """The escalation a customer message shows, if it should raise an alert now (and
+        then recorded); None when it is routine or the request was alerted on lately."""
+        found = escalation(text, polarity)
+        if not found.due(self.policy.alert_threshold):
+            return None
         async with survey_transaction(self.db) as repo:
-            reason = text if text is not None else f"polarity {polarity:.2f}"
-            return await self._raise_alert(repo, request_id, "message", self.clock.now(), reason)
+            reason = ", ".join(found.reasons)
+            raised = await self._raise_alert(repo, request_id, "message", self.clock.now(), reason)
+            return found if raised else None
 
     async def summary_for_staff(self, survey_id: int) -> SurveySummary:
         """What the staff topic shows about a survey; LookupError if there is none."""
@@ -378,14 +381,15 @@ class Surveys:
         self,
         repo: SurveyRepo,
         request_id: int,
+        text: str,
         sentiment: dict[str, Any] | None,
         now: datetime,
         kind: str,
     ) -> bool:
-        polarity = (sentiment or {}).get("polarity")
-        if polarity is None or polarity > self.policy.alert_polarity:
+        found = escalation(text, (sentiment or {}).get("polarity"))
+        if not found.due(self.policy.alert_threshold):
             return False
-        return await self._raise_alert(repo, request_id, kind, now, f"polarity {polarity:.2f}")
+        return await self._raise_alert(repo, request_id, kind, now, ", ".join(found.reasons))
 
     async def _raise_alert(
         self, repo: SurveyRepo, request_id: int, kind: str, now: datetime, reason: str | None

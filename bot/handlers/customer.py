@@ -113,14 +113,18 @@ async def customer_message(update: Update, context: CareContext) -> None:
     outcome = await s.helpdesk.customer_message(msg)
     if outcome.already_relayed:
         return
+    pace = s.customer_rate.note(msg.sender.user_id)
     # Queued for the staff group: this chat never waits for the group's message budget.
     s.outbox.put(
         PendingRelay(
             outcome.message_row_id, message.chat_id, message.message_id, outcome, msg.kind, msg.text
-        )
+        ),
+        pace,
     )
     lang = outcome.customer.language
-    if outcome.opened:
+    if pace.notify:
+        await message.reply_text(t(lang, "customer.too_fast"), parse_mode=ParseMode.HTML)
+    elif outcome.opened:
         await message.reply_text(
             t(lang, "request.received", id=outcome.request.id), parse_mode=ParseMode.HTML
         )

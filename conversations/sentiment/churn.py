@@ -19,6 +19,7 @@ __all__ = [
     "churn_words_json",
     "find_all_churn_words",
     "find_churn_words",
+    "fold",
 ]
 
 ChurnLang = Literal["it", "en"]
@@ -71,7 +72,7 @@ CHURN_PHRASES: dict[ChurnLang, list[str]] = {
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower-case, unify apostrophes and strip accents so "Disdirò" matches "disdiro"."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -82,7 +83,7 @@ def _patterns(lang: ChurnLang) -> list[tuple[str, re.Pattern[str]]]:
     """Compile each phrase of `lang` once, bounded by non-word characters."""
     compiled = []
     for phrase in CHURN_PHRASES[lang]:
-        words = [re.escape(w) for w in _fold(phrase).split()]
+        words = [re.escape(w) for w in fold(phrase).split()]
         # Any run of spaces between words; "l'account" also matches "l' account".
         body = r"\s+".join(words).replace("'", r"'\s*")
         compiled.append((phrase, re.compile(rf"(?<!\w){body}(?!\w)")))
@@ -93,7 +94,7 @@ def find_churn_words(text: str, lang: ChurnLang) -> list[str]:
     """Return the churn phrases of `lang` found in `text`, as listed in CHURN_PHRASES."""
     if lang not in CHURN_PHRASES:
         raise ValueError(f"unsupported language {lang!r}")
-    folded = _fold(text)
+    folded = fold(text)
     return [phrase for phrase, pattern in _patterns(lang) if pattern.search(folded)]
 
 
@@ -119,7 +120,7 @@ def find_all_churn_words(text: str | None) -> list[str]:
     """Return the churn phrases of every language in `text`, Italian first, list order."""
     if not text:
         return []
-    folded = _fold(text)
+    folded = fold(text)
     if not any(needle in folded for needle in _needles()):
         return []
     return [

@@ -152,7 +152,10 @@ async def helpdesk_world(
     agent = tg.add_user("Bob", "Staff", language_code="it", username="bob_staff")
     staff = tg.add_group("Acme Support", forum=forum, members=[agent])
     url = db_url or f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    world = HelpDeskWorld(tg, staff, agent, settings_for(tg, staff, url), clock)
     try:
-        yield HelpDeskWorld(tg, staff, agent, settings_for(tg, staff, url), clock)
+        yield world
     finally:
+        for app in world.apps:  # tests read through a stopped bot's services too
+            await get_services(app).db.close()
         await tg.stop()

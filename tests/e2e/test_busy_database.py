@@ -76,7 +76,8 @@ async def test_webhook_keeps_a_chats_order_while_the_database_is_away(
             await asyncio.sleep(0.2)  # its handler's last step done, the webhook answered
             first = world.tg.prepare_text(maria, "second")
             second = world.tg.prepare_text(maria, "third")
-            folder.rename(tmp_path / "away")  # the database cannot be opened for now
+            folder.rename(tmp_path / "away")  # the database cannot be opened for now …
+            await get_services(world.apps[-1]).db.engine.dispose()  # … nor its pool reused
             try:
                 assert await post(first) == 503  # tried a few times, then left to Telegram
                 assert await post(second) == 503  # waits for the one before it

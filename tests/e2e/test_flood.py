@@ -167,3 +167,33 @@ async def test_open_shows_what_waits_for_the_staff_group(forum: HelpDeskWorld) -
             what="the queued texts",
         )
         assert tg.flood_refusals == 0
+
+
+async def test_a_customer_writing_too_fast_is_told_once_and_reaches_staff_grouped(
+    forum: HelpDeskWorld,
+) -> None:
+    forum.settings = forum.settings.model_copy(update={"customer_rate": 3})
+    tg = forum.tg
+    anna = tg.add_user("Anna", language_code="en")
+    async with forum.bot_running() as app:
+        get_services(app).customer_rate.hold = 1.0  # seconds; Telegram-time is not at stake
+        await forum.customer_writes(anna, "fast 0")
+        await forum.staff_sees("fast 0")
+        for i in range(1, 9):
+            await tg.send_text(anna, f"fast {i}")
+        told = await forum.customer_sees(anna, "You're writing faster than we can read")
+        await forum.tg.wait_for(
+            lambda: (
+                [line for line in forum.staff_lines() if line.startswith("fast ")]
+                == [f"fast {i}" for i in range(9)]
+            ),
+            timeout=15,
+            what="every text, in order",
+        )
+        notices = [m for m in tg.bot_messages(anna) if "faster than we can read" in (m.text or "")]
+        assert notices == [told]  # once for the whole stretch
+        # Three a minute: fast 0-2 went as they came; the 6 after them waited and went out
+        # as one message (staff read Italian here).
+        staff = [m.text or "" for m in tg.bot_messages(forum.staff)]
+        assert any("6 messaggi in coda" in text and "fast 3" in text for text in staff)
+        assert len([t for t in staff if "fast " in t]) == 4  # card, 2 copies, one folded

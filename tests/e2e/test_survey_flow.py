@@ -237,13 +237,18 @@ async def test_resolution_while_the_survey_could_not_start_is_caught_up(
         assert len(asked) == 1
 
 
-async def test_very_negative_messages_raise_one_alert_per_hour(forum: HelpDeskWorld) -> None:
+async def test_escalations_raise_one_alert_per_hour_and_complaints_none(
+    forum: HelpDeskWorld,
+) -> None:
     maria = forum.tg.add_user("Maria", "Rossi", language_code="it")
     async with forum.bot_running():
-        await forum.customer_writes(maria, "Siete pessimi, vergognoso! Nessuno risponde mai")
+        await forum.customer_writes(maria, "Mi avete addebitato due volte l'abbonamento")
         thread = await forum.topic_of(1)
-        alert = await forum.staff_sees("Messaggio molto negativo", thread_id=thread)
+        await forum.customer_writes(maria, "Siete pessimi, vergognoso! Nessuno risponde mai")
+        alert = await forum.staff_sees("Da scalare", thread_id=thread)
         assert "Maria Rossi" in (alert.text or "") and "/whois #1" in (alert.text or "")
+        assert "arrabbiato" in (alert.text or "") and "ha già scritto" in (alert.text or "")
+        assert "addebitato" not in (alert.text or "")  # the routine complaint raised none
         await forum.customer_writes(maria, "È uno schifo, servizio pessimo")
         await forum.staff_sees("È uno schifo", thread_id=thread)
         forum.clock.advance(minutes=61)
@@ -254,13 +259,11 @@ async def test_very_negative_messages_raise_one_alert_per_hour(forum: HelpDeskWo
             return [
                 m
                 for m in forum.tg.bot_messages(forum.staff, thread_id=thread)
-                if "Messaggio molto negativo" in (m.text or "")
+                if "Da scalare" in (m.text or "")
             ]
 
         await forum.tg.wait_for(lambda: len(alerts()) == 2, what="second alert")
-        general = [
-            m for m in forum.general_messages() if "Messaggio molto negativo" in (m.text or "")
-        ]
+        general = [m for m in forum.general_messages() if "Da scalare" in (m.text or "")]
         assert len(general) == 2
 
 

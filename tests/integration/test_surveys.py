@@ -20,6 +20,7 @@ from conversations import schema
 from conversations.clock import FrozenClock
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy
 from conversations.models import Incoming, RequestResolved, Sender
+from conversations.sentiment.escalation import ANGER, LEAVING, NEGATIVE, REPEAT
 from conversations.store import Database
 from conversations.survey_models import Outcome
 from conversations.surveys import SurveyPolicy, Surveys
@@ -493,21 +494,25 @@ async def test_alert_is_raised_once_per_request_per_hour(
     reason = await surveys().record_reason(MARIA.user_id, "bad and slow")
     assert reason is not None and not reason.alert_due  # the detractor alert was just raised
     clock.advance(minutes=59)
-    assert not await surveys().alert_for_message(event.request_id, -0.9)
-    assert await surveys().alert_for_message(other.request_id, -0.5)  # another request
+    late = "Third time I write and nobody answers"
+    assert await surveys().alert_for_message(event.request_id, -0.9, late) is None  # this hour
+    leaving = "I'm switching to another provider"
+    assert await surveys().alert_for_message(other.request_id, 0.0, leaving) is not None
     clock.advance(minutes=1)
-    assert not await surveys().alert_for_message(event.request_id, -0.4)  # not negative enough
-    assert not await surveys().alert_for_message(event.request_id, None)
-    assert await surveys().alert_for_message(event.request_id, -0.9, "this is bad")
-    assert not await surveys().alert_for_message(event.request_id, -1.0)
+    routine = "I was charged twice, could you check?"  # a complaint, however negative
+    assert await surveys().alert_for_message(event.request_id, -0.9, routine) is None
+    assert await surveys().alert_for_message(event.request_id, None, None) is None
+    found = await surveys().alert_for_message(event.request_id, -0.9, "UNACCEPTABLE. " + late)
+    assert found is not None and found.reasons == (ANGER, REPEAT, NEGATIVE)
+    assert await surveys().alert_for_message(event.request_id, -1.0, "unacceptable") is None
     async with db.transaction() as repo:
         a = schema.alerts.c
         q = select(a.request_id, a.kind, a.reason).order_by(a.id)
         alerts = [tuple(r) for r in (await repo.conn.execute(q)).all()]
     assert alerts == [
         (event.request_id, "detractor", "NPS 2"),
-        (other.request_id, "message", "polarity -0.50"),
-        (event.request_id, "message", "this is bad"),
+        (other.request_id, "message", LEAVING),
+        (event.request_id, "message", ", ".join(found.reasons)),
     ]
 
 
@@ -516,9 +521,13 @@ async def test_negative_reason_of_a_passive_raises_an_alert(
 ) -> None:
     survey_id = await started(surveys, await resolved(desk, MARIA))
     assert not (await surveys().record_score(survey_id, MARIA.user_id, 7)).alert_due
-    reason = await surveys().record_reason(MARIA.user_id, "bad wait")
+    calm = await surveys().record_reason(MARIA.user_id, "bad wait")  # negative, no more
+    assert calm is not None and not calm.alert_due
+    survey_id = await started(surveys, await resolved(desk, JOHN))
+    assert not (await surveys().record_score(survey_id, JOHN.user_id, 8)).alert_due
+    reason = await surveys().record_reason(JOHN.user_id, "bad: I had to call three times")
     assert reason is not None and reason.alert_due
-    assert await alert_count(db) == 1
+    assert await alert_count(db) == 1  # John's, a repeat contact
 
 
 async def test_summary_for_staff_points_at_the_request_topic(
