@@ -35,6 +35,8 @@ IT: dict[str, str] = {
     "staff.survey.no_reason": "<i>nessun motivo indicato</i>",
     "staff.survey.pillar": "📊 #{id} · {pillar}: {score}/5",
     "staff.survey.pillar_skipped": "📊 #{id} · {pillar}: saltata",
+    "staff.survey.pillar_part": "{pillar} {score}/5",
+    "staff.survey.pillar_part_skipped": "{pillar} saltata",
     "staff.alert.detractor": (
         "🚨 <b>Cliente insoddisfatto</b> · #{id} · {name}: NPS {score}. "
         "Il motivo arriverà qui. /whois #{id}"
@@ -86,6 +88,8 @@ EN: dict[str, str] = {
     "staff.survey.no_reason": "<i>no reason given</i>",
     "staff.survey.pillar": "📊 #{id} · {pillar}: {score}/5",
     "staff.survey.pillar_skipped": "📊 #{id} · {pillar}: skipped",
+    "staff.survey.pillar_part": "{pillar} {score}/5",
+    "staff.survey.pillar_part_skipped": "{pillar} skipped",
     "staff.alert.detractor": (
         "🚨 <b>Unhappy customer</b> · #{id} · {name}: NPS {score}. "
         "Their reason will follow here. /whois #{id}"

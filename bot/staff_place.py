@@ -176,6 +176,19 @@ class StaffPlace:
             await self._retitle(request, outcome.customer)
         return request
 
+    async def edit_staff_text(self, message_id: int, text: str) -> bool:
+        """Replace the text of a bot message in the staff group (a survey's result line as
+        its answers arrive: an edit spends none of the group's message budget); False
+        when Telegram refuses (deleted, too old), so the caller posts instead."""
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=self.staff_chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+            )
+        except TelegramError as exc:
+            log.info("could not edit staff message %s: %s", message_id, exc)
+            return False
+        return True
+
     async def staff_notice(
         self,
         request: Request,

@@ -189,7 +189,12 @@ class SurveyFlow:
         await self.relay.tell_user(query.from_user.id, t(lang, "survey.thanks"))
         summary = await self.surveys.summary_for_staff(result.survey_id)
         line = sr.staff_pillar(summary, self.staff_lang)
-        if line:
+        if not line:
+            return
+        # One line per survey: the pillar answer joins the score and reason already shown.
+        shown = summary.staff_line_message_id
+        whole = sr.staff_result(summary, self.staff_lang)
+        if shown is None or not await self.relay.edit_staff_text(shown, whole):
             await self._to_topic(summary.request_id, line)
 
     # staff side ------------------------------------------------------------------------
@@ -197,17 +202,22 @@ class SurveyFlow:
     async def _reason_to_staff(self, result: ReasonResult) -> None:
         """Show the score and reason where the request lives; alert on unhappy customers."""
         summary = await self.surveys.summary_for_staff(result.survey_id)
+        line = sr.staff_summary(summary, self.staff_lang)
         alert = summary.band == Band.DETRACTOR and summary.reason_text is not None
         if alert or result.alert_due:
-            await self._alert(
+            shown = await self._alert(
                 result.survey_id,
                 "staff.alert.reason",
                 score=summary.score,
                 text=sr.quote(summary.reason_text or ""),
-                topic_line=sr.staff_summary(summary, self.staff_lang),
+                topic_line=line,
             )
-            return
-        await self._to_topic(summary.request_id, sr.staff_summary(summary, self.staff_lang))
+            if not self.relay.staff_is_forum:
+                return  # what was posted is the alert line, not the result line to edit
+        else:
+            shown = await self._to_topic(summary.request_id, line)
+        if shown is not None:
+            await self.surveys.set_staff_line(result.survey_id, shown)
 
     async def after_relay(self, item: PendingRelay) -> None:
         """Once a customer's message reached staff, alert them if it calls for it."""
@@ -233,29 +243,31 @@ class SurveyFlow:
 
     async def _alert(
         self, survey_id: int, key: str, topic_line: str | None = None, **values: object
-    ) -> None:
+    ) -> int | None:
         summary = await self.surveys.summary_for_staff(survey_id)
         card = await self.helpdesk.whois_request(summary.request_id)
         name = escape(card.customer.full_name) if card else "?"
         line = t(self.staff_lang, key, id=summary.request_id, name=name, **values)
-        await self._post_alert(summary.request_id, topic_line or line, line)
+        return await self._post_alert(summary.request_id, topic_line or line, line)
 
-    async def _post_alert(self, request_id: int, topic_line: str, general_line: str) -> None:
-        """Post in the request's topic and one line in the general topic.
+    async def _post_alert(self, request_id: int, topic_line: str, general_line: str) -> int | None:
+        """Post in the request's topic and one line in the general topic; return the
+        topic's message id.
 
         Without topics both would land in the same chat, so only the alert line is posted.
         """
         if not self.relay.staff_is_forum:
-            await self._to_topic(request_id, general_line)
-            return
-        await self._to_topic(request_id, topic_line)
+            return await self._to_topic(request_id, general_line)
+        shown = await self._to_topic(request_id, topic_line)
         await self.relay.staff_general(general_line)
+        return shown
 
-    async def _to_topic(self, request_id: int, text: str) -> None:
+    async def _to_topic(self, request_id: int, text: str) -> int | None:
         request = await self.helpdesk.request(request_id)
         card = await self.helpdesk.whois_request(request_id)
-        if request is not None and card is not None:
-            await self.relay.staff_notice(request, card.customer, text)
+        if request is None or card is None:
+            return None
+        return await self.relay.staff_notice(request, card.customer, text)
 
 
 async def _edit(query: CallbackQuery, text: str) -> None:

@@ -134,6 +134,20 @@ def staff_summary(summary: SurveySummary, lang: str) -> str:
     )
 
 
+def staff_result(summary: SurveySummary, lang: str) -> str:
+    """The survey's one staff line once the pillar is answered or skipped: score, reason
+    and pillar ("📊 #42 · NPS 9 (promoter): “quick” · Empathy 5/5")."""
+    line = staff_summary(summary, lang)
+    if summary.pillar is None:
+        return line
+    name = pillar_name(summary.pillar, lang)
+    if summary.pillar_score is None:
+        part = t(lang, "staff.survey.pillar_part_skipped", pillar=name)
+    else:
+        part = t(lang, "staff.survey.pillar_part", pillar=name, score=summary.pillar_score)
+    return f"{line} · {part}"
+
+
 def staff_pillar(summary: SurveySummary, lang: str) -> str:
     """The pillar answer line for staff."""
     if summary.pillar is None:

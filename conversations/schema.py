@@ -246,6 +246,8 @@ surveys = Table(
     Column("reason_message_id", BigInteger),
     Column("pillar_message_id", BigInteger),
     Column("reason_source_message_id", BigInteger),
+    # The staff-group line of the result, edited as the reason and pillar answer arrive.
+    Column("staff_line_message_id", BigInteger),
     Index(None, "customer_id", "sent_at"),  # cooldown
     # Rotation, and covering the reports' pillar answers and key-driver pairs.
     Index(None, "pillar_at", "pillar", "pillar_score", "score"),

@@ -59,6 +59,7 @@ class Survey:
     score_message_id: int | None = None
     reason_message_id: int | None = None
     pillar_message_id: int | None = None
+    staff_line_message_id: int | None = None  # the result's line in the staff group
 
     def is_expired(self, now: datetime) -> bool:
         """Tell whether answers are no longer accepted."""
@@ -147,3 +148,4 @@ class SurveySummary:
     staff_chat_id: int
     topic_thread_id: int | None
     card_message_id: int | None
+    staff_line_message_id: int | None = None  # the result's line, to edit as answers come

@@ -353,6 +353,11 @@ class Surveys:
             raised = await self._raise_alert(repo, request_id, "message", self.clock.now(), reason)
             return found if raised else None
 
+    async def set_staff_line(self, survey_id: int, message_id: int) -> None:
+        """Remember the staff-group message that shows the survey's result."""
+        async with survey_transaction(self.db) as repo:
+            await repo.update_survey(survey_id, staff_line_message_id=message_id)
+
     async def summary_for_staff(self, survey_id: int) -> SurveySummary:
         """What the staff topic shows about a survey; LookupError if there is none."""
         async with survey_read(self.db) as repo:
@@ -375,6 +380,7 @@ class Surveys:
                 staff_chat_id=request.staff_chat_id,
                 topic_thread_id=request.topic_thread_id,
                 card_message_id=request.card_message_id,
+                staff_line_message_id=survey.staff_line_message_id,
             )
 
     async def _text_alert(

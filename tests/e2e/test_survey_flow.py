@@ -78,7 +78,14 @@ async def test_detractor_in_italian_full_survey(forum: HelpDeskWorld) -> None:
             lambda: "2</b>/5" in (pillar_q.text or "") or "2/5" in (pillar_q.text or ""),
             what="pillar edit",
         )
-        await forum.staff_sees(": 2/5", thread_id=thread)
+        # One staff line per survey: the pillar answer is edited into the result line.
+        await forum.tg.wait_for(lambda: " 2/5" in (summary.text or ""), what="line edited")
+        results = [
+            m
+            for m in forum.tg.bot_messages(forum.staff, thread_id=thread)
+            if (m.text or "").startswith("📊")
+        ]
+        assert results == [summary]
 
         row = await survey_row(forum)
         assert (row.score, row.band, row.status, row.pillar_score) == (
@@ -116,6 +123,10 @@ async def test_promoter_in_english_skips_both_questions(plain: HelpDeskWorld) ->
         await plain.customer_sees(john, "Thank you for your time")
         summary = await plain.staff_sees("NPS 10 (promotore)")
         assert "nessun motivo indicato" in (summary.text or "")
+        await plain.tg.wait_for(lambda: "saltata" in (summary.text or ""), what="line edited")
+        assert [m for m in plain.tg.bot_messages(plain.staff) if "📊" in (m.text or "")] == [
+            summary
+        ]
         assert summary.reply_to is not None and summary.reply_to.message_id == card.message_id
         row = await survey_row(plain)
         assert (row.score, row.reason_text, row.pillar_score, row.status) == (
