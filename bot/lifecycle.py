@@ -50,6 +50,7 @@ async def on_startup(app: App) -> None:
     await _publish_commands(app, s.settings)
     await asyncio.to_thread(s.helpdesk.warm_up)
     s.outbox.start()
+    s.survey_flow.digest.start()
     if app.bot_data.get("carebot.jobs", True) and app.job_queue is not None:
         app.job_queue.run_repeating(
             _auto_resolve_job,
@@ -104,6 +105,7 @@ async def on_shutdown(app: App) -> None:
     """Relay what is queued for staff (briefly), then close database connections."""
     s = get_services(app)
     await s.outbox.stop()
+    await s.survey_flow.digest.stop()
     await s.db.close()
 
 

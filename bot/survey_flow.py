@@ -15,6 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot import survey_render as sr
+from bot.alert_digest import AlertDigest
 from bot.answers import answer
 from bot.i18n import t
 from bot.relay import Relay
@@ -54,6 +55,8 @@ class SurveyFlow:
         self.relay = relay
         self.settings = settings
         self.staff_lang = settings.staff_language
+        # The general topic's alert lines, at most one message a minute.
+        self.digest = AlertDigest(relay.staff_general, self.staff_lang)
 
     # asking ----------------------------------------------------------------------------
 
@@ -259,7 +262,7 @@ class SurveyFlow:
         if not self.relay.staff_is_forum:
             return await self._to_topic(request_id, general_line)
         shown = await self._to_topic(request_id, topic_line)
-        await self.relay.staff_general(general_line)
+        self.digest.add(general_line)
         return shown
 
     async def _to_topic(self, request_id: int, text: str) -> int | None:

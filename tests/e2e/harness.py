@@ -106,6 +106,7 @@ class HelpDeskWorld:
             self.settings, clock=self.clock, job_intervals=False, **_quick(build)
         )
         self.apps.append(app)
+        get_services(app).survey_flow.digest.every = 0.0  # alert lines at once (see its test)
         async with running(app, poll_timeout=1, **(polling or {})) as task:
             self.polling = task
             yield app

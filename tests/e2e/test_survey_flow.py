@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import select
@@ -274,8 +275,13 @@ async def test_escalations_raise_one_alert_per_hour_and_complaints_none(
             ]
 
         await forum.tg.wait_for(lambda: len(alerts()) == 2, what="second alert")
-        general = [m for m in forum.general_messages() if "Da scalare" in (m.text or "")]
-        assert len(general) == 2
+
+        def general() -> list[Message]:
+            return [m for m in forum.general_messages() if "Da scalare" in (m.text or "")]
+
+        await forum.tg.wait_for(lambda: len(general()) == 2, what="both lines for everyone")
+        await asyncio.sleep(0.3)
+        assert len(general()) == 2
 
 
 async def test_banned_customer_gets_no_survey_until_unbanned(forum: HelpDeskWorld) -> None:
@@ -300,3 +306,22 @@ async def test_banned_customer_gets_no_survey_until_unbanned(forum: HelpDeskWorl
         thread2 = await forum.topic_of(2)
         await forum.agent_writes_in_topic(thread2, "/resolve")
         await nps_question(forum, troll, "How likely", survey_id=1)
+
+
+async def test_alert_lines_for_everyone_come_at_most_once_a_minute(forum: HelpDeskWorld) -> None:
+    angry = [forum.tg.add_user(name, language_code="en") for name in ("Ann", "Ben", "Cal")]
+    async with forum.bot_running() as app:
+        digest = get_services(app).survey_flow.digest
+        digest.every = 3.0  # seconds standing in for the minute
+        for user in angry:
+            await forum.tg.send_text(user, "Third time I write, this is unacceptable")
+        for n in (1, 2, 3):  # each request's own place still gets its alert at once
+            await forum.staff_sees("Da scalare", thread_id=await forum.topic_of(n))
+
+        def lines() -> list[str]:
+            return [m.text or "" for m in forum.general_messages() if "🚨" in (m.text or "")]
+
+        await forum.tg.wait_for(lambda: len(lines()) == 1, what="the first line at once")
+        assert lines()[0].count("Da scalare") == 1
+        await forum.tg.wait_for(lambda: len(lines()) == 2, timeout=10, what="the digest")
+        assert "2 segnalazioni" in lines()[1] and lines()[1].count("Da scalare") == 2

@@ -16,11 +16,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE on both engines (SQLite 3.35+ drops columns too): a batch copy of
+# surveys would drop the table that pillar_mentions and others reference.
 def upgrade() -> None:
-    with op.batch_alter_table("surveys") as batch:
-        batch.add_column(sa.Column("staff_line_message_id", sa.BigInteger(), nullable=True))
+    op.add_column("surveys", sa.Column("staff_line_message_id", sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("surveys") as batch:
-        batch.drop_column("staff_line_message_id")
+    op.drop_column("surveys", "staff_line_message_id")
