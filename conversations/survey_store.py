@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from conversations import schema as tables
@@ -27,6 +27,12 @@ MESSAGE_COLUMNS = {
 
 def _survey(row: Row[Any]) -> Survey:
     return from_row(Survey, row, status=SurveyStatus, step=SurveyStep, band=Band, pillar=Pillar)
+
+
+def _live_at(step: SurveyStep, now: datetime) -> ColumnElement[bool]:
+    """A survey still taking answers at `step` (sent, not expired)."""
+    s = tables.surveys.c
+    return and_(s.step == step, s.status == SurveyStatus.SENT, s.expires_at > now)
 
 
 def sentiment_columns(sentiment: dict[str, Any] | None) -> dict[str, Any]:
@@ -128,14 +134,7 @@ class SurveyRepo(Repo):
         s = tables.surveys.c
         q = (
             select(tables.surveys)
-            .where(
-                and_(
-                    s.user_id == user_id,
-                    s.step == step,
-                    s.status == SurveyStatus.SENT,
-                    s.expires_at > now,
-                )
-            )
+            .where(and_(s.user_id == user_id, _live_at(step, now)))
             .order_by(s.id.desc())
             .limit(1)
             .with_for_update()
@@ -149,28 +148,17 @@ class SurveyRepo(Repo):
         """In one query (every customer text asks): the survey whose reason came in this
         Telegram message, and the user's newest live survey waiting for a reason."""
         s = tables.surveys.c
-        live = and_(s.step == SurveyStep.REASON, s.status == SurveyStatus.SENT, s.expires_at > now)
-        match = live if message_id is None else or_(live, s.reason_source_message_id == message_id)
-        q = select(tables.surveys).where(and_(s.user_id == user_id, match)).order_by(s.id.desc())
+        live = _live_at(SurveyStep.REASON, now)
+        taken_here = s.reason_source_message_id == message_id
+        match = live if message_id is None else or_(live, taken_here)
+        q = (
+            select(tables.surveys, live.label("is_live"), taken_here.label("is_taken"))
+            .where(and_(s.user_id == user_id, match))
+            .order_by(s.id.desc())
+        )
         rows = (await self.conn.execute(q)).all()
-        taken = next(
-            (
-                _survey(r)
-                for r in rows
-                if message_id is not None and r.reason_source_message_id == message_id
-            ),
-            None,
-        )
-        waiting = next(
-            (
-                _survey(r)
-                for r in rows
-                if r.step == SurveyStep.REASON
-                and r.status == SurveyStatus.SENT
-                and r.expires_at > now
-            ),
-            None,
-        )
+        taken = next((_survey(r) for r in rows if message_id is not None and r.is_taken), None)
+        waiting = next((_survey(r) for r in rows if r.is_live), None)
         return taken, waiting
 
     async def survey_by_reason_message(self, user_id: int, message_id: int) -> Survey | None:
