@@ -13,7 +13,12 @@ Telegram's 429 answers, messages the bot sent into the staff group per customer 
 (topic creations and edits counted apart), the time until staff could read every text,
 texts lost, and how long the outside customer waited for the answer and for the button.
 
+With `--groups 3` the requests are spread over three staff groups: each customer picks
+one of three categories (CAREBOT_CATEGORIES) with the button of their first answer, and
+each category has its group (CAREBOT_STAFF_GROUPS); every group has its own budget.
+
     .venv/bin/python bench/staff_burst.py [--customers 60] [--messages 300] [--time-scale 6]
+    ... --groups 3      # three staff groups, routed by the customers' category pick
     ... --ptb-limiter   # PTB's AIORateLimiter instead of carebot's (bot.flood)
 """
 
@@ -59,27 +64,29 @@ class Result:
     button_s: float  # wall clock: the outside customer's button answered
 
 
-def _lines(tg: FakeTelegram, staff: Chat) -> list[str]:
-    texts = [re.sub(r"<[^>]+>", "", m.text or "") for m in tg.bot_messages(staff)]
+def _lines(tg: FakeTelegram, groups: list[Chat]) -> list[str]:
+    texts = [
+        re.sub(r"<[^>]+>", "", m.text or "") for staff in groups for m in tg.bot_messages(staff)
+    ]
     return [line for text in texts for line in text.split("\n")]
 
 
-def _in_staff(tg: FakeTelegram, staff: Chat, methods: Set[str]) -> int:
+def _in_staff(tg: FakeTelegram, groups: list[Chat], methods: Set[str]) -> int:
+    ids = {str(staff.id) for staff in groups}
     return sum(
-        1
-        for method, params in tg.calls
-        if method in methods and str(params.get("chat_id")) == str(staff.id)
+        1 for method, params in tg.calls if method in methods and str(params.get("chat_id")) in ids
     )
 
 
 async def one_run(
-    customers: int, messages: int, scale: float, db: Path, ptb_limiter: bool
+    customers: int, messages: int, scale: float, db: Path, ptb_limiter: bool, n_groups: int = 1
 ) -> Result:
     tg = FakeTelegram(TOKEN)
     await tg.start()
     try:
         agent = tg.add_user("Agent", language_code="it")
-        staff = tg.add_group("staff", forum=True, members=[agent])
+        groups = [tg.add_group(f"staff {k}", forum=True, members=[agent]) for k in range(n_groups)]
+        staff = groups[0]
         tg.enforce_flood_limits = True
         tg.flood_per_group = (20, MINUTE / scale)
         tg.flood_overall = (30, 1.0 / scale)
@@ -89,6 +96,11 @@ async def one_run(
             "CAREBOT_TELEGRAM_API_URL": tg.api_root,
             "CAREBOT_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
         }
+        if n_groups > 1:  # category k goes to group k
+            env["CAREBOT_CATEGORIES"] = "; ".join(f"c{k}=Area {k}" for k in range(n_groups))
+            env["CAREBOT_STAFF_GROUPS"] = "; ".join(
+                f"{g.id}:Desk {k}:c{k}" for k, g in enumerate(groups)
+            )
         limiter: BaseRateLimiter[Any]
         if ptb_limiter:  # PTB's leaky bucket, as carebot used before bot.flood
             limiter = AIORateLimiter(
@@ -105,11 +117,14 @@ async def one_run(
             # Before the burst: a customer whose request staff are already working on.
             anna = tg.add_user("Anna", language_code="it")
             await tg.send_text(anna, "il mio ordine 55 è in ritardo")
+            if n_groups > 1:  # she picks the first group's category
+                question = await tg.wait_for_bot_message(anna, contains="", timeout=60)
+                await tg.press_button(anna, question, "cat:1:c0", timeout=60)
             copy = await tg.wait_for_bot_message(staff, contains="ordine 55", timeout=60)
             await asyncio.sleep(MINUTE / scale)  # the group's window is empty again
-            base_sends = _in_staff(tg, staff, SEND_METHODS)
-            base_topics = _in_staff(tg, staff, {"createforumtopic"})
-            base_edits = _in_staff(tg, staff, {"editmessagetext", "editforumtopic"})
+            base_sends = _in_staff(tg, groups, SEND_METHODS)
+            base_topics = _in_staff(tg, groups, {"createforumtopic"})
+            base_edits = _in_staff(tg, groups, {"editmessagetext", "editforumtopic"})
             base_refusals = tg.flood_refusals
 
             users = [tg.add_user(f"Cliente{i:03d}", language_code="it") for i in range(customers)]
@@ -119,9 +134,21 @@ async def one_run(
             gap = MINUTE / scale / messages  # every text within one (scaled) minute
             started = time.monotonic()
 
+            async def pick(k: int) -> None:
+                """Customer k presses category k % groups on the bot's first answer."""
+                question = await tg.wait_for_bot_message(users[k], contains="", timeout=600)
+                request = (question.buttons[0][0][1] or "").split(":")[1]
+                await tg.press_button(
+                    users[k], question, f"cat:{request}:c{k % n_groups}", timeout=600
+                )
+
+            picks: list[asyncio.Task[None]] = []
+
             async def burst() -> None:
                 for i, text in enumerate(texts):
                     await tg.send_text(users[i % customers], text)
+                    if n_groups > 1 and i < customers:
+                        picks.append(asyncio.create_task(pick(i)))
                     await asyncio.sleep(gap)
 
             sending = asyncio.create_task(burst())
@@ -134,22 +161,23 @@ async def one_run(
             await tg.press_button(anna, answer, "sv:1", timeout=600)
             button_s = time.monotonic() - pressed
             await sending
+            await asyncio.gather(*picks)
 
             wanted = set(texts)
 
             def visible() -> bool:
-                return wanted <= set(_lines(tg, staff))
+                return wanted <= set(_lines(tg, groups))
 
             with contextlib.suppress(TimeoutError):  # what is missing then counts as lost
                 await tg.wait_for(visible, timeout=3600 / scale, what="every text")
             all_visible = (time.monotonic() - started) * scale
-            lost = len(wanted - set(_lines(tg, staff)))
+            lost = len(wanted - set(_lines(tg, groups)))
             return Result(
                 refusals=tg.flood_refusals - base_refusals,
                 customer_messages=messages,
-                staff_sends=_in_staff(tg, staff, SEND_METHODS) - base_sends,
-                topics=_in_staff(tg, staff, {"createforumtopic"}) - base_topics,
-                edits=_in_staff(tg, staff, {"editmessagetext", "editforumtopic"}) - base_edits,
+                staff_sends=_in_staff(tg, groups, SEND_METHODS) - base_sends,
+                topics=_in_staff(tg, groups, {"createforumtopic"}) - base_topics,
+                edits=_in_staff(tg, groups, {"editmessagetext", "editforumtopic"}) - base_edits,
                 all_visible_s=all_visible,
                 lost=lost,
                 answer_s=answer_s,
@@ -165,6 +193,7 @@ async def main() -> int:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--time-scale", type=float, default=6.0)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--groups", type=int, default=1, help="staff groups (1-9)")
     parser.add_argument("--ptb-limiter", action="store_true", help="PTB's AIORateLimiter")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -178,6 +207,7 @@ async def main() -> int:
                     args.time_scale,
                     Path(tmp) / "b.db",
                     args.ptb_limiter,
+                    args.groups,
                 )
             )
 
@@ -186,9 +216,11 @@ async def main() -> int:
 
     r = results
     n = r[0].customer_messages
+    routed = ", routed by the category each customer picks" if args.groups > 1 else ""
     print(
-        f"{args.customers} new customers, {n} texts within one minute, 1 staff group "
-        f"(forum topics); limits shortened {args.time_scale:g}×, {args.runs} run(s), medians; "
+        f"{args.customers} new customers, {n} texts within one minute, {args.groups} staff "
+        f"group(s) (forum topics{routed}); limits shortened {args.time_scale:g}×, "
+        f"{args.runs} run(s), medians; "
         f"{'PTB' if args.ptb_limiter else 'carebot'} rate limiter\n"
     )
     print("| figure | value |")

@@ -26,20 +26,21 @@ EVERY = 60.0  # seconds between two digest messages
 
 
 class AlertDigest:
-    """A queue of general-topic alert lines, posted by one worker at most every `every` s."""
+    """Each staff group's queue of general-topic alert lines, posted by one worker at most
+    every `every` seconds per group."""
 
-    def __init__(self, post: Callable[[str], Awaitable[None]], lang: str) -> None:
-        self.post = post
+    def __init__(self, post: Callable[[int, str], Awaitable[None]], lang: str) -> None:
+        self.post = post  # (chat id, text)
         self.lang = lang
         self.every = EVERY
-        self._lines: list[str] = []
-        self._last = -EVERY  # monotonic time of the last digest (none yet)
+        self._lines: dict[int, list[str]] = {}  # chat id → lines not posted yet
+        self._last: dict[int, float] = {}  # chat id → monotonic time of its last digest
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
-    def add(self, line: str) -> None:
-        """Queue one alert line for the general topic."""
-        self._lines.append(line)
+    def add(self, chat_id: int, line: str) -> None:
+        """Queue one alert line for a staff group's general topic."""
+        self._lines.setdefault(chat_id, []).append(line)
         self._wake.set()
 
     def start(self) -> None:
@@ -53,25 +54,34 @@ class AlertDigest:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
-        await self._send()
+        for chat_id in list(self._lines):
+            with contextlib.suppress(TelegramError):
+                await self._send(chat_id)
+
+    def _due(self, chat_id: int) -> float:
+        return self._last.get(chat_id, -self.every) + self.every
 
     async def _run(self) -> None:
         while True:
-            await self._wake.wait()
+            waiting = [chat_id for chat_id, lines in self._lines.items() if lines]
             self._wake.clear()
-            wait = self._last + self.every - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)  # lines that come meanwhile join this digest
-            with contextlib.suppress(TelegramError):
-                await self._send()
-            if self._lines:  # not sent: try again after the next interval
-                self._wake.set()
+            if not waiting:
+                await self._wake.wait()
+                continue
+            chat_id = min(waiting, key=self._due)
+            wait = self._due(chat_id) - time.monotonic()
+            if wait > 0:  # lines that come meanwhile join this digest; a new group's go first
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), wait)
+                continue
+            with contextlib.suppress(TelegramError):  # kept, and tried after `every`
+                await self._send(chat_id)
 
-    async def _send(self) -> None:
-        lines, self._lines = self._lines, []
+    async def _send(self, chat_id: int) -> None:
+        lines = self._lines.pop(chat_id, [])
         if not lines:
             return
-        self._last = time.monotonic()
+        self._last[chat_id] = time.monotonic()
         text = (
             lines[0]
             if len(lines) == 1
@@ -79,8 +89,8 @@ class AlertDigest:
         )
         try:
             for part in split_html(text):
-                await self.post(part)
+                await self.post(chat_id, part)
         except TelegramError as exc:
             log.warning("alert digest not posted, will try again: %s", exc)
-            self._lines = lines + self._lines
+            self._lines[chat_id] = lines + self._lines.get(chat_id, [])
             raise

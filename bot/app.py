@@ -29,6 +29,7 @@ from conversations.clock import Clock, SystemClock
 from conversations.customer_rate import CustomerRate
 from conversations.db import create_engine
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
+from conversations.intake import Intake
 from conversations.ledger import UpdateLedger
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
@@ -88,7 +89,7 @@ def build_application(
 
     db = Database(create_engine(settings.database_url))
     policy = HelpDeskPolicy(
-        staff_chat_id=settings.staff_chat_id,
+        routing=settings.routing,
         default_language=settings.default_language,
         reopen_grace=timedelta(hours=settings.reopen_grace_hours),
         auto_resolve_after=timedelta(hours=settings.auto_resolve_hours),
@@ -122,14 +123,16 @@ def build_application(
         outbox,
         updates_request,
         CustomerRate(settings.customer_rate),
+        Intake(db, settings.routing),
     )
     app.bot_data["carebot.jobs"] = job_intervals
 
     survey.register(app)
     customer.register(app)
-    staff.register(app, settings.staff_chat_id)
-    reports.register(app, settings.staff_chat_id)
-    edits.register(app, settings.staff_chat_id)
+    groups = settings.routing.chat_ids
+    staff.register(app, groups)
+    reports.register(app, groups)
+    edits.register(app, groups)
     fallback.register(app)  # last: what no handler above took
     app.add_error_handler(on_error)
     return app

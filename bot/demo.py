@@ -27,18 +27,20 @@ _TAGS = re.compile(r"<[^>]+>")
 class Transcript:
     """Prints every message of the fake world once, labelled by chat and sender."""
 
-    def __init__(self, tg: FakeTelegram, staff: Chat) -> None:
+    def __init__(self, tg: FakeTelegram, groups: dict[str, Chat]) -> None:
         self.tg = tg
-        self.staff = staff
+        self.groups = groups  # label → staff group
         self.seen: set[tuple[int, int]] = set()
         self.edits: dict[tuple[int, int], int] = {}
 
     def _where(self, msg: Message) -> str:
-        if msg.chat.id == self.staff.id:
+        for label, group in self.groups.items():
+            if msg.chat.id != group.id:
+                continue
             topic = next(
-                (t.name for t in self.tg.topics(self.staff) if t.thread_id == msg.thread_id), None
+                (t.name for t in self.tg.topics(group) if t.thread_id == msg.thread_id), None
             )
-            return f"staff group › {topic}" if topic else "staff group"
+            return f"{label} › {topic}" if topic else label
         user = msg.chat.user
         return f"chat with {user.first_name if user else msg.chat.id}"
 
@@ -66,7 +68,7 @@ class Transcript:
         if msg.kind != "text":
             body = f"[{msg.kind}] {body}".strip()
         buttons = " ".join(f"[{b}]" for b in msg.button_texts)
-        print(f"  {self._where(msg):<34} {who:<10} {mark}{body} {buttons}".rstrip())
+        print(f"  {self._where(msg):<44} {who:<10} {mark}{body} {buttons}".rstrip())
 
     def step(self, title: str) -> None:
         """Print a scene heading."""
@@ -119,7 +121,9 @@ async def play(pause: float = 0.0) -> None:
     tg = FakeTelegram(TOKEN)
     await tg.start()
     bob = tg.add_user("Bob", "Bianchi", language_code="it", username="bob_support")
+    carla = tg.add_user("Carla", "Neri", language_code="it", username="carla_conti")
     staff = tg.add_group("Acme · Assistenza clienti", forum=True, members=[bob])
+    billing = tg.add_group("Acme · Amministrazione", forum=True, members=[carla])
     maria = tg.add_user("Maria", "Rossi", language_code="it", username="mariarossi")
     anna = tg.add_user("Anna", "Conti", language_code="it")  # the manager
     john = tg.add_user("John", "Smith", language_code="en")
@@ -134,6 +138,12 @@ async def play(pause: float = 0.0) -> None:
                 "CAREBOT_BRAND_NAME": "Acme",
                 "CAREBOT_MANAGER_IDS": str(anna.id),
                 "CAREBOT_CUSTOMER_RATE": "5",  # a small shop's staff read one chat at a time
+                # Billing questions go to the accounts team's own group.
+                "CAREBOT_STAFF_GROUPS": f"{billing.id}:Amministrazione:billing",
+                "CAREBOT_CATEGORIES": (
+                    "shipping=Ordini e spedizioni|Orders and shipping; "
+                    "billing=Pagamenti e fatture|Billing and payments"
+                ),
             }
         )
         # The scripted day is played in seconds: Telegram's 20 messages per minute per group
@@ -144,32 +154,62 @@ async def play(pause: float = 0.0) -> None:
         # The day runs in seconds: a fast writer's messages are held 1 s, not 10 s, and
         get_services(app).customer_rate.hold = 1.0
         get_services(app).survey_flow.digest.every = 1.0  # alert digests: a second, not a minute
-        out = Transcript(tg, staff)
-        print(f"Fake Telegram Bot API on {tg.api_root}; staff group with forum topics.")
+        out = Transcript(tg, {"staff group": staff, "billing group": billing})
+        print(
+            f"Fake Telegram Bot API on {tg.api_root}; two staff groups with forum topics "
+            "(customer care, and accounts for billing questions)."
+        )
         async with running(app, poll_timeout=1):
 
-            async def topic(n: int) -> int:
+            async def topic(n: int, group: Chat = staff) -> int:
                 found: int = await tg.wait_for(
                     lambda: next(
-                        (t.thread_id for t in tg.topics(staff) if t.name.startswith(f"#{n} ")), None
+                        (t.thread_id for t in tg.topics(group) if f"#{n} ·" in t.name), None
                     ),
                     what=f"topic #{n}",
                 )
                 return found
 
-            out.step("09:00 Maria opens the chat and writes (Italian)")
+            async def pick(who: User, category: str) -> None:
+                def picker() -> Message | None:
+                    return next(
+                        (
+                            m
+                            for m in reversed(tg.bot_messages(who))
+                            if m.buttons and (m.buttons[0][0][1] or "").startswith("cat:")
+                        ),
+                        None,
+                    )
+
+                question: Message = await tg.wait_for(picker, what="category picker")
+                await _settle(tg)
+                out.flush()  # the question with its buttons, before the pick edits it
+                request_id = (question.buttons[0][0][1] or "").split(":")[1]
+                await tg.press_button(who, question, f"cat:{request_id}:{category}")
+
+            out.step(
+                "09:00 Maria opens the chat and writes (Italian); she picks what it is about, "
+                "and only then does her request reach staff"
+            )
             await tg.send_text(maria, "/start")
             await tg.send_text(maria, "Buongiorno, il mio ordine 1234 non è ancora arrivato 😟")
             await tg.send_media(maria, "photo", b"\x89PNG demo", caption="La ricevuta")
             await _settle(tg)
+            await pick(maria, "shipping")
+            await _settle(tg)
             maria_topic = await topic(1)
 
-            out.step("09:05 John writes (English)")
+            out.step("09:05 John writes (English) about a payment: it goes to the accounts group")
             await tg.send_text(john, "Hi, I was charged twice for my subscription")
             await _settle(tg)
-            john_topic = await topic(2)
+            await pick(john, "billing")
+            await _settle(tg)
+            john_topic = await topic(2, billing)
 
-            out.step("09:12 Bob answers Maria in her topic and leaves an internal note for John")
+            out.step(
+                "09:12 Bob answers Maria in her topic; in the accounts group Carla leaves an "
+                "internal note for John and answers him"
+            )
             await tg.send_text(
                 bob,
                 "Ciao Maria, il pacco parte oggi: ecco il tracking AC123",
@@ -177,20 +217,20 @@ async def play(pause: float = 0.0) -> None:
                 thread_id=maria_topic,
             )
             await tg.send_text(
-                bob, "#note verificare con amministrazione", chat=staff, thread_id=john_topic
+                carla, "#note doppio addebito confermato", chat=billing, thread_id=john_topic
             )
             await tg.send_text(
-                bob,
+                carla,
                 "Hi John, sorry about that: the refund is on its way",
-                chat=staff,
+                chat=billing,
                 thread_id=john_topic,
             )
             await _settle(tg)
 
-            out.step("09:20 Maria presses ✅ Risolto; Bob resolves John's request with /resolve")
+            out.step("09:20 Maria presses ✅ Risolto; Carla resolves John's request with /resolve")
             answer = next(m for m in tg.bot_messages(maria) if "tracking" in (m.text or ""))
             await tg.press_button(maria, answer, "sv:1")
-            await tg.send_text(bob, "/resolve", chat=staff, thread_id=john_topic)
+            await tg.send_text(carla, "/resolve", chat=billing, thread_id=john_topic)
             await _settle(tg)
 
             out.step("09:21 Both get the survey: Maria answers 9 in Italian, John 4 in English")
@@ -202,9 +242,14 @@ async def play(pause: float = 0.0) -> None:
             )
             await _settle(tg)
 
-            out.step("10:30 Giulia writes an angry message: staff get a close-the-loop alert")
+            out.step(
+                "10:30 Giulia writes an angry message and skips the question: staff get a "
+                "close-the-loop alert"
+            )
             giulia = tg.add_user("Giulia", "Verdi", language_code="it")
             await tg.send_text(giulia, "Vergognoso! Terza volta che scrivo e nessuno risponde mai")
+            await _settle(tg)
+            await pick(giulia, "-")
             await _settle(tg)
 
             out.step(

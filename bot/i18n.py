@@ -27,6 +27,11 @@ IT: Catalog = {
         "Abbiamo ricevuto la tua richiesta <b>#{id}</b>. Ti risponderemo qui al più presto."
     ),
     "request.reopened": "Abbiamo riaperto la tua richiesta <b>#{id}</b>: un operatore ti risponderà.",
+    "category.ask": "Di cosa si tratta? Scegli un argomento, così ti risponde la persona giusta.",
+    "category.skip": "Salta",
+    "category.chosen": "Argomento: <b>{name}</b>. Grazie!",
+    "category.skipped": "Va bene, passiamo la richiesta al team.",
+    "category.late": "La tua richiesta è già arrivata al team: l'argomento resta com'è.",
     "customer.too_fast": (
         "Ricevuto tutto 👍 Scrivi più in fretta di quanto riusciamo a leggere: "
         "raccogliamo i tuoi messaggi e li passiamo insieme a un operatore. "
@@ -63,6 +68,7 @@ IT: Catalog = {
     "card.title": "🎫 <b>Richiesta #{id}</b>",
     "card.customer": "Cliente: {name}",
     "card.language": "Lingua: {lang}",
+    "card.category": "Argomento: {name}",
     "card.opened": "Aperta: {when}",
     "card.status": "Stato: {status}",
     "card.hint": "Rispondi a questo messaggio o a un messaggio del cliente per scrivergli.",
@@ -127,6 +133,11 @@ EN: Catalog = {
     "language.set": "Language set: English 🇬🇧",
     "request.received": "We received your request <b>#{id}</b>. We'll answer here as soon as we can.",
     "request.reopened": "We reopened your request <b>#{id}</b>: a team member will answer.",
+    "category.ask": "What is it about? Pick a topic so the right person answers you.",
+    "category.skip": "Skip",
+    "category.chosen": "Topic: <b>{name}</b>. Thank you!",
+    "category.skipped": "All right, we're passing your request to the team.",
+    "category.late": "Your request has already reached the team: its topic stays as it is.",
     "customer.too_fast": (
         "Got everything 👍 You're writing faster than we can read: we're gathering your "
         "messages and passing them to a team member together. No need to repeat them."
@@ -158,6 +169,7 @@ EN: Catalog = {
     "card.title": "🎫 <b>Request #{id}</b>",
     "card.customer": "Customer: {name}",
     "card.language": "Language: {lang}",
+    "card.category": "Topic: {name}",
     "card.opened": "Opened: {when}",
     "card.status": "Status: {status}",
     "card.hint": "Reply to this message or to a customer message to answer them.",

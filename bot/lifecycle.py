@@ -37,16 +37,18 @@ async def on_startup(app: App) -> None:
     """Migrate the database, learn the staff group's shape, publish commands, start jobs."""
     s = get_services(app)
     await migrate(s.db.engine)
-    try:
-        chat = await app.bot.get_chat(s.settings.staff_chat_id)
-        s.relay.staff_is_forum = bool(chat.is_forum)
-    except TelegramError as exc:
-        log.error("cannot read the staff chat %s: %s", s.settings.staff_chat_id, exc)
-    log.info(
-        "staff chat %s: %s",
-        s.settings.staff_chat_id,
-        "forum topics" if s.relay.staff_is_forum else "ticket cards and replies",
-    )
+    for group in s.settings.routing.groups:
+        try:
+            chat = await app.bot.get_chat(group.chat_id)
+            s.relay.set_forum(group.chat_id, bool(chat.is_forum))
+        except TelegramError as exc:
+            log.error("cannot read the staff chat %s: %s", group.chat_id, exc)
+        log.info(
+            "staff chat %s (%s): %s",
+            group.chat_id,
+            group.name,
+            "forum topics" if s.relay.is_forum(group.chat_id) else "ticket cards and replies",
+        )
     await _publish_commands(app, s.settings)
     await asyncio.to_thread(s.helpdesk.warm_up)
     s.outbox.start()
@@ -93,10 +95,11 @@ async def _publish_commands(app: App, settings: Settings) -> None:
                 scope=BotCommandScopeAllPrivateChats(),
                 language_code=code,
             )
-        await app.bot.set_my_commands(
-            [BotCommand(c, d) for c, d in STAFF_COMMANDS[settings.staff_language]],
-            scope=BotCommandScopeChat(settings.staff_chat_id),
-        )
+        for chat_id in settings.routing.chat_ids:
+            await app.bot.set_my_commands(
+                [BotCommand(c, d) for c, d in STAFF_COMMANDS[settings.staff_language]],
+                scope=BotCommandScopeChat(chat_id),
+            )
     except TelegramError as exc:  # cosmetic: the bot works without the command menu
         log.warning("could not publish the command menu: %s", exc)
 

@@ -149,9 +149,9 @@ class Relay(StaffPlace):
 
     # staff side, general topic ---------------------------------------------------------
 
-    async def staff_general(self, text: str) -> None:
-        """Post a line in the staff group's general topic (an alert's line for everyone)."""
-        await self.bot.send_message(self.staff_chat_id, text, parse_mode=ParseMode.HTML)
+    async def staff_general(self, chat_id: int, text: str) -> None:
+        """Post a line in a staff group's general topic (an alert's line for everyone)."""
+        await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
 
     # edits -----------------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ class Relay(StaffPlace):
         if not edit.text_changed:
             return  # formatting only: nothing staff need to read again
         text = render.edit_notice(edit.customer, edit.text, self.staff_lang)
-        copy = edit.copy_message_id if edit.copy_chat_id == self.staff_chat_id else None
+        copy = edit.copy_message_id if edit.copy_chat_id == edit.request.staff_chat_id else None
         await self.staff_notice(edit.request, edit.customer, text, reply_to=copy)
 
     async def edit_customer_copy(

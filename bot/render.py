@@ -22,6 +22,7 @@ from conversations.models import (
     Request,
 )
 from conversations.numbers import parse_int
+from conversations.routing import Category
 from conversations.terms import Status
 
 TOPIC_TITLE_MAX = 128
@@ -32,6 +33,8 @@ CB_RESOLVE = "rs"
 CB_REOPEN = "ro"
 CB_SOLVED = "sv"
 CB_LANGUAGE = "lang"
+CB_CATEGORY = "cat"
+SKIP = "-"  # the category button's value for "skip"
 
 
 def callback(prefix: str, value: int | str) -> str:
@@ -57,9 +60,18 @@ def when(dt: datetime | None, tz: ZoneInfo) -> str:
     return dt.astimezone(tz).strftime("%d/%m/%Y %H:%M") if dt else "—"
 
 
-def topic_title(request: Request, customer: Customer, lang: str, resolved: bool = False) -> str:
-    """Forum topic title: "#42 · Maria R. · it" (✅ in front once resolved)."""
+def topic_title(
+    request: Request,
+    customer: Customer,
+    lang: str,
+    resolved: bool = False,
+    category: str | None = None,
+) -> str:
+    """Forum topic title: "#42 · Maria R. · it", with the category's name in front
+    ("Billing · #42 · …") and ✅ before all once resolved."""
     title = t(lang, "topic.title", id=request.id, name=customer.short_name, lang=customer.language)
+    if category:
+        title = f"{category} · {title}"
     return (("✅ " if resolved else "") + title)[:TOPIC_TITLE_MAX]
 
 
@@ -72,14 +84,21 @@ def customer_label(customer: Customer) -> str:
 
 
 def card(
-    request: Request, customer: Customer, lang: str, tz: ZoneInfo, quoted: Sequence[str] = ()
+    request: Request,
+    customer: Customer,
+    lang: str,
+    tz: ZoneInfo,
+    quoted: Sequence[str] = (),
+    category: str | None = None,
 ) -> str:
-    """The ticket card: number, customer, language, opened time, status; then the request's
-    first texts when the card carries them (one staff-group message for a new request)."""
+    """The ticket card: number, customer, language, category, opened time, status; then
+    the request's first texts when the card carries them (one staff-group message for a
+    new request)."""
     lines = [
         t(lang, "card.title", id=request.id),
         t(lang, "card.customer", name=customer_label(customer)),
         t(lang, "card.language", lang=customer.language),
+        *([t(lang, "card.category", name=escape(category))] if category else []),
         t(lang, "card.opened", when=when(request.opened_at, tz)),
         t(lang, "card.status", status=t(lang, f"status.{request.status.value}")),
         *(f"<blockquote>{escape(text)}</blockquote>" for text in quoted),
@@ -111,6 +130,32 @@ def solved_keyboard(request_id: int, lang: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def category_keyboard(
+    request_id: int, categories: Sequence[Category], lang: str
+) -> InlineKeyboardMarkup:
+    """The category picker of a new request: one button per category, two per row, and
+    Skip ("cat:42:billing", "cat:42:-")."""
+    buttons = [
+        InlineKeyboardButton(
+            c.name(lang), callback_data=callback(CB_CATEGORY, f"{request_id}:{c.key}")
+        )
+        for c in categories
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    skip = callback(CB_CATEGORY, f"{request_id}:{SKIP}")
+    rows.append([InlineKeyboardButton(t(lang, "category.skip"), callback_data=skip)])
+    return InlineKeyboardMarkup(rows)
+
+
+def parse_category(value: str) -> tuple[int, str | None] | None:
+    """(request number, category key or None for skip) from a category button's value."""
+    number, _, key = value.partition(":")
+    request_id = parse_request_id(number)
+    if request_id is None or not key:
+        return None
+    return request_id, None if key == SKIP else key
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

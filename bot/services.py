@@ -9,6 +9,7 @@ from bot.context import SERVICES_KEY
 from bot.settings import Settings
 from conversations.customer_rate import CustomerRate
 from conversations.helpdesk import HelpDesk
+from conversations.intake import Intake
 from conversations.store import Database
 from conversations.surveys import Surveys
 
@@ -38,6 +39,7 @@ class Services:
     outbox: StaffOutbox  # customer messages waiting for the staff group
     updates_request: UpdatesRequest  # the getUpdates connection (polling)
     customer_rate: CustomerRate  # who writes faster than CAREBOT_CUSTOMER_RATE
+    intake: Intake  # a new request's category, and so its staff group
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from analytics.churn_risk import RiskWeights
 from conversations.db import DatabaseUrlError, check_url
+from conversations.routing import (
+    Category,
+    Routing,
+    StaffGroup,
+    build_routing,
+    parse_categories,
+    parse_groups,
+)
 from conversations.sentiment.escalation import DEFAULT_THRESHOLD
 
 ENV_PREFIX = "CAREBOT_"
@@ -100,7 +109,22 @@ class Settings(ReportSettings):
     """The bot's settings; each field is read from CAREBOT_<NAME>."""
 
     bot_token: SecretStr = Field(description="Token from @BotFather")
-    staff_chat_id: int = Field(description="Id of the staff supergroup (negative, -100…)")
+    staff_chat_id: int = Field(
+        description="Id of the staff supergroup (negative, -100…); with several, the default"
+    )
+    staff_groups: Annotated[tuple[StaffGroup, ...], NoDecode] = Field(
+        default_factory=tuple,
+        description="More staff groups and what they take: id:name[:categories[:languages]]; …",
+    )
+    categories: Annotated[tuple[Category, ...], NoDecode] = Field(
+        default_factory=tuple,
+        description="Categories customers pick at their first message: key=Italian|English; …",
+    )
+    category_wait_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="How long a new request waits for its category before it goes to staff",
+    )
     manager_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated Telegram user ids of managers"
     )
@@ -167,6 +191,16 @@ class Settings(ReportSettings):
     def _ids(cls, value: Any) -> Any:
         return _split_ids(value)
 
+    @field_validator("staff_groups", mode="before")
+    @classmethod
+    def _groups(cls, value: Any) -> Any:
+        return parse_groups(value) if isinstance(value, str) else value
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _categories(cls, value: Any) -> Any:
+        return parse_categories(value) if isinstance(value, str) else value
+
     @field_validator("staff_chat_id")
     @classmethod
     def _group_id(cls, value: int) -> int:
@@ -209,6 +243,16 @@ class Settings(ReportSettings):
         if self.webhook_url and not self.webhook_secret:
             raise ValueError("CAREBOT_WEBHOOK_SECRET is required when CAREBOT_WEBHOOK_URL is set")
         return self
+
+    @model_validator(mode="after")
+    def _routing(self) -> Settings:
+        self.routing  # noqa: B018 - built now, so a group naming an unknown category stops the start
+        return self
+
+    @cached_property
+    def routing(self) -> Routing:
+        """The staff groups (the default first) and the categories customers pick."""
+        return build_routing(self.staff_chat_id, self.staff_groups, self.categories)
 
     @property
     def bot_url(self) -> str:

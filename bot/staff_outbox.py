@@ -31,14 +31,18 @@ AfterRelay = Callable[[PendingRelay], Awaitable[None]]
 
 
 class StaffOutbox:
-    """A queue of customer messages for the staff group, relayed by a few workers."""
+    """A queue of customer messages for the staff groups, relayed by a few workers each."""
 
-    WORKERS = 4  # requests relayed at once (each its own Bot API call)
+    WORKERS = 4  # requests of one staff group relayed at once (each its own Bot API call)
 
     def __init__(self, relay: Relay, workers: int = WORKERS) -> None:
         self.relay = relay
         self.after: list[AfterRelay] = []
-        self.workers = workers
+        self.per_group = workers
+        # Enough workers for every group, and at most per_group on one group's requests:
+        # a group whose budget ran out never holds up another's.
+        self.workers = workers * len(relay.routing.groups)
+        self._group: dict[int, int] = {}  # request id → its staff group's chat id
         self._queue: dict[int, list[PendingRelay]] = {}  # request id → messages, FIFO
         self._since: dict[int, float] = {}  # request id → when its oldest was queued
         self._current: dict[int, tuple[int, float]] = {}  # on their way: request → n, since
@@ -49,23 +53,38 @@ class StaffOutbox:
         self._settled.set()
         self._tasks: list[asyncio.Task[None]] = []
 
-    def put(self, item: PendingRelay, pace: Pace | None = None) -> bool:
+    def put(self, item: PendingRelay, pace: Pace | None = None, hold: float = 0.0) -> bool:
         """Queue a stored customer message; False when it is already queued or on its way.
 
         A `pace` over the customer's rate (conversations.customer_rate) holds their request
-        a few seconds, so the messages that follow fold into one staff message."""
+        a few seconds, so the messages that follow fold into one staff message; `hold`
+        holds it that many seconds (a new request waiting for its category) unless
+        released sooner."""
         if item.row_id in self._held:
             return False
         self._held.add(item.row_id)
-        request_id = item.outcome.request.id
-        self._queue.setdefault(request_id, []).append(item)
+        request = item.outcome.request
+        self._queue.setdefault(request.id, []).append(item)
+        self._group.setdefault(request.id, request.staff_chat_id)
         now = time.monotonic()
-        since = self._since.setdefault(request_id, now)
+        since = self._since.setdefault(request.id, now)
+        until = self._hold_until.get(request.id, 0.0)
         if pace is not None and pace.over:
-            self._hold_until[request_id] = min(now + pace.hold, since + pace.max_hold)
+            until = max(until, min(now + pace.hold, since + pace.max_hold))
+        if hold > 0:
+            until = max(until, now + hold)
+        if until > now:
+            self._hold_until[request.id] = until
         self._settled.clear()
         self._wake.set()
         return True
+
+    def release(self, request_id: int, staff_chat_id: int) -> None:
+        """Let a held request go now, to the staff group it was routed to meanwhile."""
+        self._hold_until.pop(request_id, None)
+        if request_id in self._group:
+            self._group[request_id] = staff_chat_id
+        self._wake.set()
 
     def waiting(self) -> dict[int, tuple[int, float]]:
         """Per request: how many of its messages wait for the staff group, and for how
@@ -123,13 +142,20 @@ class StaffOutbox:
         return taken
 
     def _next(self) -> tuple[int | None, float | None]:
-        """The request waiting longest that no worker is relaying and that is not held
-        (one request's messages go out one batch at a time, so their order holds); else
-        None and the monotonic time the first held request is free (None: nothing held)."""
+        """The request waiting longest that no worker is relaying, that is not held, and
+        whose group has a worker to spare (one request's messages go out one batch at a
+        time, so their order holds); else None and the monotonic time the first held
+        request is free (None: nothing held)."""
         now = time.monotonic()
         free_at: float | None = None
+        busy: dict[int, int] = {}
+        for current in self._current:
+            group = self._group.get(current, 0)
+            busy[group] = busy.get(group, 0) + 1
         for request_id in self._queue:
             if request_id in self._current:
+                continue
+            if busy.get(self._group.get(request_id, 0), 0) >= self.per_group:
                 continue
             until = self._hold_until.get(request_id, 0.0)
             if until <= now:
@@ -154,6 +180,8 @@ class StaffOutbox:
                 await self._relay(items)
             finally:
                 del self._current[request_id]
+                if request_id not in self._queue:
+                    self._group.pop(request_id, None)
                 if not self._queue and not self._current:
                     self._settled.set()
                 elif self._queue:  # a request other workers held back may be free now

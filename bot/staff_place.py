@@ -48,9 +48,20 @@ class StaffPlace:
         self.bot = bot
         self.helpdesk = helpdesk
         self.settings = settings
-        self.staff_chat_id = settings.staff_chat_id
+        self.routing = settings.routing
         self.staff_lang = settings.staff_language
-        self.staff_is_forum = False
+        self.forums: set[int] = set()  # the staff groups that have topics (lifecycle checks)
+
+    def is_forum(self, chat_id: int) -> bool:
+        """Whether a staff group works with forum topics (else ticket cards and replies)."""
+        return chat_id in self.forums
+
+    def set_forum(self, chat_id: int, forum: bool) -> None:
+        """Record whether a staff group has topics."""
+        if forum:
+            self.forums.add(chat_id)
+        else:
+            self.forums.discard(chat_id)
 
     async def _copy_to_staff(
         self, outcome: CustomerMessageOutcome, chat_id: int, message_id: int
@@ -64,7 +75,7 @@ class StaffPlace:
             request,
             outcome.customer,
             lambda thread, reply: self.bot.copy_message(
-                chat_id=self.staff_chat_id,
+                chat_id=request.staff_chat_id,
                 from_chat_id=chat_id,
                 message_id=message_id,
                 message_thread_id=thread,
@@ -72,7 +83,7 @@ class StaffPlace:
             ),
         )
         await self.helpdesk.mark_relayed(
-            outcome.message_row_id, request.id, self.staff_chat_id, copy_id, "copy"
+            outcome.message_row_id, request.id, request.staff_chat_id, copy_id, "copy"
         )
 
     async def to_staff_folded(self, items: Sequence[PendingRelay]) -> None:
@@ -111,8 +122,8 @@ class StaffPlace:
             copy_id = await self._send_to_place(
                 request,
                 first.customer,
-                lambda thread, reply, text=text: self.bot.send_message(
-                    self.staff_chat_id,
+                lambda thread, reply, text=text, chat=request.staff_chat_id: self.bot.send_message(
+                    chat,
                     text,
                     parse_mode=ParseMode.HTML,
                     message_thread_id=thread,
@@ -120,7 +131,7 @@ class StaffPlace:
                 ),
             )
             await self.helpdesk.mark_folded(
-                [item.row_id for item in run], request.id, self.staff_chat_id, copy_id
+                [item.row_id for item in run], request.id, request.staff_chat_id, copy_id
             )
 
     async def _open_with(
@@ -131,14 +142,17 @@ class StaffPlace:
         if not self._unplaced(request) or not all(i.kind == "text" and i.text for i in run):
             return False
         texts = [item.text or "" for item in run]
-        card = render.card(request, customer, self.staff_lang, self.settings.tz, texts)
+        card = self._card(request, customer, texts)
         if len(card) > LIMIT:
             return False
         placed = await self._ensure_place(request, customer, texts)
         if placed.card_message_id is None:
             return False
         await self.helpdesk.mark_folded(
-            [item.row_id for item in run], placed.id, self.staff_chat_id, placed.card_message_id
+            [item.row_id for item in run],
+            placed.id,
+            placed.staff_chat_id,
+            placed.card_message_id,
         )
         return True
 
@@ -176,13 +190,13 @@ class StaffPlace:
             await self._retitle(request, outcome.customer)
         return request
 
-    async def edit_staff_text(self, message_id: int, text: str) -> bool:
+    async def edit_staff_text(self, chat_id: int, message_id: int, text: str) -> bool:
         """Replace the text of a bot message in the staff group (a survey's result line as
         its answers arrive: an edit spends none of the group's message budget); False
         when Telegram refuses (deleted, too old), so the caller posts instead."""
         try:
             await self.bot.edit_message_text(
-                text, chat_id=self.staff_chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+                text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
             )
         except TelegramError as exc:
             log.info("could not edit staff message %s: %s", message_id, exc)
@@ -210,7 +224,7 @@ class StaffPlace:
             request,
             customer,
             lambda thread, reply: self.bot.send_message(
-                self.staff_chat_id,
+                request.staff_chat_id,
                 text,
                 parse_mode=ParseMode.HTML,
                 message_thread_id=thread,
@@ -218,12 +232,12 @@ class StaffPlace:
                 reply_markup=markup,
             ),
         )
-        await self.helpdesk.link_notice(request.id, self.staff_chat_id, message_id)
+        await self.helpdesk.link_notice(request.id, request.staff_chat_id, message_id)
         return message_id
 
     def _unplaced(self, request: Request) -> bool:
         """The request has no topic (forum) or no ticket card (plain group) yet."""
-        if self.staff_is_forum:
+        if self.is_forum(request.staff_chat_id):
             return request.topic_thread_id is None
         return request.card_message_id is None
 
@@ -231,18 +245,18 @@ class StaffPlace:
         self, request: Request, customer: Customer, quoted: Sequence[str] = ()
     ) -> Request:
         """Give the request its topic and card if it has none (the card quoting `quoted`)."""
-        if self.staff_is_forum:
+        if self.is_forum(request.staff_chat_id):
             if request.topic_thread_id is None:
                 return await self._new_topic(request, customer, quoted)
             return request
         if request.card_message_id is None:
             sent = await self.bot.send_message(
-                self.staff_chat_id,
-                render.card(request, customer, self.staff_lang, self.settings.tz, quoted),
+                request.staff_chat_id,
+                self._card(request, customer, quoted),
                 parse_mode=ParseMode.HTML,
                 reply_markup=render.card_keyboard(request, self.staff_lang),
             )
-            return await self.helpdesk.set_card(request.id, self.staff_chat_id, sent.message_id)
+            return await self.helpdesk.set_card(request.id, request.staff_chat_id, sent.message_id)
         return request
 
     async def _new_topic(
@@ -250,28 +264,30 @@ class StaffPlace:
     ) -> Request:
         try:
             topic = await self.bot.create_forum_topic(
-                self.staff_chat_id, render.topic_title(request, customer, self.staff_lang)
+                request.staff_chat_id, self._title(request, customer)
             )
         except BadRequest as exc:
             if "not a forum" not in exc.message.lower():
                 raise
             # Topics were switched off in the group: fall back to ticket cards.
-            log.warning("staff chat is no longer a forum; using ticket cards")
-            self.staff_is_forum = False
+            log.warning(
+                "staff chat %s is no longer a forum; using ticket cards", request.staff_chat_id
+            )
+            self.set_forum(request.staff_chat_id, False)
             return await self._ensure_place(request, customer, quoted)
         request = await self.helpdesk.set_topic(request.id, topic.message_thread_id)
         header = await self.bot.send_message(
-            self.staff_chat_id,
-            render.card(request, customer, self.staff_lang, self.settings.tz, quoted),
+            request.staff_chat_id,
+            self._card(request, customer, quoted),
             parse_mode=ParseMode.HTML,
             message_thread_id=topic.message_thread_id,
             reply_markup=render.card_keyboard(request, self.staff_lang),
         )
-        return await self.helpdesk.set_card(request.id, self.staff_chat_id, header.message_id)
+        return await self.helpdesk.set_card(request.id, request.staff_chat_id, header.message_id)
 
     async def _send_to_place(self, request: Request, customer: Customer, send: Any) -> int:
         """Run send(thread_id, reply_parameters) for the request's place; recreate a lost topic."""
-        if request.topic_thread_id is not None and self.staff_is_forum:
+        if request.topic_thread_id is not None and self.is_forum(request.staff_chat_id):
             try:
                 return _message_id(await send(request.topic_thread_id, None))
             except BadRequest as exc:
@@ -279,7 +295,7 @@ class StaffPlace:
                     raise
                 log.warning("topic of request #%s is gone; recreating it", request.id)
                 request = await self._new_topic(request, customer)
-                if request.topic_thread_id is not None and self.staff_is_forum:
+                if request.topic_thread_id is not None and self.is_forum(request.staff_chat_id):
                     return _message_id(await send(request.topic_thread_id, None))
         reply = (
             ReplyParameters(request.card_message_id, allow_sending_without_reply=True)
@@ -290,13 +306,11 @@ class StaffPlace:
 
     async def _retitle(self, request: Request, customer: Customer) -> None:
         """Mark resolved topics with ✅ in the title; refresh the card's status and button."""
-        if self.staff_is_forum and request.topic_thread_id is not None:
-            title = render.topic_title(
-                request, customer, self.staff_lang, resolved=request.status == Status.RESOLVED
-            )
+        if self.is_forum(request.staff_chat_id) and request.topic_thread_id is not None:
+            title = self._title(request, customer, resolved=request.status == Status.RESOLVED)
             try:
                 await self.bot.edit_forum_topic(
-                    self.staff_chat_id, request.topic_thread_id, name=title
+                    request.staff_chat_id, request.topic_thread_id, name=title
                 )
             except TelegramError as exc:  # cosmetic: never fail the state change for it
                 log.info("could not rename topic of request #%s: %s", request.id, exc)
@@ -304,14 +318,33 @@ class StaffPlace:
             quoted = await self.helpdesk.card_texts(request)
             try:
                 await self.bot.edit_message_text(
-                    render.card(request, customer, self.staff_lang, self.settings.tz, quoted),
-                    chat_id=self.staff_chat_id,
+                    self._card(request, customer, quoted),
+                    chat_id=request.staff_chat_id,
                     message_id=request.card_message_id,
                     parse_mode=ParseMode.HTML,
                     reply_markup=render.card_keyboard(request, self.staff_lang),
                 )
             except TelegramError as exc:
                 log.info("could not update card of request #%s: %s", request.id, exc)
+
+    def _category_name(self, request: Request) -> str | None:
+        category = self.routing.category(request.category)
+        return category.name(self.staff_lang) if category else None
+
+    def _title(self, request: Request, customer: Customer, resolved: bool = False) -> str:
+        return render.topic_title(
+            request, customer, self.staff_lang, resolved, self._category_name(request)
+        )
+
+    def _card(self, request: Request, customer: Customer, quoted: Sequence[str] = ()) -> str:
+        return render.card(
+            request,
+            customer,
+            self.staff_lang,
+            self.settings.tz,
+            quoted,
+            self._category_name(request),
+        )
 
 
 def _message_id(sent: Any) -> int:

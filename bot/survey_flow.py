@@ -197,7 +197,9 @@ class SurveyFlow:
         # One line per survey: the pillar answer joins the score and reason already shown.
         shown = summary.staff_line_message_id
         whole = sr.staff_result(summary, self.staff_lang)
-        if shown is None or not await self.relay.edit_staff_text(shown, whole):
+        if shown is None or not await self.relay.edit_staff_text(
+            summary.staff_chat_id, shown, whole
+        ):
             await self._to_topic(summary.request_id, line)
 
     # staff side ------------------------------------------------------------------------
@@ -215,7 +217,7 @@ class SurveyFlow:
                 text=sr.quote(summary.reason_text or ""),
                 topic_line=line,
             )
-            if not self.relay.staff_is_forum:
+            if not self.relay.is_forum(summary.staff_chat_id):
                 return  # what was posted is the alert line, not the result line to edit
         else:
             shown = await self._to_topic(summary.request_id, line)
@@ -254,15 +256,18 @@ class SurveyFlow:
         return await self._post_alert(summary.request_id, topic_line or line, line)
 
     async def _post_alert(self, request_id: int, topic_line: str, general_line: str) -> int | None:
-        """Post in the request's topic and one line in the general topic; return the
-        topic's message id.
+        """Post in the request's topic and one line in its group's general topic; return
+        the topic's message id.
 
         Without topics both would land in the same chat, so only the alert line is posted.
         """
-        if not self.relay.staff_is_forum:
+        request = await self.helpdesk.request(request_id)
+        if request is None:
+            return None
+        if not self.relay.is_forum(request.staff_chat_id):
             return await self._to_topic(request_id, general_line)
         shown = await self._to_topic(request_id, topic_line)
-        self.digest.add(general_line)
+        self.digest.add(request.staff_chat_id, general_line)
         return shown
 
     async def _to_topic(self, request_id: int, text: str) -> int | None:

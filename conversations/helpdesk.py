@@ -14,6 +14,7 @@ from typing import Any
 from conversations.clock import Clock
 from conversations.models import (
     Ambiguous,
+    Customer,
     CustomerMessageOutcome,
     CustomerSearch,
     Found,
@@ -29,6 +30,7 @@ from conversations.models import (
     StateChange,
     StoredMessage,
 )
+from conversations.routing import Routing
 from conversations.staff_views import StaffViews
 from conversations.store import Database, Repo, RequestChanges
 from conversations.terms import Actor, Delivery, Direction, EventKind, Status
@@ -44,7 +46,7 @@ LANGUAGE_CACHE = 100_000  # customers whose language the process remembers (clea
 class HelpDeskPolicy:
     """The knobs of the request lifecycle (from settings)."""
 
-    staff_chat_id: int
+    routing: Routing  # which staff group a new request goes to
     default_language: str = "it"
     reopen_grace: timedelta = timedelta(hours=24)
     auto_resolve_after: timedelta = timedelta(hours=48)
@@ -120,7 +122,7 @@ class HelpDesk(StaffViews):
                 return seen
             customer = await repo.upsert_customer(msg.sender, language, now)
             self._remember_language(customer.telegram_user_id, customer.language)
-            request, opened, reopened = await self._request_for(repo, customer.id)
+            request, opened, reopened = await self._request_for(repo, customer)
             row_id = await repo.add_message(
                 request_id=request.id,
                 direction=Direction.IN,
@@ -159,9 +161,9 @@ class HelpDesk(StaffViews):
             already_relayed=seen.delivery != Delivery.PENDING,
         )
 
-    async def _request_for(self, repo: Repo, customer_id: int) -> tuple[Request, bool, bool]:
+    async def _request_for(self, repo: Repo, customer: Customer) -> tuple[Request, bool, bool]:
         now = self.clock.now()
-        latest = await repo.latest_request(customer_id)
+        latest = await repo.latest_request(customer.id)
         if latest is not None and latest.status != Status.RESOLVED:
             return latest, False, False
         if (
@@ -171,7 +173,9 @@ class HelpDesk(StaffViews):
         ):
             reopened = await self._reopen(repo, latest, Actor.CUSTOMER, None)
             return reopened, False, True
-        return await repo.open_request(customer_id, self.policy.staff_chat_id, now), True, False
+        # Its group before any category is picked (conversations.intake may change it).
+        group = self.policy.routing.route(None, customer.language)
+        return await repo.open_request(customer.id, group.chat_id, now), True, False
 
     async def choose_language(self, who: Sender, language: str) -> bool:
         """Store the language a user picked (creating the customer if new)."""
@@ -356,7 +360,7 @@ class HelpDesk(StaffViews):
         if request.card_message_id is None:
             return []
         async with self.db.read() as repo:
-            return await repo.texts_copied_to(self.policy.staff_chat_id, request.card_message_id)
+            return await repo.texts_copied_to(request.staff_chat_id, request.card_message_id)
 
     async def mark_undeliverable(self, row_id: int, customer_id: int | None) -> None:
         """Record a failed delivery; with customer_id, the customer blocked the bot."""

@@ -62,6 +62,7 @@ class Request:
     staff_chat_id: int
     topic_thread_id: int | None
     card_message_id: int | None
+    category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

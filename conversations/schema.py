@@ -105,6 +105,7 @@ requests = Table(
     Column("staff_chat_id", BigInteger, nullable=False),
     Column("topic_thread_id", BigInteger),
     Column("card_message_id", BigInteger),
+    Column("category", String(24)),  # conversations.routing: picked by the customer, or none
     Index(None, "customer_id", "status"),
     Index(None, "status", "last_staff_message_at"),
     Index(None, "opened_at"),

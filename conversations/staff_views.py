@@ -20,11 +20,13 @@ class StaffViews:
     db: Database
     clock: Clock
 
-    async def open_requests(self) -> list[OpenRequestLine]:
-        """Requests not yet resolved, oldest first."""
+    async def open_requests(self, staff_chat_id: int | None = None) -> list[OpenRequestLine]:
+        """Requests not yet resolved, oldest first (only one staff group's, if given)."""
         now = self.clock.now()
         async with self.db.read() as repo:
             pending = await repo.requests_by_status([Status.OPEN, Status.ANSWERED])
+            if staff_chat_id is not None:
+                pending = [r for r in pending if r.staff_chat_id == staff_chat_id]
             return [
                 OpenRequestLine(
                     request=r,

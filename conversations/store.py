@@ -51,6 +51,8 @@ class RequestChanges(TypedDict, total=False):
     last_staff_message_at: datetime
     topic_thread_id: int
     card_message_id: int
+    category: str | None
+    staff_chat_id: int
 
 
 def from_row(kind: type[T], row: Row[Any], **convert: Callable[[Any], Any]) -> T:

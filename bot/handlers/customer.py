@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from html import escape
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -114,16 +116,27 @@ async def customer_message(update: Update, context: CareContext) -> None:
     if outcome.already_relayed:
         return
     pace = s.customer_rate.note(msg.sender.user_id)
+    routing = s.settings.routing
+    # A new request waits a little for its category, which decides its staff group.
+    ask = outcome.opened and routing.asks_category
     # Queued for the staff group: this chat never waits for the group's message budget.
     s.outbox.put(
         PendingRelay(
             outcome.message_row_id, message.chat_id, message.message_id, outcome, msg.kind, msg.text
         ),
         pace,
+        hold=s.settings.category_wait_seconds if ask else 0.0,
     )
     lang = outcome.customer.language
     if pace.notify:
         await message.reply_text(t(lang, "customer.too_fast"), parse_mode=ParseMode.HTML)
+    elif ask:
+        received = t(lang, "request.received", id=outcome.request.id)
+        await message.reply_text(
+            f"{received}\n\n{t(lang, 'category.ask')}",
+            parse_mode=ParseMode.HTML,
+            reply_markup=render.category_keyboard(outcome.request.id, routing.categories, lang),
+        )
     elif outcome.opened:
         await message.reply_text(
             t(lang, "request.received", id=outcome.request.id), parse_mode=ParseMode.HTML
@@ -132,6 +145,47 @@ async def customer_message(update: Update, context: CareContext) -> None:
         await message.reply_text(
             t(lang, "request.reopened", id=outcome.request.id), parse_mode=ParseMode.HTML
         )
+
+
+async def category_chosen(update: Update, context: CareContext) -> None:
+    """The customer picked a category for their new request (or skipped): route it, and let
+    its messages go to that staff group now."""
+    s = context.services
+    query = update.callback_query
+    if query is None:
+        return
+    parsed = render.parse_callback(query.data)
+    picked = render.parse_category(parsed[1]) if parsed else None
+    lang = await s.helpdesk.language_of(query.from_user.id, query.from_user.language_code)
+    if picked is None:
+        await answer(query, t(lang, "callback.unknown"))
+        return
+    if not _in_own_chat(query):
+        await answer(query, t(lang, "callback.not_yours"), alert=True)
+        return
+    result = await s.intake.choose(picked[0], query.from_user.id, picked[1])
+    if isinstance(result, Refusal):
+        foreign = result == Refusal.NOT_YOURS
+        await answer(
+            query, t(lang, "callback.not_yours" if foreign else "callback.unknown"), alert=foreign
+        )
+        return
+    values: dict[str, str] = {}
+    if result.late:
+        key = "category.late"  # its topic or card is in a group already: nothing moves
+    else:
+        s.outbox.release(result.request.id, result.request.staff_chat_id)
+        key = "category.skipped" if result.category is None else "category.chosen"
+        if result.category is not None:
+            values["name"] = escape(result.category.name(lang))
+    await answer(query, None)
+    if query.message is not None:
+        # The question gives way to its answer, and its buttons go (no second pick).
+        received = t(lang, "request.received", id=result.request.id)
+        with contextlib.suppress(TelegramError):  # e.g. "not modified" on a double tap
+            await query.edit_message_text(
+                f"{received}\n\n{t(lang, key, **values)}", parse_mode=ParseMode.HTML
+            )
 
 
 async def solved(update: Update, context: CareContext) -> None:
@@ -171,6 +225,7 @@ def register(app: CareApp) -> None:
     app.add_handler(CommandHandler("language", language, filters=commands))
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=rf"^{render.CB_LANGUAGE}:"))
     app.add_handler(CallbackQueryHandler(solved, pattern=rf"^{render.CB_SOLVED}:"))
+    app.add_handler(CallbackQueryHandler(category_chosen, pattern=rf"^{render.CB_CATEGORY}:"))
     app.add_handler(MessageHandler(commands & filters.COMMAND, unknown_command))
     app.add_handler(
         MessageHandler(

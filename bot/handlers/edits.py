@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import Message, Update
 from telegram.ext import MessageHandler, filters
 
@@ -41,9 +43,9 @@ async def staff_edit(update: Update, context: CareContext) -> None:
         await s.relay.edit_customer_copy(edit, entities)
 
 
-def register(app: CareApp, staff_chat_id: int) -> None:
-    """Add the handlers for edited messages in private chats and in the staff chat."""
+def register(app: CareApp, staff_chat_ids: Sequence[int]) -> None:
+    """Add the handlers for edited messages in private chats and in the staff groups."""
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & EDITED, customer_edit))
     app.add_handler(
-        MessageHandler(filters.Chat(chat_id=staff_chat_id) & EDITED & ~filters.COMMAND, staff_edit)
+        MessageHandler(filters.Chat(chat_id=staff_chat_ids) & EDITED & ~filters.COMMAND, staff_edit)
     )

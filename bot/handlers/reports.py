@@ -5,7 +5,7 @@ Answers go to the same topic; a bad argument gets the usage text, never an excep
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import InputFile, Message, Update
@@ -127,9 +127,9 @@ async def churned(update: Update, context: CareContext) -> None:
     await _send(message, [t(lang, key, name=name)])
 
 
-def register(app: CareApp, staff_chat_id: int) -> None:
-    """Add the report commands; they answer only in the configured staff chat."""
-    staff = filters.Chat(chat_id=staff_chat_id)
+def register(app: CareApp, staff_chat_ids: Sequence[int]) -> None:
+    """Add the report commands; they answer only in the staff groups."""
+    staff = filters.Chat(chat_id=staff_chat_ids)
     for name, callback in (
         ("report", report),
         ("nps", nps),

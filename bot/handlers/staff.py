@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -100,7 +102,7 @@ async def open_requests(update: Update, context: CareContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    lines = await s.helpdesk.open_requests()
+    lines = await s.helpdesk.open_requests(message.chat_id)  # this group's own
     queued = s.outbox.waiting()
     await _reply(message, render.open_list(lines, s.settings.staff_language, queued=queued))
 
@@ -162,13 +164,17 @@ async def card_button(update: Update, context: CareContext) -> None:
     lang = s.settings.staff_language
     parsed = render.parse_callback(query.data)
     request_id = render.parse_request_id(parsed[1]) if parsed else None
-    in_staff = query.message is not None and query.message.chat.id == s.settings.staff_chat_id
+    in_staff = query.message is not None and query.message.chat.id in s.settings.routing.chat_ids
     if parsed is None or request_id is None or not in_staff:
         await answer(query, t(lang, "callback.unknown"))
         return
     request = await s.helpdesk.request(request_id)
     assert query.message is not None  # in_staff
-    if request is None or request.card_message_id != query.message.message_id:
+    if (
+        request is None
+        or request.staff_chat_id != query.message.chat.id
+        or request.card_message_id != query.message.message_id
+    ):
         # Card buttons act on their own card only, never on data forged onto another message.
         await answer(query, t(lang, "callback.unknown"))
         return
@@ -187,9 +193,9 @@ async def card_button(update: Update, context: CareContext) -> None:
     await s.relay.announce(change, Actor.STAFF, who=who)
 
 
-def register(app: CareApp, staff_chat_id: int) -> None:
-    """Add the staff handlers; they answer only in the configured staff chat."""
-    staff = filters.Chat(chat_id=staff_chat_id)
+def register(app: CareApp, staff_chat_ids: Sequence[int]) -> None:
+    """Add the staff handlers; they answer only in the staff groups."""
+    staff = filters.Chat(chat_id=staff_chat_ids)
     # Editing an old command must not run it again.
     commands = staff & ~filters.UpdateType.EDITED
     app.add_handler(CommandHandler("resolve", resolve, filters=commands))

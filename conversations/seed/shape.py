@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations.helpdesk import HelpDeskPolicy
+from conversations.routing import Routing
 from conversations.surveys import SurveyPolicy
 
 STAFF_CHAT_ID = -1001234567890
@@ -19,8 +20,8 @@ STAFF: tuple[tuple[int, str, int], ...] = (
 DAY = 86_400
 YEAR = 365 * DAY
 # The lifecycle of the generated history follows the default policies, in seconds.
-AUTO_RESOLVE = int(HelpDeskPolicy(staff_chat_id=0).auto_resolve_after.total_seconds())
-REOPEN_GRACE = int(HelpDeskPolicy(staff_chat_id=0).reopen_grace.total_seconds())
+AUTO_RESOLVE = int(HelpDeskPolicy(Routing.single(0)).auto_resolve_after.total_seconds())
+REOPEN_GRACE = int(HelpDeskPolicy(Routing.single(0)).reopen_grace.total_seconds())
 SURVEY_EXPIRY = int(SurveyPolicy().expiry_hours * 3600)
 PG_MAX_PARAMS = 32_767
 REQUESTS_PER_BATCH = 20_000

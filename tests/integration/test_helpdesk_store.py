@@ -12,6 +12,7 @@ from conversations import schema
 from conversations.clock import FrozenClock
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy
 from conversations.models import Incoming, Sender
+from conversations.routing import Routing
 from conversations.store import Database
 from conversations.terms import Actor, Direction, Status
 
@@ -35,7 +36,7 @@ def fake_analyzer(text: str, language: str | None) -> dict[str, Any]:
 
 @pytest.fixture
 def desk(db: Database, clock: FrozenClock) -> HelpDesk:
-    return HelpDesk(db, clock, HelpDeskPolicy(staff_chat_id=STAFF), fake_analyzer)
+    return HelpDesk(db, clock, HelpDeskPolicy(Routing.single(STAFF)), fake_analyzer)
 
 
 def from_customer(

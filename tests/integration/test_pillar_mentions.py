@@ -17,6 +17,7 @@ from conversations.clock import FrozenClock
 from conversations.db import _alembic_config, migrate
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy
 from conversations.models import Incoming, Sender
+from conversations.routing import Routing
 from conversations.seed import seed
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
@@ -46,7 +47,7 @@ def tagging(text: str, language: str | None) -> dict[str, Any]:
 
 @pytest.fixture
 def desk(db: Database, clock: FrozenClock) -> HelpDesk:
-    return HelpDesk(db, clock, HelpDeskPolicy(staff_chat_id=STAFF), tagging)
+    return HelpDesk(db, clock, HelpDeskPolicy(Routing.single(STAFF)), tagging)
 
 
 async def mentions(db: Database) -> list[tuple[Any, ...]]:

@@ -20,6 +20,7 @@ from conversations import schema
 from conversations.clock import FrozenClock
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy
 from conversations.models import Incoming, RequestResolved, Sender
+from conversations.routing import Routing
 from conversations.sentiment.escalation import ANGER, LEAVING, NEGATIVE, REPEAT
 from conversations.store import Database
 from conversations.survey_models import Outcome
@@ -53,7 +54,7 @@ class LastChoice(random.Random):
 
 @pytest.fixture
 def desk(db: Database, clock: FrozenClock) -> HelpDesk:
-    return HelpDesk(db, clock, HelpDeskPolicy(staff_chat_id=STAFF))
+    return HelpDesk(db, clock, HelpDeskPolicy(Routing.single(STAFF)))
 
 
 @pytest.fixture
