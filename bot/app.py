@@ -81,6 +81,7 @@ def build_application(
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )
+    limiter: BaseRateLimiter[Any] | None = None
     if rate_limit and settings.flood_limits:
         # Tests pass a limiter scaled to the fake server's shortened flood windows.
         limiter = rate_limiter or FloodLimiter()
@@ -109,7 +110,10 @@ def build_application(
     relay.on_resolved.append(flow.on_resolved)
     runner = UpdateRunner(app, UpdateLedger(db, clock))
     report_service = Reports(db, clock, settings, helpdesk)
-    outbox = StaffOutbox(relay)
+    # With carebot's own limiter, the outbox gathers a request's texts only once its
+    # group has room, so what came meanwhile folds into one message.
+    reserve = limiter.reserve if isinstance(limiter, FloodLimiter) else None
+    outbox = StaffOutbox(relay, reserve=reserve)
     outbox.after.append(flow.after_relay)
     app.bot_data[SERVICES_KEY] = Services(
         settings,

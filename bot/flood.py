@@ -57,6 +57,7 @@ class Window:
         # moment after we took the slot, and the next one may travel faster.
         self.limit, self.period = limit, period * 1.02 + 0.05
         self._times: deque[float] = deque()
+        self._reserved: deque[float] = deque()  # slots taken ahead of their send
         self._lock = asyncio.Lock()
         self._paused_until = 0.0
 
@@ -64,12 +65,15 @@ class Window:
         """Take nothing for `seconds` (Telegram said retry_after)."""
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
+    def _expire(self, now: float) -> None:
+        while self._times and now - self._times[0] >= self.period:
+            self._times.popleft()
+
     async def take(self) -> None:
         async with self._lock:  # FIFO: waiters go in the order they came
             while True:
                 now = time.monotonic()
-                while self._times and now - self._times[0] >= self.period:
-                    self._times.popleft()
+                self._expire(now)
                 wait = self._paused_until - now
                 if len(self._times) >= self.limit:
                     wait = max(wait, self._times[0] + self.period - now)
@@ -77,6 +81,24 @@ class Window:
                     self._times.append(now)
                     return
                 await asyncio.sleep(wait)
+
+    async def reserve(self) -> None:
+        """Wait for room and take a slot now for a send a moment later (use_reserved)."""
+        await self.take()
+        self._reserved.append(self._times[-1])  # take() appended it, with no await since
+
+    def use_reserved(self) -> bool:
+        """Spend a reserved slot on a send happening now (moved to now, so the window
+        counts the send when Telegram does); False when none is left."""
+        now = time.monotonic()
+        self._expire(now)
+        while self._reserved:
+            at = self._reserved.popleft()
+            if at in self._times:  # else it expired unused: the send must take a slot
+                self._times.remove(at)
+                self._times.append(now)
+                return True
+        return False
 
 
 class FloodLimiter(BaseRateLimiter[None]):
@@ -97,6 +119,14 @@ class FloodLimiter(BaseRateLimiter[None]):
 
     async def shutdown(self) -> None:
         """Nothing to tear down."""
+
+    async def reserve(self, chat_id: int) -> None:
+        """Wait until a group has room for one more message and keep that slot for the
+        next send into it (the staff outbox gathers a request's texts only then, so all
+        that arrived while it waited fold into that one message)."""
+        window = self._window(chat_id)
+        if window is not None:
+            await window.reserve()
 
     def _window(self, chat: object) -> Window | None:
         """The group's window; None for a private chat (only its own updates wait there)."""
@@ -121,7 +151,9 @@ class FloodLimiter(BaseRateLimiter[None]):
         counted = endpoint.lower() in SENDS
         attempt = 0
         while True:
-            if window is not None and (counted or attempt):
+            # A first try may spend the slot the staff outbox reserved for it.
+            reserved = window is not None and counted and not attempt and window.use_reserved()
+            if window is not None and (counted or attempt) and not reserved:
                 await window.take()
             if counted:
                 await self.overall.take()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,8 +33,8 @@ from telegram.error import (
 )
 from telegram.ext import Application
 
-from bot.raw_updates import UpdatesRequest
-from bot.updates import UpdateRunner
+from bot.raw_updates import Skipped, UpdatesRequest
+from bot.updates import Outcome, UpdateRunner
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,15 @@ App = Application[Any, Any, Any, Any, Any, Any]
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 # A 409 or 400 still there after this many calls in a row (about 5 minutes) will not heal.
 GIVE_UP_AFTER = 15
+# While updates run, getUpdates returns them again at once: ask at most this often then.
+IDLE = 0.2
+# On stop, updates still running get this long; the rest are delivered again next start.
+STOP_GRACE = 5.0
+# An update still running after this long stops holding back the offset: getUpdates
+# returns at most `limit` updates from the offset on, so one that waits (a notice for a
+# staff group whose budget is spent, a year's export) would otherwise hide the newer
+# ones. Its effect is stored by then; a crash loses what it had left to send.
+LONG_RUNNER = 10.0
 
 
 class PollingFailed(Exception):
@@ -80,40 +90,107 @@ class Poller:
         self.backoff = tuple(backoff)
         self.give_up_after = give_up_after
         self.offset = 0
+        self._seen = -1  # the newest update id taken up
+        self._running: dict[int, float] = {}  # update id being processed → since when
+        self._finished: set[int] = set()  # done, but below an update still running
+        self._retry_at: dict[int, float] = {}  # held update id → when to take it again
+        self._holds: dict[int, int] = {}  # held update id → how many times in a row
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until `stop` is set; raise PollingFailed when Telegram's answer cannot heal."""
+        """Poll until `stop` is set; raise PollingFailed when Telegram's answer cannot heal.
+
+        Updates run while polling goes on: one slow update (a notice waiting for the staff
+        group's budget, a year's export) never stops the bot from hearing the others.
+        Telegram forgets every update below the offset it is given, so the offset stays at
+        the oldest update still running or held; getUpdates then returns those again,
+        and they are passed over until they are done."""
         failures = 0  # getUpdates calls failed in a row
-        held = 0  # batches in a row that left an update unconfirmed
-        while not stop.is_set():
-            try:
-                updates = await self.app.bot.get_updates(
-                    offset=self.offset,
-                    timeout=self.poll_timeout,
-                    limit=self.limit,
-                    allowed_updates=Update.ALL_TYPES,
-                )
-            except RetryAfter as exc:
-                log.warning("getUpdates: flood limit; waiting %ss", _seconds(exc))
-                await _sleep_or_stop(stop, _seconds(exc))
-                continue
-            except Exception as exc:
-                failures += 1
-                self._judge(exc, failures)
-                await _sleep_or_stop(stop, _pause(failures, self.backoff))
-                continue
-            if failures:
-                log.info("getUpdates works again after %s failed calls", failures)
-            failures = 0
-            skipped = self.request.take_skipped()
-            if not updates and not skipped:
-                continue
-            batch = await self.runner.run_batch(updates, skipped)
-            self.offset = max(self.offset, batch.next_offset)
-            held = held + 1 if batch.held else 0
-            if held:  # give the database a moment before Telegram delivers them again
-                await _sleep_or_stop(stop, _pause(held, self.backoff))
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            while not stop.is_set():
+                busy = bool(self._running)
+                try:
+                    updates = await self.app.bot.get_updates(
+                        offset=self._floor(),
+                        timeout=0 if busy else self.poll_timeout,
+                        limit=self.limit,
+                        allowed_updates=Update.ALL_TYPES,
+                    )
+                except RetryAfter as exc:
+                    log.warning("getUpdates: flood limit; waiting %ss", _seconds(exc))
+                    await _sleep_or_stop(stop, _seconds(exc))
+                    continue
+                except Exception as exc:
+                    failures += 1
+                    self._judge(exc, failures)
+                    await _sleep_or_stop(stop, _pause(failures, self.backoff))
+                    continue
+                if failures:
+                    log.info("getUpdates works again after %s failed calls", failures)
+                failures = 0
+                now = time.monotonic()
+                fresh = [u for u in updates if self._due(u.update_id, now)]
+                bad = [b for b in self.request.take_skipped() if self._due(b.update_id, now)]
+                if fresh or bad:
+                    ids = [u.update_id for u in fresh] + [b.update_id for b in bad]
+                    self._running.update(dict.fromkeys(ids, now))
+                    task = asyncio.create_task(self._batch(fresh, bad, ids))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                elif updates or busy or self._retry_at:
+                    # Nothing new, only what is running or held: wait for one to finish
+                    # or a moment, instead of asking Telegram again at once.
+                    await _first_of(stop, tasks, IDLE)
+        finally:
+            if tasks:  # let what runs finish briefly; what does not is delivered again
+                await asyncio.wait(tasks, timeout=STOP_GRACE)
+                for task in tasks:
+                    task.cancel()
         await self._confirm()
+
+    async def _batch(
+        self, updates: Sequence[Update], bad: Sequence[Skipped], ids: list[int]
+    ) -> None:
+        try:
+            batch = await self.runner.run_batch(updates, bad)
+            outcomes = batch.outcomes
+        except Exception:  # never expected: leave them to Telegram to deliver again
+            log.exception("a batch of updates failed")
+            outcomes = {}
+        now = time.monotonic()
+        for update_id in ids:
+            self._running.pop(update_id, None)
+            self._seen = max(self._seen, update_id)
+            if update_id < self.offset:  # a long runner, confirmed while it ran
+                if outcomes.get(update_id) == Outcome.HELD:
+                    log.warning("update %s held after it was confirmed; not retried", update_id)
+                continue
+            if outcomes.get(update_id, Outcome.HELD) == Outcome.HELD:
+                # Taken up again when Telegram delivers it after a pause that grows.
+                holds = self._holds.get(update_id, 0) + 1
+                self._holds[update_id] = holds
+                self._retry_at[update_id] = now + _pause(holds, self.backoff)
+            else:
+                self._holds.pop(update_id, None)
+                self._retry_at.pop(update_id, None)
+                self._finished.add(update_id)
+
+    def _due(self, update_id: int, now: float) -> bool:
+        """The update is neither running nor done, nor held and waiting for its pause."""
+        if update_id in self._running or update_id in self._finished:
+            return False
+        return self._retry_at.get(update_id, 0.0) <= now
+
+    def _floor(self) -> int:
+        """The offset to give Telegram: the oldest update held or running (not for long),
+        else the one after the newest done."""
+        recent = time.monotonic() - LONG_RUNNER
+        waiting = {i for i, since in self._running.items() if since > recent}
+        waiting |= self._retry_at.keys()
+        newest = max([self._seen, *self._running]) + 1
+        self.offset = min(waiting) if waiting else max(self.offset, newest)
+        self._finished = {i for i in self._finished if i >= self.offset}
+        return self.offset
 
     def _judge(self, exc: Exception, failures: int) -> None:
         """Log a failed getUpdates call; raise PollingFailed for what will not heal."""
@@ -142,14 +219,24 @@ class Poller:
         log.error("%s; retrying in %ss", reason, _pause(failures, self.backoff))
 
     async def _confirm(self) -> None:
-        """Confirm the last batch, so a clean stop leaves nothing to deliver again."""
-        if not self.offset:
+        """Confirm what is done, so a clean stop leaves nothing to deliver again."""
+        offset = self._floor()
+        if not offset:
             return
         try:
-            await self.app.bot.get_updates(offset=self.offset, timeout=0, limit=1)
+            await self.app.bot.get_updates(offset=offset, timeout=0, limit=1)
             self.request.take_skipped()
         except Exception:  # best effort: the worst case is a harmless re-delivery
             log.debug("could not confirm the last batch", exc_info=True)
+
+
+async def _first_of(stop: asyncio.Event, tasks: set[asyncio.Task[None]], seconds: float) -> None:
+    """Wait until a task finishes, `stop` is set, or `seconds` pass."""
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({stopping, *tasks}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # Called after a queued message reached staff (the close-the-loop alert runs here).
 AfterRelay = Callable[[PendingRelay], Awaitable[None]]
+# Waits until a staff group has room for a message and keeps it (bot.flood).
+Reserve = Callable[[int], Awaitable[None]]
 
 
 class StaffOutbox:
@@ -35,8 +37,11 @@ class StaffOutbox:
 
     WORKERS = 4  # requests of one staff group relayed at once (each its own Bot API call)
 
-    def __init__(self, relay: Relay, workers: int = WORKERS) -> None:
+    def __init__(
+        self, relay: Relay, workers: int = WORKERS, reserve: Reserve | None = None
+    ) -> None:
         self.relay = relay
+        self.reserve = reserve
         self.after: list[AfterRelay] = []
         self.per_group = workers
         # Enough workers for every group, and at most per_group on one group's requests:
@@ -172,7 +177,16 @@ class StaffOutbox:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout)
                 continue
-            # No await between choosing and taking: no other worker takes the same request.
+            # No await between choosing and claiming: no other worker takes the same request.
+            self._current[request_id] = (0, self._since[request_id])
+            if self.reserve is not None:
+                # The texts are gathered once the group has room: all that came while it
+                # had none go out folded into that one message.
+                try:
+                    await self.reserve(self._group.get(request_id, 0))
+                except asyncio.CancelledError:
+                    del self._current[request_id]
+                    raise
             items = self._queue.pop(request_id)
             self._hold_until.pop(request_id, None)
             self._current[request_id] = (len(items), self._since.pop(request_id))

@@ -110,6 +110,36 @@ async def test_staff_answers_and_buttons_do_not_wait_for_the_staff_group(
             assert any("ricevuto" in (m.text or "") for m in tg.bot_messages(user))
 
 
+async def test_an_update_waiting_for_the_group_does_not_make_the_bot_deaf(
+    plain: HelpDeskWorld,
+) -> None:
+    """A button whose staff notice must wait for the group's budget does not stop the bot
+    from hearing everyone else: the next customer is answered at once."""
+    tg = plain.tg
+    tg.enforce_flood_limits = True
+    tg.flood_per_group = (20, 60.0)  # Telegram's real window
+    anna = tg.add_user("Anna", language_code="it")
+    async with plain.bot_running(rate_limiter=FloodLimiter(group=(20, 60.0))):
+        await tg.send_text(anna, "help with my order")
+        copy = await plain.staff_sees("help with my order")
+        await plain.agent_replies(copy, "on its way")
+        answer = await plain.customer_sees(anna, "on its way")
+        for i in range(19):  # nineteen new requests: the group's minute is spent
+            await tg.send_text(tg.add_user(f"Cliente{i}", language_code="it"), "ciao")
+        await tg.wait_for(lambda: len(tg.bot_messages(plain.staff)) >= 20, what="window full")
+        # Resolving says so in the group: that notice waits most of a minute.
+        await tg.press_button(anna, answer, "sv:1", timeout=2)
+        started = time.monotonic()
+        bruno = tg.add_user("Bruno", language_code="it")
+        await tg.send_text(bruno, "il pacco è arrivato rotto")
+        await plain.customer_sees(bruno, "ricevuto")
+        assert time.monotonic() - started < 2
+        await plain.agent_replies(copy, "one more thing")
+        await plain.customer_sees(anna, "one more thing")
+        assert time.monotonic() - started < 4
+        assert not any("risolta" in (m.text or "") for m in tg.bot_messages(plain.staff))
+
+
 async def test_a_relay_that_fails_for_good_is_sent_first_next_time(plain: HelpDeskWorld) -> None:
     tg = plain.tg
     anna = tg.add_user("Anna", language_code="it")
