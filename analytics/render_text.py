@@ -60,6 +60,7 @@ _T: dict[str, dict[str, str]] = {
         "trend": "Andamento settimanale (12 settimane)",
         "by_language": "Per lingua",
         "by_staff": "Per operatore",
+        "by_group": "Per gruppo",
         "by_customer": "cliente/auto",
         "pillars": "Pilastri",
         "pillars_note": "risposte 1–5 su scala 0–100",
@@ -117,6 +118,7 @@ _T: dict[str, dict[str, str]] = {
         "trend": "Weekly trend (12 weeks)",
         "by_language": "By language",
         "by_staff": "By staff member",
+        "by_group": "By staff group",
         "by_customer": "customer/auto",
         "pillars": "Pillars",
         "pillars_note": "1–5 answers on a 0–100 scale",
@@ -229,6 +231,8 @@ def _change_line(change: NpsChange, lang: Lang) -> str:
 def _nps_block(
     nps: NpsSection, lang: Lang, staff_names: Mapping[int, str] | None = None
 ) -> list[str]:
+    """The NPS lines; `staff_names` names Telegram ids: staff members (positive) and
+    staff groups (negative chat ids)."""
     c = nps.current
     lines = [_nps_line(c, lang)]
     if c.n:
@@ -259,6 +263,13 @@ def _nps_block(
             for b in nps.by_staff
         )
         lines.append(f"{_t(lang, 'by_staff')}: {parts}")
+    if len(nps.by_group) > 1:
+        names = staff_names or {}
+        parts = " · ".join(
+            f"{_e(names.get(int(b.key), b.key))} {_nps_value(b.result, lang)} ({b.result.n})"
+            for b in nps.by_group
+        )
+        lines.append(f"{_t(lang, 'by_group')}: {parts}")
     return lines
 
 

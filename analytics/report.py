@@ -54,7 +54,9 @@ class NpsBreakdown(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    key: str  # language code, or the staff member's Telegram id ("" = customer or auto)
+    # language code, the staff member's Telegram id ("" = customer or auto), or the staff
+    # group's chat id
+    key: str
     result: NpsResult
 
 
@@ -83,6 +85,7 @@ class NpsSection(BaseModel):
     by_language: list[NpsBreakdown]
     by_staff: list[NpsBreakdown]
     weekly: list[WeekNps]
+    by_group: list[NpsBreakdown] = []  # empty with a single staff group
 
 
 class PillarMention(BaseModel):
@@ -222,6 +225,7 @@ async def build_nps(source: q.Source, period: Period, *, now: datetime, tz: Zone
         (before,) = await q.band_counts_by_period(conn, [previous(period)])
         weeks = weeks_back(now, tz, TREND_WEEKS)
         weekly = await q.band_counts_by_period(conn, weeks)
+        groups = await q.nps_by_group(conn, period)
     current = _nps(figures.bands)
     prior = _nps(before)
     return NpsSection(
@@ -245,6 +249,10 @@ async def build_nps(source: q.Source, period: Period, *, now: datetime, tz: Zone
         weekly=[
             WeekNps(label=week.label, start=week.start, result=_nps(counts))
             for week, counts in zip(weeks, weekly, strict=True)
+        ],
+        by_group=[
+            NpsBreakdown(key=str(group), result=_nps(counts))
+            for group, counts in sorted(groups.items(), key=lambda i: (-i[1].n, i[0]))
         ],
     )
 

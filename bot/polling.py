@@ -44,6 +44,8 @@ App = Application[Any, Any, Any, Any, Any, Any]
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 # A 409 or 400 still there after this many calls in a row (about 5 minutes) will not heal.
 GIVE_UP_AFTER = 15
+# A batch still running after this long stops holding up polling.
+SLOW = 1.0
 # While updates run, getUpdates returns them again at once: ask at most this often then.
 IDLE = 0.2
 # On stop, updates still running get this long; the rest are delivered again next start.
@@ -99,11 +101,12 @@ class Poller:
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; raise PollingFailed when Telegram's answer cannot heal.
 
-        Updates run while polling goes on: one slow update (a notice waiting for the staff
-        group's budget, a year's export) never stops the bot from hearing the others.
-        Telegram forgets every update below the offset it is given, so the offset stays at
-        the oldest update still running or held; getUpdates then returns those again,
-        and they are passed over until they are done."""
+        A batch of updates normally finishes within a moment, and the next long poll
+        follows. A batch still running after SLOW seconds (a notice waiting for a staff
+        group's budget, a year's export) no longer holds polling up: the bot goes on
+        hearing everyone else. Telegram forgets every update below the offset it is
+        given, so the offset stays at the oldest update still running or held; getUpdates
+        then returns the ones already done too, and they are passed over."""
         failures = 0  # getUpdates calls failed in a row
         tasks: set[asyncio.Task[None]] = set()
         try:
@@ -137,6 +140,7 @@ class Poller:
                     task = asyncio.create_task(self._batch(fresh, bad, ids))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
+                    await _first_of(stop, {task}, SLOW)  # usually the whole batch
                 elif updates or busy or self._retry_at:
                     # Nothing new, only what is running or held: wait for one to finish
                     # or a moment, instead of asking Telegram again at once.
@@ -152,28 +156,30 @@ class Poller:
         self, updates: Sequence[Update], bad: Sequence[Skipped], ids: list[int]
     ) -> None:
         try:
-            batch = await self.runner.run_batch(updates, bad)
-            outcomes = batch.outcomes
+            await self.runner.run_batch(updates, bad, on_done=self._done)
         except Exception:  # never expected: leave them to Telegram to deliver again
             log.exception("a batch of updates failed")
-            outcomes = {}
-        now = time.monotonic()
-        for update_id in ids:
-            self._running.pop(update_id, None)
-            self._seen = max(self._seen, update_id)
-            if update_id < self.offset:  # a long runner, confirmed while it ran
-                if outcomes.get(update_id) == Outcome.HELD:
-                    log.warning("update %s held after it was confirmed; not retried", update_id)
-                continue
-            if outcomes.get(update_id, Outcome.HELD) == Outcome.HELD:
-                # Taken up again when Telegram delivers it after a pause that grows.
-                holds = self._holds.get(update_id, 0) + 1
-                self._holds[update_id] = holds
-                self._retry_at[update_id] = now + _pause(holds, self.backoff)
-            else:
-                self._holds.pop(update_id, None)
-                self._retry_at.pop(update_id, None)
-                self._finished.add(update_id)
+        for update_id in ids:  # any the runner did not report: held, to be taken again
+            if update_id in self._running:
+                self._done(update_id, Outcome.HELD)
+
+    def _done(self, update_id: int, outcome: Outcome) -> None:
+        """Book one update the runner is done with."""
+        self._running.pop(update_id, None)
+        self._seen = max(self._seen, update_id)
+        if update_id < self.offset:  # a long runner, confirmed while it ran
+            if outcome == Outcome.HELD:
+                log.warning("update %s held after it was confirmed; not retried", update_id)
+            return
+        if outcome == Outcome.HELD:
+            # Taken up again when Telegram delivers it after a pause that grows.
+            holds = self._holds.get(update_id, 0) + 1
+            self._holds[update_id] = holds
+            self._retry_at[update_id] = time.monotonic() + _pause(holds, self.backoff)
+        else:
+            self._holds.pop(update_id, None)
+            self._retry_at.pop(update_id, None)
+            self._finished.add(update_id)
 
     def _due(self, update_id: int, now: float) -> bool:
         """The update is neither running nor done, nor held and waiting for its pause."""

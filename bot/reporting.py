@@ -96,7 +96,7 @@ class Reports:
         return await report_with(self.db.engine, st, period, now, risk=risk)
 
     async def texts(self, report: Report) -> list[str]:
-        """The report as Telegram HTML messages, staff shown by name."""
+        """The report as Telegram HTML messages, staff and staff groups shown by name."""
         names = await self._staff_names(report.nps.by_staff)
         return render_text.render_report(report, staff_names=names)
 
@@ -168,6 +168,9 @@ class Reports:
         await asyncio.to_thread(asyncio.run, refresh())
 
     async def _staff_names(self, by_staff: list[NpsBreakdown]) -> dict[int, str]:
-        """Names for the staff ids of an NPS "by staff member" breakdown."""
+        """Names for the staff ids of an NPS "by staff member" breakdown, and of every
+        staff group (by its chat id: Telegram's group ids are negative, users' positive)."""
         ids = [int(b.key) for b in by_staff if b.key.lstrip("-").isdigit()]
-        return await self.helpdesk.staff_names(ids)
+        names = await self.helpdesk.staff_names(ids)
+        names.update({g.chat_id: g.name for g in self.settings.routing.groups})
+        return names

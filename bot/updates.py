@@ -24,7 +24,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -209,19 +209,31 @@ class UpdateRunner:
                 reason.split(":", 1)[0],
             )
 
-    async def run_batch(self, updates: Sequence[Update], skipped: Sequence[Skipped]) -> Batch:
-        """Process a batch (chats concurrently, each chat in order); keep the unparsable."""
+    async def run_batch(
+        self,
+        updates: Sequence[Update],
+        skipped: Sequence[Skipped],
+        on_done: Callable[[int, Outcome], None] | None = None,
+    ) -> Batch:
+        """Process a batch (chats concurrently, each chat in order); keep the unparsable.
+        `on_done` hears of each update as soon as it is done with."""
+
+        def done(update_id: int, outcome: Outcome) -> None:
+            batch.outcomes[update_id] = outcome
+            if on_done is not None:
+                on_done(update_id, outcome)
+
         batch = Batch(next_offset=0)
         for bad in skipped:
             try:
                 await self.keep(bad.update_id, bad.raw, f"unparsable: {bad.reason}")
-                batch.outcomes[bad.update_id] = Outcome.UNPARSABLE
+                done(bad.update_id, Outcome.UNPARSABLE)
             except Exception as exc:  # not kept yet: leave it to Telegram for now
                 log.warning("unparsable update %s not kept yet: %r", bad.update_id, exc)
-                batch.outcomes[bad.update_id] = Outcome.HELD
+                done(bad.update_id, Outcome.HELD)
 
         async def one(update: Update) -> None:
-            batch.outcomes[update.update_id] = await self.run(update)
+            done(update.update_id, await self.run(update))
 
         processor = self.app.update_processor
         # Tasks start in update order; the processor keeps each chat's updates in that order.

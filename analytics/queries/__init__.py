@@ -20,6 +20,7 @@ from analytics.queries.nps import (
     NpsFigures,
     band_counts_by_period,
     customer_nps_history,
+    nps_by_group,
     nps_figures,
 )
 from analytics.queries.pillars import PillarFigures, pillar_figures
@@ -50,6 +51,7 @@ __all__ = [
     "customer_clv",
     "customer_nps_history",
     "months_before",
+    "nps_by_group",
     "nps_figures",
     "pillar_figures",
     "risk_ranking",

@@ -147,6 +147,35 @@ async def band_counts_by_period(source: Source, periods: Sequence[Period]) -> li
     return counts
 
 
+async def nps_by_group(source: Source, period: Period) -> dict[int, BandCounts]:
+    """The NPS answers scored in `period` by the staff group of their request; empty when
+    every request is in one group (one cheap look at the index, so a one-group team pays
+    nothing). The roll-ups carry no group, so this reads the period's answers."""
+    r, s = tables.requests, tables.surveys
+    async with connect(source) as conn:
+        low, high = (
+            await conn.execute(select(func.min(r.c.staff_chat_id), func.max(r.c.staff_chat_id)))
+        ).one()
+        if low == high:
+            return {}
+        (spec,) = rollups.specs_of("daily_nps")  # which answers count, and their moment
+        moment = s.c[spec.at]
+        q = (
+            select(r.c.staff_chat_id, s.c.score, func.count())
+            .select_from(s.join(r, r.c.id == s.c.request_id))
+            .where(
+                moment >= period.start,
+                moment < period.end,
+                text(rollups.counts_sql(spec, conn.dialect.name)),
+            )
+            .group_by(r.c.staff_chat_id, s.c.score)
+        )
+        counts: dict[int, BandCounts] = defaultdict(BandCounts)
+        for group, score, n in (await conn.execute(q)).all():
+            counts[int(group)] = counts[int(group)].add(int(score), int(n))
+    return dict(counts)
+
+
 async def customer_nps_history(
     source: Source, customer_id: int, *, limit: int = 10
 ) -> list[tuple[datetime, int]]:

@@ -238,6 +238,29 @@ async def test_weekly_trend_adds_up_daily_roll_ups(engine: AsyncEngine) -> None:
     assert weeks[-1].label == "2026-W47"
 
 
+async def test_nps_by_staff_group_shows_only_with_several_groups(
+    conn: AsyncConnection, rows: Rows
+) -> None:
+    maria = await rows.customer()
+    for score in (10, 10, 0):
+        await rows.survey(maria, score)
+    assert await q.nps_by_group(conn, last_30_days()) == {}  # one group: nothing to split
+    billing = -1009999
+    r = schema.requests
+    for score, sent in ((3, NOW - timedelta(days=2)), (10, NOW - timedelta(days=50))):
+        survey = await rows.survey(maria, score, sent_at=sent)
+        request = select(schema.surveys.c.request_id).where(schema.surveys.c.id == survey)
+        await conn.execute(
+            r.update().where(r.c.id == request.scalar_subquery()).values(staff_chat_id=billing)
+        )
+    groups = await q.nps_by_group(conn, last_30_days())
+    assert groups == {STAFF_CHAT: q.BandCounts(2, 0, 1), billing: q.BandCounts(0, 0, 1)}
+    report = await build_report(conn, last_30_days(), now=NOW, tz=ROME, lang="en")
+    names = {STAFF_CHAT: "Front <desk>", billing: "Billing"}
+    text = "\n".join(render_report(report, "en", staff_names=names))
+    assert "By staff group: Front &lt;desk&gt; +33 (3) · Billing −100 (1)" in text
+
+
 async def test_customer_nps_history_newest_first(conn: AsyncConnection, rows: Rows) -> None:
     customer = await rows.customer()
     for days, score in ((90, 9), (30, 6), (5, 3)):
