@@ -43,11 +43,12 @@ def seeded(db: Path, customers: int) -> bool:
             (n,) = conn.execute("SELECT count(*) FROM customers").fetchone()
     except sqlite3.Error:
         return False
-    return bool(n == customers)
+    return bool(customers <= n <= customers + 10_000)  # a run adds its writers
 
 
 def seed(db: Path, customers: int) -> None:
-    db.unlink(missing_ok=True)
+    for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):  # a stale WAL breaks a new file
+        path.unlink(missing_ok=True)
     started = time.monotonic()
     subprocess.run(
         [

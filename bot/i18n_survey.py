@@ -45,6 +45,7 @@ IT: dict[str, str] = {
     "staff.alert.message": (
         "🚨 <b>Da scalare</b> · #{id} · {name} · {why}: «{text}» · /whois #{id}"
     ),
+    "staff.alert.mark": "🚨 <b>Da scalare</b> · {why} · /whois #{id}",
     "staff.alert.digest": "🚨 <b>{n} segnalazioni</b> nell'ultimo minuto:",
     "alert.why.leaving": "vuole andarsene o rivolgersi ad altri",
     "alert.why.anger": "arrabbiato",
@@ -97,6 +98,7 @@ EN: dict[str, str] = {
     ),
     "staff.alert.reason": "🚨 #{id} · {name} · NPS {score}: “{text}” · /whois #{id}",
     "staff.alert.message": ("🚨 <b>Escalate</b> · #{id} · {name} · {why}: “{text}” · /whois #{id}"),
+    "staff.alert.mark": "🚨 <b>Escalate</b> · {why} · /whois #{id}",
     "staff.alert.digest": "🚨 <b>{n} alerts</b> in the last minute:",
     "alert.why.leaving": "leaving or going elsewhere",
     "alert.why.anger": "angry",

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analytics import render_text
 from analytics.periods import Period, parse_period
-from analytics.render_chart import render_dashboard
 from analytics.render_csv import EXPORTS, export_csv
 from analytics.report import (
     NpsBreakdown,
@@ -102,6 +101,9 @@ class Reports:
 
     async def dashboard(self, report: Report) -> tuple[bytes, str]:
         """The PNG dashboard and its caption."""
+        # matplotlib and numpy (about 30 MB) load with the first chart, not at start.
+        from analytics.render_chart import render_dashboard
+
         # Drawing takes a few hundred ms of CPU: keep the event loop serving other chats.
         png = await asyncio.to_thread(render_dashboard, report)
         title = render_text.period_title(report.period, self.settings.tz)

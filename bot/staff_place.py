@@ -190,6 +190,44 @@ class StaffPlace:
             await self._retitle(request, outcome.customer)
         return request
 
+    async def mark_copy(self, row_id: int, request: Request, customer: Customer, mark: str) -> bool:
+        """Put `mark` (an alert's line) above the staff copy of customer message `row_id`:
+        an edit, so it spends none of the group's budget. False when the copy cannot carry
+        it (not landed, media, too long) or Telegram refuses; the caller posts instead.
+        The copy is shown as plain text then; a card edited later loses the mark."""
+        found = await self.helpdesk.staff_copy(row_id)
+        if found is None:
+            return False
+        row, texts = found
+        copy = row.copy_message_id
+        if row.copy_chat_id != request.staff_chat_id or copy is None:
+            return False
+        markup = None
+        if copy == request.card_message_id:
+            body = self._card(request, customer, texts)
+            markup = render.card_keyboard(request, self.staff_lang)
+        elif len(texts) > 1:
+            body = render.coalesced(customer, texts, self.staff_lang)
+        elif row.kind == "text" and row.text:
+            body = render.escape(row.text)
+        else:
+            return False
+        text = f"{mark}\n{body}"
+        if len(text) > LIMIT:
+            return False
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=request.staff_chat_id,
+                message_id=copy,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        except TelegramError as exc:
+            log.info("could not mark the copy of message row %s: %s", row_id, exc)
+            return False
+        return True
+
     async def edit_staff_text(self, chat_id: int, message_id: int, text: str) -> bool:
         """Replace the text of a bot message in the staff group (a survey's result line as
         its answers arrive: an edit spends none of the group's message budget); False

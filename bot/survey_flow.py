@@ -230,20 +230,31 @@ class SurveyFlow:
             await self.message_alert(item.outcome, item.text)
 
     async def message_alert(self, outcome: CustomerMessageOutcome, text: str | None) -> None:
-        """Alert staff about a message that calls for escalation (rate-limited per request)."""
+        """Alert staff about a message that calls for escalation (rate-limited per request).
+
+        With topics the copy itself is marked (an edit: no message from the group's
+        budget) and everyone hears of it in the general topic's digest; without topics,
+        or when the copy cannot be marked, the alert is posted where the request lives."""
         if outcome.customer.banned:
             return  # staff chose to stop hearing about this customer
         found = await self.surveys.alert_for_message(outcome.request.id, outcome.polarity, text)
         if found is None:
             return
+        why = sr.alert_reasons(found, self.staff_lang)
         line = t(
             self.staff_lang,
             "staff.alert.message",
             id=outcome.request.id,
             name=escape(outcome.customer.full_name),
-            why=sr.alert_reasons(found, self.staff_lang),
+            why=why,
             text=sr.quote(text or ""),
         )
+        request = await self.helpdesk.request(outcome.request.id)
+        if request is not None and self.relay.is_forum(request.staff_chat_id):
+            mark = t(self.staff_lang, "staff.alert.mark", id=request.id, why=why)
+            if await self.relay.mark_copy(outcome.message_row_id, request, outcome.customer, mark):
+                self.digest.add(request.staff_chat_id, line)
+                return
         await self._post_alert(outcome.request.id, line, line)
 
     async def _alert(

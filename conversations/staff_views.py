@@ -9,8 +9,8 @@ from sqlalchemy import func, select, update
 
 from conversations import schema as tables
 from conversations.clock import Clock
-from conversations.models import CustomerCard, OpenRequestLine
-from conversations.store import Database, Repo
+from conversations.models import CustomerCard, OpenRequestLine, StoredMessage
+from conversations.store import Database, Repo, message_from_row
 from conversations.terms import Direction, Status
 
 
@@ -85,6 +85,24 @@ class StaffViews:
             )
             await repo.forget_risk_snapshots()
             return True
+
+    async def staff_copy(self, row_id: int) -> tuple[StoredMessage, list[str]] | None:
+        """Where a customer message landed in the staff group, and every customer text
+        that staff message carries (one, several folded, or a card's first texts); None
+        while it has not landed."""
+        async with self.db.read() as repo:
+            found = (
+                await repo.conn.execute(
+                    select(tables.messages).where(tables.messages.c.id == row_id)
+                )
+            ).first()
+            if found is None:
+                return None
+            row = message_from_row(found)
+            if row.copy_chat_id is None or row.copy_message_id is None:
+                return None
+            texts = await repo.texts_copied_to(row.copy_chat_id, row.copy_message_id)
+            return row, texts
 
     async def whois_request(self, request_id: int) -> CustomerCard | None:
         """The card of the customer behind a request."""

@@ -74,7 +74,7 @@ def request_from_row(row: Row[Any]) -> Request:
     return from_row(Request, row, status=Status, resolution_source=Actor)
 
 
-def _message(row: Row[Any]) -> StoredMessage:
+def message_from_row(row: Row[Any]) -> StoredMessage:
     return from_row(StoredMessage, row, direction=Direction, delivery=Delivery)
 
 
@@ -314,7 +314,7 @@ class Repo:
             and_(m.source_chat_id == chat_id, m.source_message_id == message_id)
         )
         row = (await self.conn.execute(q)).first()
-        return _message(row) if row is not None else None
+        return message_from_row(row) if row is not None else None
 
     async def add_message(
         self,
@@ -409,7 +409,7 @@ class Repo:
             .order_by(m.id)
             .limit(limit)
         )
-        return [_message(row) for row in (await self.conn.execute(q)).all()]
+        return [message_from_row(row) for row in (await self.conn.execute(q)).all()]
 
     async def edit_known(self, row_id: int, edited_at: datetime, text: str | None) -> bool:
         """Tell whether this edit was stored already, or a later edit of the message was."""
@@ -506,7 +506,7 @@ class Repo:
             )
             .order_by(m.id)
         )
-        return [_message(row) for row in (await self.conn.execute(q)).all()]
+        return [message_from_row(row) for row in (await self.conn.execute(q)).all()]
 
     async def count_messages(self, customer_id: int) -> int:
         """Return how many messages the customer's requests hold."""

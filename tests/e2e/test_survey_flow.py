@@ -257,10 +257,19 @@ async def test_escalations_raise_one_alert_per_hour_and_complaints_none(
         await forum.customer_writes(maria, "Mi avete addebitato due volte l'abbonamento")
         thread = await forum.topic_of(1)
         await forum.customer_writes(maria, "Siete pessimi, vergognoso! Nessuno risponde mai")
+        # The copy itself is marked: an edit, no second message in the topic.
         alert = await forum.staff_sees("Da scalare", thread_id=thread)
-        assert "Maria Rossi" in (alert.text or "") and "/whois #1" in (alert.text or "")
+        assert "Siete pessimi" in (alert.text or "") and "/whois #1" in (alert.text or "")
         assert "arrabbiato" in (alert.text or "") and "ha già scritto" in (alert.text or "")
-        assert "addebitato" not in (alert.text or "")  # the routine complaint raised none
+        shown = [m for m in forum.tg.bot_messages(forum.staff, thread_id=thread) if not m.service]
+        card, copy = shown  # no second message in the topic
+        assert copy.message_id == alert.message_id
+        assert "Da scalare" not in (card.text or "")  # the routine complaint raised none
+        (everyone,) = await forum.tg.wait_for(
+            lambda: [m for m in forum.general_messages() if "Da scalare" in (m.text or "")],
+            what="the line for everyone",
+        )
+        assert "Maria Rossi" in (everyone.text or "")
         await forum.customer_writes(maria, "È uno schifo, servizio pessimo")
         await forum.staff_sees("È uno schifo", thread_id=thread)
         forum.clock.advance(minutes=61)

@@ -38,3 +38,15 @@ def test_the_check_sees_a_telegram_import(tmp_path: Path) -> None:
     sample = tmp_path / "x.py"
     sample.write_text("def f():\n    from telegram.ext import Application\n")
     assert "telegram.ext" in imported_modules(sample)
+
+
+def test_the_bot_starts_without_loading_the_chart_libraries() -> None:
+    """matplotlib and numpy (about 30 MB of a running bot) load with the first chart."""
+    import subprocess
+    import sys
+
+    code = "import sys, bot.app; print(sorted({'matplotlib', 'numpy'} & set(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
