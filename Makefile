@@ -35,8 +35,10 @@ bench: install
 	$(BIN)/python bench/report_scale.py --engine sqlite
 	$(BIN)/python bench/fault_recovery.py
 	$(BIN)/python bench/staff_burst.py
+	$(BIN)/python bench/staff_burst.py --groups 3
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/alert_accuracy.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
