@@ -139,6 +139,7 @@ class StaffPlace:
     ) -> bool:
         """Post a new request's card quoting its first texts, so a new request costs the
         group one message (plus its topic); False when the run cannot go on the card."""
+        request = await self._rehomed(request)
         if not self._unplaced(request) or not all(i.kind == "text" and i.text for i in run):
             return False
         texts = [item.text or "" for item in run]
@@ -273,6 +274,21 @@ class StaffPlace:
         await self.helpdesk.link_notice(request.id, request.staff_chat_id, message_id)
         return message_id
 
+    async def _rehomed(self, request: Request) -> Request:
+        """A request of a staff group no longer configured (taken out of
+        CAREBOT_STAFF_GROUPS) moves to the default group, so its messages still reach
+        staff; else the request as it is."""
+        if self.routing.group(request.staff_chat_id) is not None:
+            return request
+        default = self.routing.default.chat_id
+        log.warning(
+            "request #%s: staff chat %s is not configured; moving it to %s",
+            request.id,
+            request.staff_chat_id,
+            default,
+        )
+        return await self.helpdesk.move_to_group(request.id, default)
+
     def _unplaced(self, request: Request) -> bool:
         """The request has no topic (forum) or no ticket card (plain group) yet."""
         if self.is_forum(request.staff_chat_id):
@@ -283,6 +299,7 @@ class StaffPlace:
         self, request: Request, customer: Customer, quoted: Sequence[str] = ()
     ) -> Request:
         """Give the request its topic and card if it has none (the card quoting `quoted`)."""
+        request = await self._rehomed(request)
         if self.is_forum(request.staff_chat_id):
             if request.topic_thread_id is None:
                 return await self._new_topic(request, customer, quoted)

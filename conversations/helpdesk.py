@@ -399,6 +399,14 @@ class HelpDesk(StaffViews):
             row.id, row.source_chat_id, row.source_message_id, outcome, row.kind, row.text
         )
 
+    async def move_to_group(self, request_id: int, staff_chat_id: int) -> Request:
+        """Give the request to another staff group, without a place there yet (its old
+        group is no longer configured): its next message opens a topic or card there."""
+        async with self.db.transaction() as repo:
+            return await repo.update_request(
+                request_id, staff_chat_id=staff_chat_id, topic_thread_id=None, card_message_id=None
+            )
+
     async def set_topic(self, request_id: int, thread_id: int) -> Request:
         """Attach (or replace) the request's forum topic."""
         async with self.db.transaction() as repo:

@@ -49,8 +49,8 @@ class RequestChanges(TypedDict, total=False):
     reopen_count: int
     last_customer_message_at: datetime
     last_staff_message_at: datetime
-    topic_thread_id: int
-    card_message_id: int
+    topic_thread_id: int | None
+    card_message_id: int | None
     category: str | None
     staff_chat_id: int
 

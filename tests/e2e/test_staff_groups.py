@@ -115,3 +115,25 @@ async def test_hostile_category_presses_change_nothing(forum: HelpDeskWorld) -> 
         assert forum.tg.bot_messages(billing) == []
         (topic,) = [t for t in forum.tg.topics(forum.staff) if not t.deleted]
         assert topic.name.startswith("Problemi tecnici · #1")
+
+
+async def test_a_request_of_a_group_taken_out_of_the_settings_moves_to_the_default(
+    forum: HelpDeskWorld,
+) -> None:
+    billing, _, _ = two_groups(forum)
+    maria = forum.tg.add_user("Maria", language_code="it")
+    async with forum.bot_running():
+        await forum.customer_writes(maria, "Fattura sbagliata")
+        await forum.tg.press_button(maria, await picker(forum, maria), "cat:1:billing")
+        await forum.tg.wait_for_bot_message(billing, contains="Fattura sbagliata")
+    # The team closes the billing group: only the default group is configured now.
+    forum.settings = settings_for(forum.tg, forum.staff, forum.settings.database_url)
+    before = len(forum.tg.bot_messages(billing))
+    async with forum.bot_running():
+        await forum.customer_writes(maria, "Mi rispondete?")
+        card = await forum.staff_sees("Mi rispondete?")
+        assert "Richiesta #1" in (card.text or "")  # a new place for the same request
+        (topic,) = [t for t in forum.tg.topics(forum.staff) if not t.deleted]
+        await forum.agent_writes_in_topic(topic.thread_id, "Eccoci")
+        await forum.customer_sees(maria, "Eccoci")
+    assert len(forum.tg.bot_messages(billing)) == before
