@@ -25,7 +25,6 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -81,15 +80,6 @@ def update_key(update: Update) -> str | None:
 def chat_of(update: Update) -> int | None:
     """The chat whose updates must keep their order."""
     return update.effective_chat.id if update.effective_chat is not None else None
-
-
-@dataclass
-class Batch:
-    """What a batch of updates came to: the offset to confirm, and how many were held."""
-
-    next_offset: int
-    held: int = 0
-    outcomes: dict[int, Outcome] = field(default_factory=dict)
 
 
 class UpdateRunner:
@@ -214,16 +204,16 @@ class UpdateRunner:
         updates: Sequence[Update],
         skipped: Sequence[Skipped],
         on_done: Callable[[int, Outcome], None] | None = None,
-    ) -> Batch:
+    ) -> dict[int, Outcome]:
         """Process a batch (chats concurrently, each chat in order); keep the unparsable.
-        `on_done` hears of each update as soon as it is done with."""
+        Returns what became of each update; `on_done` hears of each as soon as it is done."""
+        outcomes: dict[int, Outcome] = {}
 
         def done(update_id: int, outcome: Outcome) -> None:
-            batch.outcomes[update_id] = outcome
+            outcomes[update_id] = outcome
             if on_done is not None:
                 on_done(update_id, outcome)
 
-        batch = Batch(next_offset=0)
         for bad in skipped:
             try:
                 await self.keep(bad.update_id, bad.raw, f"unparsable: {bad.reason}")
@@ -238,11 +228,7 @@ class UpdateRunner:
         processor = self.app.update_processor
         # Tasks start in update order; the processor keeps each chat's updates in that order.
         await asyncio.gather(*(processor.process_update(u, one(u)) for u in updates))
-        held = [uid for uid, o in batch.outcomes.items() if o == Outcome.HELD]
-        batch.held = len(held)
-        ids = [u.update_id for u in updates] + [s.update_id for s in skipped]
-        batch.next_offset = min(held) if held else max(ids, default=-1) + 1
-        return batch
+        return outcomes
 
 
 def _raw(update: Update) -> Raw:

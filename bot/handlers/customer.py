@@ -32,6 +32,14 @@ def _in_own_chat(query: CallbackQuery) -> bool:
     return query.message is not None and query.message.chat.id == query.from_user.id
 
 
+async def _refuse(query: CallbackQuery, refusal: Refusal, lang: str) -> None:
+    """Say why a customer's button did nothing (another customer's: as an alert)."""
+    foreign = refusal == Refusal.NOT_YOURS
+    await answer(
+        query, t(lang, "callback.not_yours" if foreign else "callback.unknown"), alert=foreign
+    )
+
+
 async def start(update: Update, context: CareContext) -> None:
     """Greet the customer in their language."""
     s = context.services
@@ -165,10 +173,7 @@ async def category_chosen(update: Update, context: CareContext) -> None:
         return
     result = await s.intake.choose(picked[0], query.from_user.id, picked[1])
     if isinstance(result, Refusal):
-        foreign = result == Refusal.NOT_YOURS
-        await answer(
-            query, t(lang, "callback.not_yours" if foreign else "callback.unknown"), alert=foreign
-        )
+        await _refuse(query, result, lang)
         return
     values: dict[str, str] = {}
     if result.late:
@@ -205,9 +210,7 @@ async def solved(update: Update, context: CareContext) -> None:
         return
     change = await s.helpdesk.resolve_by_customer(request_id, query.from_user.id)
     if isinstance(change, Refusal):
-        foreign = change == Refusal.NOT_YOURS
-        key = "callback.not_yours" if foreign else "callback.unknown"
-        await answer(query, t(lang, key), alert=foreign)
+        await _refuse(query, change, lang)
         return
     if not change.changed:
         await answer(query, t(lang, "callback.already_resolved"))
