@@ -14,7 +14,7 @@ from telegram.request import HTTPXRequest
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, CareApp
 from bot.errors import on_error
 from bot.flood import FloodLimiter
-from bot.handlers import customer, edits, fallback, reports, staff, survey
+from bot.handlers import customer, edits, fallback, reports, staff, survey, team
 from bot.lifecycle import on_shutdown, on_startup
 from bot.processor import PerChatUpdateProcessor
 from bot.raw_updates import UpdatesRequest
@@ -31,6 +31,7 @@ from conversations.db import create_engine
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
 from conversations.intake import Intake
 from conversations.ledger import UpdateLedger
+from conversations.ownership import Ownership
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
 
@@ -128,6 +129,7 @@ def build_application(
         updates_request,
         CustomerRate(settings.customer_rate),
         Intake(db, settings.routing),
+        Ownership(db, clock),
     )
     app.bot_data["carebot.jobs"] = job_intervals
 
@@ -135,6 +137,7 @@ def build_application(
     customer.register(app)
     groups = settings.routing.chat_ids
     staff.register(app, groups)
+    team.register(app, groups)
     reports.register(app, groups)
     edits.register(app, groups)
     fallback.register(app)  # last: what no handler above took

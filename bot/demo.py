@@ -122,7 +122,8 @@ async def play(pause: float = 0.0) -> None:
     await tg.start()
     bob = tg.add_user("Bob", "Bianchi", language_code="it", username="bob_support")
     carla = tg.add_user("Carla", "Neri", language_code="it", username="carla_conti")
-    staff = tg.add_group("Acme · Assistenza clienti", forum=True, members=[bob])
+    luca = tg.add_user("Luca", "Galli", language_code="it", username="luca_support")
+    staff = tg.add_group("Acme · Assistenza clienti", forum=True, members=[bob, luca])
     billing = tg.add_group("Acme · Amministrazione", forum=True, members=[carla])
     maria = tg.add_user("Maria", "Rossi", language_code="it", username="mariarossi")
     anna = tg.add_user("Anna", "Conti", language_code="it")  # the manager
@@ -199,6 +200,18 @@ async def play(pause: float = 0.0) -> None:
             await _settle(tg)
             maria_topic = await topic(1)
 
+            out.step(
+                "09:02 Luca says good morning in the staff group; Bob presses 🙋 Take it on "
+                "Maria's card: the card and the topic title show him as owner (edits only)"
+            )
+            await tg.send_text(luca, "Buongiorno a tutti, oggi sono in turno anch'io", chat=staff)
+            card = await tg.wait_for_bot_message(
+                staff, contains="Richiesta #1", thread_id=maria_topic
+            )
+            await _settle(tg)
+            await tg.press_button(bob, card, "tk:1")
+            await _settle(tg)
+
             out.step("09:05 John writes (English) about a payment: it goes to the accounts group")
             await tg.send_text(john, "Hi, I was charged twice for my subscription")
             await _settle(tg)
@@ -244,12 +257,15 @@ async def play(pause: float = 0.0) -> None:
 
             out.step(
                 "10:30 Giulia writes an angry message and skips the question: staff get a "
-                "close-the-loop alert"
+                "close-the-loop alert, and Bob hands her request to Luca with /assign"
             )
             giulia = tg.add_user("Giulia", "Verdi", language_code="it")
             await tg.send_text(giulia, "Vergognoso! Terza volta che scrivo e nessuno risponde mai")
             await _settle(tg)
             await pick(giulia, "-")
+            await _settle(tg)
+            giulia_topic = await topic(3)
+            await tg.send_text(bob, "/assign @luca_support", chat=staff, thread_id=giulia_topic)
             await _settle(tg)
 
             out.step(
@@ -261,7 +277,10 @@ async def play(pause: float = 0.0) -> None:
             await tg.wait_for_bot_message(staff, contains=GIULIA_BURST[-1], timeout=30)
             await _settle(tg)
 
-            out.step("11:00 Maria writes again: the request is reopened in the same topic")
+            out.step(
+                "11:00 Maria writes again: the request is reopened in the same topic, still "
+                "Bob's; /open shows who owns what, Luca's /mine his own"
+            )
             clock.advance(hours=2)
             await tg.send_text(maria, "Scusate, nel pacco manca il cavo")
             await _settle(tg)
@@ -269,6 +288,7 @@ async def play(pause: float = 0.0) -> None:
                 bob, "Te lo spediamo subito, scusa!", chat=staff, thread_id=maria_topic
             )
             await tg.send_text(bob, "/open", chat=staff)
+            await tg.send_text(luca, "/mine", chat=staff)
             await _settle(tg)
 
             out.step(

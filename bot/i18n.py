@@ -7,6 +7,7 @@ from typing import Any
 from analytics.catalog import translate
 from bot import i18n_reports as report_texts
 from bot import i18n_survey as survey_texts
+from bot import i18n_team as team_texts
 
 Catalog = dict[str, str]
 
@@ -224,6 +225,8 @@ IT.update(survey_texts.IT)
 EN.update(survey_texts.EN)
 IT.update(report_texts.IT)
 EN.update(report_texts.EN)
+IT.update(team_texts.IT)
+EN.update(team_texts.EN)
 
 CATALOGS: dict[str, Catalog] = {"it": IT, "en": EN}
 

@@ -215,7 +215,7 @@ class Relay(StaffPlace):
             staff, f"staff.{kind}.{actor.value}", id=request.id, who=who or "", hours=hours
         )
         await self.staff_notice(request, customer, staff_text)
-        await self._retitle(request, customer)
+        await self.retitle(request, customer)
         if resolved:
             await self.tell_customer(
                 request, customer, t(lang, f"resolved.{actor.value}", id=request.id)

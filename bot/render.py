@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from html import escape as escape
+from html import unescape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -20,6 +22,7 @@ from conversations.models import (
     NotFound,
     OpenRequestLine,
     Request,
+    StaffMember,
 )
 from conversations.numbers import parse_int
 from conversations.routing import Category
@@ -34,6 +37,7 @@ CB_REOPEN = "ro"
 CB_SOLVED = "sv"
 CB_LANGUAGE = "lang"
 CB_CATEGORY = "cat"
+CB_TAKE = "tk"
 SKIP = "-"  # the category button's value for "skip"
 
 
@@ -66,13 +70,27 @@ def topic_title(
     lang: str,
     resolved: bool = False,
     category: str | None = None,
+    owner: StaffMember | None = None,
 ) -> str:
     """Forum topic title: "#42 · Maria R. · it", with the category's name in front
-    ("Billing · #42 · …") and ✅ before all once resolved."""
+    ("Billing · #42 · …"), its owner at the end ("… · 👤 Luca B.") and ✅ before all
+    once resolved."""
     title = t(lang, "topic.title", id=request.id, name=customer.short_name, lang=customer.language)
     if category:
         title = f"{category} · {title}"
+    if owner is not None:
+        title += " · " + t(lang, "topic.owner", name=owner.short_name)
     return (("✅ " if resolved else "") + title)[:TOPIC_TITLE_MAX]
+
+
+def mention(member: StaffMember) -> str:
+    """A staff member's name that notifies them (Telegram HTML text mention)."""
+    return f'<a href="tg://user?id={member.user_id}">{escape(member.full_name)}</a>'
+
+
+def plain(html_text: str) -> str:
+    """Telegram HTML as plain text (a button's toast shows no markup)."""
+    return unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
 def customer_label(customer: Customer) -> str:
@@ -90,10 +108,11 @@ def card(
     tz: ZoneInfo,
     quoted: Sequence[str] = (),
     category: str | None = None,
+    owner: StaffMember | None = None,
 ) -> str:
-    """The ticket card: number, customer, language, category, opened time, status; then
-    the request's first texts when the card carries them (one staff-group message for a
-    new request)."""
+    """The ticket card: number, customer, language, category, opened time, status, owner;
+    then the request's first texts when the card carries them (one staff-group message
+    for a new request)."""
     lines = [
         t(lang, "card.title", id=request.id),
         t(lang, "card.customer", name=customer_label(customer)),
@@ -101,22 +120,27 @@ def card(
         *([t(lang, "card.category", name=escape(category))] if category else []),
         t(lang, "card.opened", when=when(request.opened_at, tz)),
         t(lang, "card.status", status=t(lang, f"status.{request.status.value}")),
+        *([t(lang, "card.owner", name=escape(owner.full_name))] if owner else []),
         *(f"<blockquote>{escape(text)}</blockquote>" for text in quoted),
     ]
     return "\n".join(lines)
 
 
 def card_keyboard(request: Request, lang: str) -> InlineKeyboardMarkup:
-    """Resolve while the request is open, Reopen once it is resolved."""
+    """Take it (while nobody owns it) and Resolve while the request is open, Reopen once
+    it is resolved."""
     if request.status == Status.RESOLVED:
-        button = InlineKeyboardButton(
-            t(lang, "button.reopen"), callback_data=callback(CB_REOPEN, request.id)
+        reopen = callback(CB_REOPEN, request.id)
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t(lang, "button.reopen"), callback_data=reopen)]]
         )
-    else:
-        button = InlineKeyboardButton(
-            t(lang, "button.resolve"), callback_data=callback(CB_RESOLVE, request.id)
-        )
-    return InlineKeyboardMarkup([[button]])
+    resolve = InlineKeyboardButton(
+        t(lang, "button.resolve"), callback_data=callback(CB_RESOLVE, request.id)
+    )
+    if request.assignee_id is not None:
+        return InlineKeyboardMarkup([[resolve]])
+    take = InlineKeyboardButton(t(lang, "button.take"), callback_data=callback(CB_TAKE, request.id))
+    return InlineKeyboardMarkup([[take, resolve]])
 
 
 def solved_keyboard(request_id: int, lang: str) -> InlineKeyboardMarkup:
@@ -175,12 +199,15 @@ def open_list(
     lang: Lang,
     limit: int = 50,
     queued: Mapping[int, tuple[int, float]] | None = None,
+    which: str = "",
 ) -> str:
-    """The /open answer: one line per open request, oldest first; `queued` gives, per
-    request, its messages still waiting for the staff group and how long the oldest has."""
+    """The /open answer: one line per open request, oldest first, with its owner; `queued`
+    gives, per request, its messages still waiting for the staff group and how long the
+    oldest has. `which` is "", "mine" or "unassigned" (the list's header)."""
+    suffix = f".{which}" if which else ""
     if not lines:
-        return t(lang, "staff.open.empty")
-    out = [t(lang, "staff.open.header", n=len(lines))]
+        return t(lang, "staff.open.empty" + suffix)
+    out = [t(lang, "staff.open.header" + suffix, n=len(lines))]
     for line in lines[:limit]:
         status = "staff.open.waiting" if line.waiting_for_first_response else "staff.open.answered"
         out.append(
@@ -193,6 +220,8 @@ def open_list(
                 status=t(lang, status),
             )
         )
+        if line.owner is not None:
+            out[-1] += t(lang, "staff.open.owner", name=escape(line.owner.short_name))
         if queued and line.request.id in queued:
             n, waited = queued[line.request.id]
             out[-1] += t(lang, "staff.open.queued", n=n, age=format_duration(waited, lang))

@@ -10,6 +10,7 @@ from bot.settings import Settings
 from conversations.customer_rate import CustomerRate
 from conversations.helpdesk import HelpDesk
 from conversations.intake import Intake
+from conversations.ownership import Ownership
 from conversations.store import Database
 from conversations.surveys import Surveys
 
@@ -40,6 +41,7 @@ class Services:
     updates_request: UpdatesRequest  # the getUpdates connection (polling)
     customer_rate: CustomerRate  # who writes faster than CAREBOT_CUSTOMER_RATE
     intake: Intake  # a new request's category, and so its staff group
+    ownership: Ownership  # who owns which request
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

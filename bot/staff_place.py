@@ -30,6 +30,7 @@ from conversations.models import (
     CustomerMessageOutcome,
     PendingRelay,
     Request,
+    StaffMember,
 )
 from conversations.terms import Status
 
@@ -143,7 +144,7 @@ class StaffPlace:
         if not self._unplaced(request) or not all(i.kind == "text" and i.text for i in run):
             return False
         texts = [item.text or "" for item in run]
-        card = self._card(request, customer, texts)
+        card = await self._card(request, customer, texts)
         if len(card) > LIMIT:
             return False
         placed = await self._ensure_place(request, customer, texts)
@@ -188,7 +189,7 @@ class StaffPlace:
                 outcome.customer,
                 t(self.staff_lang, "staff.reopened.customer", id=request.id),
             )
-            await self._retitle(request, outcome.customer)
+            await self.retitle(request, outcome.customer)
         return request
 
     async def mark_copy(self, row_id: int, request: Request, customer: Customer, mark: str) -> bool:
@@ -205,7 +206,7 @@ class StaffPlace:
             return False
         markup = None
         if copy == request.card_message_id:
-            body = self._card(request, customer, texts)
+            body = await self._card(request, customer, texts)
             markup = render.card_keyboard(request, self.staff_lang)
         elif len(texts) > 1:
             body = render.coalesced(customer, texts, self.staff_lang)
@@ -307,7 +308,7 @@ class StaffPlace:
         if request.card_message_id is None:
             sent = await self.bot.send_message(
                 request.staff_chat_id,
-                self._card(request, customer, quoted),
+                await self._card(request, customer, quoted),
                 parse_mode=ParseMode.HTML,
                 reply_markup=render.card_keyboard(request, self.staff_lang),
             )
@@ -319,7 +320,7 @@ class StaffPlace:
     ) -> Request:
         try:
             topic = await self.bot.create_forum_topic(
-                request.staff_chat_id, self._title(request, customer)
+                request.staff_chat_id, await self._title(request, customer)
             )
         except BadRequest as exc:
             if "not a forum" not in exc.message.lower():
@@ -333,7 +334,7 @@ class StaffPlace:
         request = await self.helpdesk.set_topic(request.id, topic.message_thread_id)
         header = await self.bot.send_message(
             request.staff_chat_id,
-            self._card(request, customer, quoted),
+            await self._card(request, customer, quoted),
             parse_mode=ParseMode.HTML,
             message_thread_id=topic.message_thread_id,
             reply_markup=render.card_keyboard(request, self.staff_lang),
@@ -359,10 +360,11 @@ class StaffPlace:
         )
         return _message_id(await send(None, reply))
 
-    async def _retitle(self, request: Request, customer: Customer) -> None:
-        """Mark resolved topics with ✅ in the title; refresh the card's status and button."""
+    async def retitle(self, request: Request, customer: Customer) -> None:
+        """Show the request's state in its topic title (✅ once resolved, its owner) and
+        its card (status, owner, buttons): edits, no new message."""
         if self.is_forum(request.staff_chat_id) and request.topic_thread_id is not None:
-            title = self._title(request, customer, resolved=request.status == Status.RESOLVED)
+            title = await self._title(request, customer, resolved=request.status == Status.RESOLVED)
             try:
                 await self.bot.edit_forum_topic(
                     request.staff_chat_id, request.topic_thread_id, name=title
@@ -373,7 +375,7 @@ class StaffPlace:
             quoted = await self.helpdesk.card_texts(request)
             try:
                 await self.bot.edit_message_text(
-                    self._card(request, customer, quoted),
+                    await self._card(request, customer, quoted),
                     chat_id=request.staff_chat_id,
                     message_id=request.card_message_id,
                     parse_mode=ParseMode.HTML,
@@ -386,12 +388,22 @@ class StaffPlace:
         category = self.routing.category(request.category)
         return category.name(self.staff_lang) if category else None
 
-    def _title(self, request: Request, customer: Customer, resolved: bool = False) -> str:
+    async def _owner(self, request: Request) -> StaffMember | None:
+        if request.assignee_id is None:
+            return None
+        return await self.helpdesk.staff_member(request.assignee_id)
+
+    async def _title(self, request: Request, customer: Customer, resolved: bool = False) -> str:
         return render.topic_title(
-            request, customer, self.staff_lang, resolved, self._category_name(request)
+            request,
+            customer,
+            self.staff_lang,
+            resolved,
+            self._category_name(request),
+            await self._owner(request),
         )
 
-    def _card(self, request: Request, customer: Customer, quoted: Sequence[str] = ()) -> str:
+    async def _card(self, request: Request, customer: Customer, quoted: Sequence[str] = ()) -> str:
         return render.card(
             request,
             customer,
@@ -399,6 +411,7 @@ class StaffPlace:
             self.settings.tz,
             quoted,
             self._category_name(request),
+            await self._owner(request),
         )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from conversations import staff_members
 from conversations.clock import Clock
 from conversations.models import (
     Ambiguous,
@@ -235,6 +236,7 @@ class HelpDesk(StaffViews):
             request = await self._find_staff_request(repo, msg)
             if request is None:
                 return None
+            await staff_members.seen(repo.conn, msg.sender, now)
             customer = await repo.customer(request.customer_id)
             note = self.is_note(msg.text)
             seen = await repo.message_by_source(msg.chat_id, msg.message_id)

@@ -63,6 +63,7 @@ class Request:
     topic_thread_id: int | None
     card_message_id: int | None
     category: str | None = None
+    assignee_id: int | None = None  # the staff member who owns it (StaffMember.user_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,28 @@ class Sender:
     def full_name(self) -> str:
         """First and last name."""
         return full_name(self.first_name, self.last_name)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """Someone seen acting in a staff group (they may own requests)."""
+
+    user_id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        """First and last name."""
+        return full_name(self.first_name, self.last_name)
+
+    @property
+    def short_name(self) -> str:
+        """First name and last initial ("Luca B."), for topic titles and lists."""
+        if self.last_name:
+            return f"{self.first_name} {self.last_name[0]}."
+        return self.first_name or "?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +219,7 @@ class OpenRequestLine:
     customer: Customer
     waiting_for_first_response: bool
     age_seconds: float  # since the request was opened
+    owner: StaffMember | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +272,8 @@ CustomerSearch = Found | NotFound | Ambiguous
 
 
 class Refusal(StrEnum):
-    """Why a customer's request to act was refused."""
+    """Why a request to act (a customer's button, a staff claim) was refused."""
 
     UNKNOWN = "unknown"  # no such request
     NOT_YOURS = "not_yours"  # another customer's
+    RESOLVED = "resolved"  # closed: nobody takes it over any more

@@ -106,6 +106,9 @@ requests = Table(
     Column("topic_thread_id", BigInteger),
     Column("card_message_id", BigInteger),
     Column("category", String(24)),  # conversations.routing: picked by the customer, or none
+    # The staff member who owns the request (staff_members.user_id), or none: kept once it
+    # is resolved, so reports count what each one handled.
+    Column("assignee_id", BigInteger),
     Index(None, "customer_id", "status"),
     Index(None, "status", "last_staff_message_at"),
     Index(None, "opened_at"),
@@ -132,11 +135,24 @@ request_events = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("request_id", Id, ForeignKey("requests.id"), nullable=False),
-    Column("kind", String(16), nullable=False),  # opened | answered | resolved | reopened
+    Column("kind", String(16), nullable=False),  # "opened" or a terms.EventKind
     Column("at", UtcDateTime, nullable=False),
     Column("actor", String(16), nullable=False),  # customer | staff | auto
     Column("actor_id", BigInteger),
+    Column("subject_id", BigInteger),  # assigned: the staff member it went to
     Index(None, "request_id"),
+)
+
+# Everyone seen acting in a staff group: /assign @name finds them, cards show their names.
+staff_members = Table(
+    "staff_members",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("first_name", String(200), nullable=False, server_default=""),
+    Column("last_name", String(200)),
+    Column("username", String(100)),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Index(None, "username"),
 )
 
 messages = Table(

@@ -4,14 +4,20 @@ churn marks. HelpDesk offers these (it is a StaffViews)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from sqlalchemy import func, select, update
 
 from conversations import schema as tables
+from conversations import staff_members
 from conversations.clock import Clock
-from conversations.models import CustomerCard, OpenRequestLine, StoredMessage
+from conversations.models import CustomerCard, OpenRequestLine, StaffMember, StoredMessage
 from conversations.store import Database, Repo, message_from_row
 from conversations.terms import Direction, Status
+
+# open_requests(owner=UNASSIGNED): the requests nobody owns
+UNASSIGNED: Literal["unassigned"] = "unassigned"
+OwnerFilter = int | Literal["unassigned"] | None
 
 
 class StaffViews:
@@ -20,22 +26,36 @@ class StaffViews:
     db: Database
     clock: Clock
 
-    async def open_requests(self, staff_chat_id: int | None = None) -> list[OpenRequestLine]:
-        """Requests not yet resolved, oldest first (only one staff group's, if given)."""
+    async def open_requests(
+        self, staff_chat_id: int | None = None, owner: OwnerFilter = None
+    ) -> list[OpenRequestLine]:
+        """Requests not yet resolved, oldest first: only one staff group's, if given; only
+        those of one staff member (a user id), or only unassigned ones (UNASSIGNED)."""
         now = self.clock.now()
         async with self.db.read() as repo:
             pending = await repo.requests_by_status([Status.OPEN, Status.ANSWERED])
             if staff_chat_id is not None:
                 pending = [r for r in pending if r.staff_chat_id == staff_chat_id]
+            if owner is not None:
+                wanted = None if owner == UNASSIGNED else owner
+                pending = [r for r in pending if r.assignee_id == wanted]
+            ids = [r.assignee_id for r in pending if r.assignee_id is not None]
+            owners = await staff_members.members(repo.conn, ids)
             return [
                 OpenRequestLine(
                     request=r,
                     customer=await repo.customer(r.customer_id),
                     waiting_for_first_response=r.first_response_at is None,
                     age_seconds=(now - r.opened_at).total_seconds(),
+                    owner=owners.get(r.assignee_id) if r.assignee_id is not None else None,
                 )
                 for r in pending
             ]
+
+    async def staff_member(self, user_id: int) -> StaffMember | None:
+        """A staff member by Telegram user id (a request's owner, say)."""
+        async with self.db.read() as repo:
+            return await staff_members.member(repo.conn, user_id)
 
     async def whois(self, query: str) -> list[CustomerCard]:
         """Customer cards for a query (id, @username, #request or name)."""
@@ -46,6 +66,14 @@ class StaffViews:
         """The name each staff member last wrote under (for reports that list staff)."""
         if not user_ids:
             return {}
+        async with self.db.read() as repo:
+            known = await staff_members.members(repo.conn, user_ids)
+        names = {uid: member.full_name for uid, member in known.items()}
+        missing = [uid for uid in user_ids if uid not in names]
+        return names | (await self._names_from_messages(missing) if missing else {})
+
+    async def _names_from_messages(self, user_ids: Sequence[int]) -> dict[int, str]:
+        """Names of staff who wrote before the staff table existed (their messages')."""
         m = tables.messages.c
         latest = (
             select(m.sender_user_id, func.max(m.id).label("last_id"))

@@ -53,6 +53,7 @@ class RequestChanges(TypedDict, total=False):
     card_message_id: int | None
     category: str | None
     staff_chat_id: int
+    assignee_id: int | None
 
 
 def from_row(kind: type[T], row: Row[Any], **convert: Callable[[Any], Any]) -> T:
@@ -232,12 +233,24 @@ class Repo:
         return request_from_row(row)
 
     async def add_event(
-        self, request_id: int, kind: str, at: datetime, actor: Actor, actor_id: int | None
+        self,
+        request_id: int,
+        kind: str,
+        at: datetime,
+        actor: Actor,
+        actor_id: int | None,
+        subject_id: int | None = None,
     ) -> None:
-        """Append a state change to the request's history."""
+        """Append a state change to the request's history (`subject_id`: the staff
+        member an assignment is about)."""
         await self.conn.execute(
             insert(tables.request_events).values(
-                request_id=request_id, kind=kind, at=at, actor=actor, actor_id=actor_id
+                request_id=request_id,
+                kind=kind,
+                at=at,
+                actor=actor,
+                actor_id=actor_id,
+                subject_id=subject_id,
             )
         )
 

@@ -49,6 +49,9 @@ class EventKind(StrEnum):
     ANSWERED = "answered"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    CLAIMED = "claimed"  # a staff member took the request
+    ASSIGNED = "assigned"  # handed to a staff member (request_events.subject_id) by another
+    UNCLAIMED = "unclaimed"  # its owner let it go
 
 
 class Actor(StrEnum):

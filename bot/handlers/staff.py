@@ -1,4 +1,5 @@
-"""The staff supergroup: answers, notes, /resolve, /reopen, /open, /whois and card buttons."""
+"""The staff supergroup: answers, notes, /resolve, /reopen, /open, /mine, /whois and card
+buttons."""
 
 from __future__ import annotations
 
@@ -21,16 +22,17 @@ from bot.i18n import t
 from bot.incoming import author, incoming
 from bot.services import Services
 from conversations.models import Ambiguous, Found, NotFound, Request
+from conversations.staff_views import UNASSIGNED, OwnerFilter
 from conversations.terms import SUPPORTED_KINDS, Actor
 
 
-async def _reply(message: Message, text: str) -> None:
+async def reply(message: Message, text: str) -> None:
     """Answer in the same topic, splitting long texts."""
     for part in split_html(text):
         await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
 
 
-async def _target(s: Services, message: Message, args: list[str]) -> Request | None:
+async def target(s: Services, message: Message, args: list[str]) -> Request | None:
     """The request a command is about: explicit number, else topic or replied-to message."""
     if args:
         request_id = render.parse_request_id(args[0])
@@ -46,15 +48,19 @@ async def staff_message(update: Update, context: CareContext) -> None:
         return  # another bot in the group
     msg = incoming(message)
     outcome = await s.helpdesk.staff_message(msg)
-    if outcome is None or outcome.already_relayed:
-        return  # chatter outside any request, or a re-delivered update
+    if outcome is None:
+        if message.sender_chat is None:
+            await s.ownership.seen(msg.sender)  # chatter: /assign @name finds them later
+        return
+    if outcome.already_relayed:
+        return  # a re-delivered update
     lang = s.settings.staff_language
     if outcome.is_note:
-        await _reply(message, t(lang, "staff.note"))
+        await reply(message, t(lang, "staff.note"))
         return
     if msg.kind not in SUPPORTED_KINDS:
         await s.helpdesk.mark_undeliverable(outcome.message_row_id, None)
-        await _reply(message, t(lang, "staff.unsupported", kind=msg.kind))
+        await reply(message, t(lang, "staff.unsupported", kind=msg.kind))
         return
     await s.relay.to_customer(outcome, message.chat_id, message.message_id)
 
@@ -68,21 +74,21 @@ async def _change(update: Update, context: CareContext, resolve: bool) -> None:
     lang = s.settings.staff_language
     command = "resolve" if resolve else "reopen"
     args = context.args or []
-    request = await _target(s, message, args)
+    request = await target(s, message, args)
     if request is None:
         if args and render.parse_request_id(args[0]):
-            await _reply(message, t(lang, "staff.not_found", id=render.parse_request_id(args[0])))
+            await reply(message, t(lang, "staff.not_found", id=render.parse_request_id(args[0])))
         else:
-            await _reply(message, t(lang, "staff.usage.resolve", command=command))
+            await reply(message, t(lang, "staff.usage.resolve", command=command))
         return
     if resolve:
         change = await s.helpdesk.resolve(request.id, Actor.STAFF, who.user_id)
         if not change.changed:
-            await _reply(message, t(lang, "staff.already_resolved", id=request.id))
+            await reply(message, t(lang, "staff.already_resolved", id=request.id))
     else:
         change = await s.helpdesk.reopen(request.id, Actor.STAFF, who.user_id)
         if not change.changed:
-            await _reply(message, t(lang, "staff.not_resolved", id=request.id))
+            await reply(message, t(lang, "staff.not_resolved", id=request.id))
     await s.relay.announce(change, Actor.STAFF, who=render.escape(who.full_name))
 
 
@@ -96,15 +102,44 @@ async def reopen(update: Update, context: CareContext) -> None:
     await _change(update, context, resolve=False)
 
 
-async def open_requests(update: Update, context: CareContext) -> None:
-    """List open requests with their age and first-response status."""
+# /open's argument: whose requests to list (everyone's without one).
+OPEN_FILTERS = {"mine": "mine", "miei": "mine", "mie": "mine", "me": "mine"} | {
+    word: "unassigned" for word in ("unassigned", "free", "libere", "liberi", "nessuno")
+}
+
+
+async def _open(update: Update, context: CareContext, which: str | None) -> None:
     s = context.services
     message = update.effective_message
-    if message is None:
+    who = author(message) if message is not None else None
+    if message is None or who is None:
         return
-    lines = await s.helpdesk.open_requests(message.chat_id)  # this group's own
+    lang = s.settings.staff_language
+    if which is None:
+        args = context.args or []
+        which = OPEN_FILTERS.get(args[0].lower()) if args else ""
+        if which is None:
+            await reply(message, t(lang, "staff.usage.open"))
+            return
+    owner: OwnerFilter = None
+    if which == "mine":
+        owner = who.user_id
+    elif which == "unassigned":
+        owner = UNASSIGNED
+    lines = await s.helpdesk.open_requests(message.chat_id, owner)  # this group's own
     queued = s.outbox.waiting()
-    await _reply(message, render.open_list(lines, s.settings.staff_language, queued=queued))
+    await reply(message, render.open_list(lines, lang, queued=queued, which=which))
+
+
+async def open_requests(update: Update, context: CareContext) -> None:
+    """List open requests (everyone's, mine or unassigned) with their age, owner and
+    first-response status."""
+    await _open(update, context, None)
+
+
+async def mine(update: Update, context: CareContext) -> None:
+    """/mine: the open requests I own."""
+    await _open(update, context, "mine")
 
 
 async def whois(update: Update, context: CareContext) -> None:
@@ -117,14 +152,14 @@ async def whois(update: Update, context: CareContext) -> None:
     found = await s.helpdesk.find_customer(" ".join(context.args or []), incoming(message))
     if isinstance(found, NotFound):
         text = t(lang, "staff.whois.none", query=render.escape(found.query))
-        await _reply(message, text if found.query else t(lang, "staff.usage.whois"))
+        await reply(message, text if found.query else t(lang, "staff.usage.whois"))
         return
     cards = found.cards if isinstance(found, Ambiguous) else [found.card]  # /whois lists all
     blocks = []
     for card in cards:
         extras = await s.reports.whois_extras(card.customer.id)
         blocks.append(f"{render.whois(card, lang, tz)}\n{extras}")
-    await _reply(message, "\n\n".join(blocks))
+    await reply(message, "\n\n".join(blocks))
 
 
 async def _ban(update: Update, context: CareContext, banned: bool) -> None:
@@ -137,12 +172,12 @@ async def _ban(update: Update, context: CareContext, banned: bool) -> None:
     found = await s.helpdesk.find_customer(" ".join(context.args or []), incoming(message))
     if not isinstance(found, Found):
         usage = t(lang, "staff.ban.usage", command=command)
-        await _reply(message, render.no_single_customer(found, lang) or usage)
+        await reply(message, render.no_single_customer(found, lang) or usage)
         return
     customer = found.card.customer
     changed = await s.helpdesk.set_banned(customer.id, banned)
     key = ("staff.ban.done" if banned else "staff.ban.undone") if changed else "staff.ban.already"
-    await _reply(message, t(lang, key, name=render.escape(customer.full_name)))
+    await reply(message, t(lang, key, name=render.escape(customer.full_name)))
 
 
 async def ban(update: Update, context: CareContext) -> None:
@@ -201,6 +236,7 @@ def register(app: CareApp, staff_chat_ids: Sequence[int]) -> None:
     app.add_handler(CommandHandler("resolve", resolve, filters=commands))
     app.add_handler(CommandHandler("reopen", reopen, filters=commands))
     app.add_handler(CommandHandler("open", open_requests, filters=commands))
+    app.add_handler(CommandHandler("mine", mine, filters=commands))
     app.add_handler(CommandHandler("whois", whois, filters=commands))
     app.add_handler(CommandHandler("ban", ban, filters=commands))
     app.add_handler(CommandHandler("unban", unban, filters=commands))

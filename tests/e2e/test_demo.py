@@ -13,6 +13,7 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     expected_in_order = [
         "Buongiorno, il mio ordine 1234",
+        "Assegnata a: Bob Bianchi",  # Bob took it with the card's button
         "Hi, I was charged twice",
         "Nota interna salvata",
         "Quanto è probabile che tu consigli Acme",
@@ -24,10 +25,12 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "NPS 4 (detrattore): «It took three days",
         "🚨 #2 · John Smith",
         "Da scalare · #3 · Giulia Verdi",
+        "Bob Bianchi ha passato la richiesta #3 a Luca Galli",
         "Ricevuto tutto 👍",
         "Giulia Verdi, 4 messaggi in coda: ⏎ il tracking non si aggiorna",
         "richiesta #1 riaperta",
         "Richieste aperte: 2",
+        "Le tue richieste aperte: 1 ⏎ #3 · Giulia Verdi",
         "chiusa automaticamente dopo 48 h",
         "/report 7d",
         "NPS: 0 ±73",  # one promoter (9), one detractor (4)

@@ -34,7 +34,7 @@ async def test_request_gets_a_topic_and_answers_flow_both_ways(forum: HelpDeskWo
         thread = await forum.topic_of(1)
         assert forum.tg.topics(forum.staff)[0].name == "#1 · Maria R. · it"
         card = await forum.staff_sees("Richiesta #1", thread_id=thread)
-        assert card.buttons == [[("✔️ Risolvi", "rs:1")]]
+        assert card.buttons == [[("🙋 La prendo io", "tk:1"), ("✔️ Risolvi", "rs:1")]]
         await forum.staff_sees("ordine 1234", thread_id=thread)
         assert await forum.customer_sees(maria, "richiesta <b>#1</b>") or True
         await forum.customer_writes(maria, "Ecco la foto")

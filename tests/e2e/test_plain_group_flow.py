@@ -12,7 +12,7 @@ async def test_card_then_copies_and_replies_map_back(plain: HelpDeskWorld) -> No
         await plain.customer_writes(maria, "Dov'è il mio rimborso?")
         card = await plain.staff_sees("Richiesta #1")
         assert "Maria Rossi (@mariar)" in (card.text or "") and "Lingua: it" in (card.text or "")
-        assert card.buttons == [[("✔️ Risolvi", "rs:1")]]
+        assert card.buttons == [[("🙋 La prendo io", "tk:1"), ("✔️ Risolvi", "rs:1")]]
         # A new request costs the group one message: the card quotes the first text.
         assert "Dov'è il mio rimborso?" in plain.staff_lines()
         assert (card.text or "").endswith("rimborso?</blockquote>")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot import render
-from conversations.models import Customer, Request
+from conversations.models import Customer, Request, StaffMember
 from conversations.terms import Status
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -31,8 +31,10 @@ def customer(**kw: object) -> Customer:
     return Customer(**base)  # type: ignore[arg-type]
 
 
-def request(status: Status = Status.OPEN) -> Request:
-    return Request(42, 1, status, NOW, None, None, None, None, 0, None, None, -100, None, None)
+def request(status: Status = Status.OPEN, owner: int | None = None) -> Request:
+    return Request(
+        42, 1, status, NOW, None, None, None, None, 0, None, None, -100, None, None, None, owner
+    )
 
 
 def test_card_escapes_customer_text_and_shows_local_time() -> None:
@@ -61,11 +63,25 @@ def test_folded_texts_name_the_customer_and_keep_their_order() -> None:
     )
 
 
-def test_card_button_follows_status() -> None:
-    open_kb = render.card_keyboard(request(), "it").inline_keyboard[0][0]
-    done_kb = render.card_keyboard(request(Status.RESOLVED), "it").inline_keyboard[0][0]
-    assert open_kb.callback_data == "rs:42" and "Risolvi" in open_kb.text
-    assert done_kb.callback_data == "ro:42"
+def _buttons(r: Request) -> list[str | None]:
+    return [b.callback_data for row in render.card_keyboard(r, "it").inline_keyboard for b in row]
+
+
+def test_card_buttons_follow_status_and_owner() -> None:
+    assert _buttons(request()) == ["tk:42", "rs:42"]  # nobody owns it: Take it, Resolve
+    assert _buttons(request(owner=7)) == ["rs:42"]
+    assert _buttons(request(Status.RESOLVED)) == ["ro:42"]
+    assert _buttons(request(Status.RESOLVED, owner=7)) == ["ro:42"]
+
+
+def test_owner_shows_in_card_and_title_escaped() -> None:
+    c = customer(first_name="Maria", last_name="Rossi", language="it")
+    luca = StaffMember(7, "Luca <i>", "Bianchi")
+    title = render.topic_title(request(owner=7), c, "it", owner=luca)
+    assert title == "#42 · Maria R. · it · 👤 Luca <i> B."  # titles are plain text
+    card = render.card(request(owner=7), c, "it", ZoneInfo("Europe/Rome"), owner=luca)
+    assert "Assegnata a: Luca &lt;i&gt; Bianchi" in card
+    assert render.mention(luca) == '<a href="tg://user?id=7">Luca &lt;i&gt; Bianchi</a>'
 
 
 def test_topic_title_is_short_and_marks_resolution() -> None:

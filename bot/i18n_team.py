@@ -1,0 +1,72 @@
+"""The team's working-day texts (who owns which request), in Italian and English (merged
+into bot.i18n)."""
+
+from __future__ import annotations
+
+IT: dict[str, str] = {
+    "button.take": "🙋 La prendo io",
+    "card.owner": "Assegnata a: {name}",
+    "topic.owner": "👤 {name}",
+    "team.claimed": "🙋 {who} ha preso la richiesta #{id}.",
+    "team.claimed.toast": "La richiesta #{id} è tua.",
+    "team.assigned": "👤 {who} ha passato la richiesta #{id} a {name}.",
+    "team.unclaimed": "🔓 La richiesta #{id} è di nuovo libera (era di {name}).",
+    "team.already_yours": "La richiesta #{id} è già tua.",
+    "team.already_theirs": "La richiesta #{id} è già di {name}.",
+    "team.already_free": "La richiesta #{id} non è assegnata a nessuno.",
+    "team.taken": "La richiesta #{id} è già di {name}. Per passarla: /assign.",
+    "team.resolved": "La richiesta #{id} è chiusa: riaprila prima di assegnarla.",
+    "team.unknown_member": (
+        "Non conosco ancora @{username}: deve scrivere una volta in questo gruppo, "
+        "oppure usa /assign in risposta a un suo messaggio."
+    ),
+    "team.not_a_person": "Si può assegnare una richiesta solo a una persona dello staff.",
+    "team.usage.claim": (
+        "Usa /{command} nel topic della richiesta, in risposta a un suo messaggio, "
+        "oppure /{command} 42."
+    ),
+    "team.usage.assign": (
+        "Usa /assign @username nel topic della richiesta (o /assign @username 42), "
+        "oppure /assign in risposta a un messaggio della persona a cui passarla."
+    ),
+    "staff.usage.open": "Usa /open, /open mie (le tue) o /open libere (senza assegnatario).",
+    "staff.open.owner": " · 👤 {name}",
+    "staff.open.header.mine": "📋 <b>Le tue richieste aperte: {n}</b>",
+    "staff.open.header.unassigned": "📋 <b>Richieste aperte senza assegnatario: {n}</b>",
+    "staff.open.empty.mine": "Non hai richieste aperte. 🎉",
+    "staff.open.empty.unassigned": "Tutte le richieste aperte hanno un assegnatario. 👍",
+}
+
+EN: dict[str, str] = {
+    "button.take": "🙋 Take it",
+    "card.owner": "Owner: {name}",
+    "topic.owner": "👤 {name}",
+    "team.claimed": "🙋 {who} took request #{id}.",
+    "team.claimed.toast": "Request #{id} is yours.",
+    "team.assigned": "👤 {who} handed request #{id} to {name}.",
+    "team.unclaimed": "🔓 Request #{id} is free again (it was {name}'s).",
+    "team.already_yours": "Request #{id} is already yours.",
+    "team.already_theirs": "Request #{id} is already {name}'s.",
+    "team.already_free": "Request #{id} is not assigned to anyone.",
+    "team.taken": "Request #{id} is already {name}'s. To hand it over: /assign.",
+    "team.resolved": "Request #{id} is closed: reopen it before assigning it.",
+    "team.unknown_member": (
+        "I don't know @{username} yet: they need to write once in this group, "
+        "or use /assign as a reply to one of their messages."
+    ),
+    "team.not_a_person": "A request can only be assigned to a person on the staff.",
+    "team.usage.claim": (
+        "Use /{command} in the request's topic, as a reply to one of its messages, "
+        "or /{command} 42."
+    ),
+    "team.usage.assign": (
+        "Use /assign @username in the request's topic (or /assign @username 42), "
+        "or /assign as a reply to a message of the person to hand it to."
+    ),
+    "staff.usage.open": "Use /open, /open mine or /open unassigned.",
+    "staff.open.owner": " · 👤 {name}",
+    "staff.open.header.mine": "📋 <b>Your open requests: {n}</b>",
+    "staff.open.header.unassigned": "📋 <b>Open requests with no owner: {n}</b>",
+    "staff.open.empty.mine": "You have no open requests. 🎉",
+    "staff.open.empty.unassigned": "Every open request has an owner. 👍",
+}
