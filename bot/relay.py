@@ -25,7 +25,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot import render
 from bot.i18n import t
 from bot.settings import Settings
-from bot.staff_place import StaffPlace
+from bot.staff_copies import CAPTIONED_KINDS, StaffCopies
 from conversations.helpdesk import HelpDesk
 from conversations.models import (
     Customer,
@@ -40,13 +40,9 @@ from conversations.terms import Actor, Status
 log = logging.getLogger(__name__)
 
 
-# Kinds whose copies carry a caption that editMessageCaption can change.
-CAPTIONED_KINDS = frozenset({"photo", "document", "voice", "audio", "video", "animation"})
-
-
-class Relay(StaffPlace):
-    """Every send of the helpdesk: the staff group's side (StaffPlace), customers'
-    chats, managers, edits and state changes."""
+class Relay(StaffCopies):
+    """Every send of the helpdesk: the staff group's side (StaffCopies, StaffPlace),
+    customers' chats, managers, edits and state changes."""
 
     def __init__(self, bot: Bot, helpdesk: HelpDesk, settings: Settings) -> None:
         super().__init__(bot, helpdesk, settings)

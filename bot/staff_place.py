@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from telegram import (
@@ -28,7 +27,6 @@ from conversations.helpdesk import HelpDesk
 from conversations.models import (
     Customer,
     CustomerMessageOutcome,
-    PendingRelay,
     Request,
     StaffMember,
 )
@@ -63,122 +61,6 @@ class StaffPlace:
             self.forums.add(chat_id)
         else:
             self.forums.discard(chat_id)
-
-    async def _copy_to_staff(
-        self, outcome: CustomerMessageOutcome, chat_id: int, message_id: int
-    ) -> None:
-        """Copy one customer message into the request's topic or under its ticket card
-        (to_staff_folded decides the order and what goes out alone)."""
-        if outcome.already_relayed:
-            return
-        request = await self._prepare(outcome.request, outcome)
-        copy_id = await self._send_to_place(
-            request,
-            outcome.customer,
-            lambda thread, reply: self.bot.copy_message(
-                chat_id=request.staff_chat_id,
-                from_chat_id=chat_id,
-                message_id=message_id,
-                message_thread_id=thread,
-                reply_parameters=reply,
-            ),
-        )
-        await self.helpdesk.mark_relayed(
-            outcome.message_row_id, request.id, request.staff_chat_id, copy_id, "copy"
-        )
-
-    async def to_staff_folded(self, items: Sequence[PendingRelay]) -> None:
-        """Relay one request's waiting messages in the order written, spending the staff
-        group's budget once per run: consecutive texts go out as one message that quotes
-        them all (each still maps to the request), anything else is copied as it is.
-
-        Earlier messages whose relay failed join the front of the queue.
-        """
-        if not items:
-            return
-        queued = {item.row_id for item in items}
-        earlier = [
-            item
-            for item in await self.helpdesk.pending_before(items[0].row_id)
-            if item.row_id not in queued
-        ]
-        for run in self._runs([*earlier, *items]):
-            first = run[0].outcome
-            assert isinstance(first, CustomerMessageOutcome)
-            # Each run reads the request again: an earlier run may have opened its topic.
-            request = await self.helpdesk.request(first.request.id) or first.request
-            if await self._open_with(request, first.customer, run):
-                continue
-            if len(run) == 1:
-                await self._copy_to_staff(
-                    replace(first, request=request), run[0].chat_id, run[0].message_id
-                )
-                continue
-            reopened = any(
-                isinstance(item.outcome, CustomerMessageOutcome) and item.outcome.reopened
-                for item in run
-            )
-            request = await self._prepare(request, replace(first, reopened=reopened))
-            text = self._folded_text(first.customer, run)
-            copy_id = await self._send_to_place(
-                request,
-                first.customer,
-                lambda thread, reply, text=text, chat=request.staff_chat_id: self.bot.send_message(
-                    chat,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    message_thread_id=thread,
-                    reply_parameters=reply,
-                ),
-            )
-            await self.helpdesk.mark_folded(
-                [item.row_id for item in run], request.id, request.staff_chat_id, copy_id
-            )
-
-    async def _open_with(
-        self, request: Request, customer: Customer, run: Sequence[PendingRelay]
-    ) -> bool:
-        """Post a new request's card quoting its first texts, so a new request costs the
-        group one message (plus its topic); False when the run cannot go on the card."""
-        request = await self._rehomed(request)
-        if not self._unplaced(request) or not all(i.kind == "text" and i.text for i in run):
-            return False
-        texts = [item.text or "" for item in run]
-        card = await self._card(request, customer, texts)
-        if len(card) > LIMIT:
-            return False
-        placed = await self._ensure_place(request, customer, texts)
-        if placed.card_message_id is None:
-            return False
-        await self.helpdesk.mark_folded(
-            [item.row_id for item in run],
-            placed.id,
-            placed.staff_chat_id,
-            placed.card_message_id,
-        )
-        return True
-
-    def _folded_text(self, customer: Customer, run: Sequence[PendingRelay]) -> str:
-        return render.coalesced(customer, [item.text or "" for item in run], self.staff_lang)
-
-    def _runs(self, items: Sequence[PendingRelay]) -> list[list[PendingRelay]]:
-        """Split messages into what goes out as one staff message each: runs of texts that
-        fit one message together, and every other message alone."""
-        runs: list[list[PendingRelay]] = []
-        for item in items:
-            foldable = item.kind == "text" and bool(item.text)
-            last = runs[-1] if runs else None
-            if (
-                foldable
-                and last is not None
-                and last[-1].kind == "text"
-                and bool(last[-1].text)
-                and len(self._folded_text(item.outcome.customer, [*last, item])) <= LIMIT
-            ):
-                last.append(item)
-            else:
-                runs.append([item])
-        return runs
 
     async def _prepare(self, request: Request, outcome: CustomerMessageOutcome) -> Request:
         """Make sure the request has its place in the group; say so there if it reopened."""

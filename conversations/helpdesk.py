@@ -52,6 +52,9 @@ class HelpDeskPolicy:
     reopen_grace: timedelta = timedelta(hours=24)
     auto_resolve_after: timedelta = timedelta(hours=48)
     note_prefixes: Sequence[str] = ("#note",)
+    # A customer message after this much silence starts a burst: the request's owner is
+    # mentioned with its first message only, not with every follow-up.
+    burst_gap: timedelta = timedelta(minutes=10)
 
 
 def pick_language(telegram_code: str | None, default: str) -> str:
@@ -124,6 +127,8 @@ class HelpDesk(StaffViews):
             customer = await repo.upsert_customer(msg.sender, language, now)
             self._remember_language(customer.telegram_user_id, customer.language)
             request, opened, reopened = await self._request_for(repo, customer)
+            previous = request.last_customer_message_at
+            quiet = previous is None or now - previous >= self.policy.burst_gap
             row_id = await repo.add_message(
                 request_id=request.id,
                 direction=Direction.IN,
@@ -144,6 +149,7 @@ class HelpDesk(StaffViews):
                 opened=opened,
                 reopened=reopened,
                 polarity=polarity,
+                ping_owner=request.assignee_id if quiet or reopened else None,
             )
 
     @staticmethod

@@ -169,6 +169,8 @@ class CustomerMessageOutcome:
     reopened: bool = False  # a resolved request was reopened by this message
     already_relayed: bool = False  # a re-delivered update: nothing left to do
     polarity: float | None = None  # sentiment of the text, for close-the-loop alerts
+    # The owner to mention with this message (the first of a burst on a claimed request).
+    ping_owner: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -149,3 +149,33 @@ async def test_bad_claims_get_a_clear_answer(plain: HelpDeskWorld) -> None:
         # A Take it press forged onto the card after it was resolved acts on nothing.
         refused = await plain.tg.press_button(plain.agent, card, "tk:1")
         assert refused.text == "Questo pulsante non è più valido."
+
+
+async def test_the_owner_is_mentioned_once_per_burst(forum: HelpDeskWorld) -> None:
+    maria = forum.tg.add_user("Maria", language_code="it")
+    mention = f'<a href="tg://user?id={forum.agent.id}">Bob Staff</a>'
+    async with forum.bot_running():
+        await forum.customer_writes(maria, "Il pacco non arriva")
+        thread = await forum.topic_of(1)
+        card = await _card(forum, thread)
+        await forum.tg.press_button(forum.agent, card, "tk:1")
+        await forum.tg.wait_for(lambda: "Assegnata a" in (card.text or ""), what="owner")
+        await forum.customer_writes(maria, "ah, ordine 77")  # same burst: no mention
+        plain_copy = await forum.staff_sees("ordine 77", thread_id=thread)
+        assert "tg://user" not in (plain_copy.text or "")
+
+        forum.clock.advance(minutes=15)  # a quiet spell, then a new burst
+        await forum.customer_writes(maria, "ci sono novità?")
+        pinged = await forum.staff_sees("ci sono novità?", thread_id=thread)
+        assert pinged.text == f"👤 {mention}\nci sono novità?"
+        await forum.customer_writes(maria, "grazie")
+        follow_up = await forum.staff_sees("grazie", thread_id=thread, after=pinged.message_id)
+        assert "tg://user" not in (follow_up.text or "")
+
+        forum.clock.advance(minutes=15)  # a photo starts the next burst: its caption carries it
+        await forum.tg.send_media(maria, "photo", b"\x89PNG", caption="la scatola <rotta>")
+        photo = await forum.tg.wait_for_bot_message(forum.staff, kind="photo", thread_id=thread)
+        assert photo.text == f"👤 {mention}\nla scatola &lt;rotta&gt;"
+        # A staff reply to the mentioned copy still reaches Maria.
+        await forum.agent_replies(pinged, "Arriva domani")
+        await forum.customer_sees(maria, "Arriva domani")
