@@ -14,7 +14,7 @@ from telegram.request import HTTPXRequest
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, CareApp
 from bot.errors import on_error
 from bot.flood import FloodLimiter
-from bot.handlers import customer, edits, fallback, reports, staff, survey, team
+from bot.handlers import customer, edits, fallback, reports, saved, staff, survey, team
 from bot.lifecycle import on_shutdown, on_startup
 from bot.processor import PerChatUpdateProcessor
 from bot.raw_updates import UpdatesRequest
@@ -32,8 +32,10 @@ from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
 from conversations.intake import Intake
 from conversations.ledger import UpdateLedger
 from conversations.ownership import Ownership
+from conversations.saved_replies import SavedReplies
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
+from conversations.terms import LANGUAGES
 
 log = logging.getLogger("carebot")
 
@@ -130,6 +132,7 @@ def build_application(
         CustomerRate(settings.customer_rate),
         Intake(db, settings.routing),
         Ownership(db, clock),
+        SavedReplies(db, clock, (settings.default_language, *LANGUAGES)),
     )
     app.bot_data["carebot.jobs"] = job_intervals
 
@@ -138,6 +141,7 @@ def build_application(
     groups = settings.routing.chat_ids
     staff.register(app, groups)
     team.register(app, groups)
+    saved.register(app, groups)
     reports.register(app, groups)
     edits.register(app, groups)
     fallback.register(app)  # last: what no handler above took

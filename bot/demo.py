@@ -104,6 +104,18 @@ async def _survey(
     await _settle(tg)
 
 
+# The team's saved replies, one text per language ({name}, {request}, {agent} filled in).
+SAVED_REPLIES = (
+    "/reply add refund it Ciao {name}, il rimborso per la richiesta {request} è partito: "
+    "lo vedrai entro 5 giorni lavorativi. {agent}",
+    "/reply add refund en Hi {name}, the refund for request {request} is on its way: "
+    "you will see it within 5 working days. {agent}",
+    "/reply add sorry it Ci scusiamo per l'attesa, {name}: sono {agent} e seguo io "
+    "la richiesta {request} da adesso.",
+    "/reply add sorry en We are sorry you had to wait, {name}: I am {agent} and I am "
+    "on request {request} from now on.",
+)
+
 GIULIA_BURST = (
     "Ordine 5521",
     "pagato con carta",
@@ -189,6 +201,14 @@ async def play(pause: float = 0.0) -> None:
                 await tg.press_button(who, question, f"cat:{request_id}:{category}")
 
             out.step(
+                "08:55 Bob saves the team's replies in both languages in the general topic "
+                "(nothing there reaches a customer)"
+            )
+            for command in SAVED_REPLIES:
+                await tg.send_text(bob, command, chat=staff)
+            await _settle(tg)
+
+            out.step(
                 "09:00 Maria opens the chat and writes (Italian); she picks what it is about, "
                 "and only then does her request reach staff"
             )
@@ -221,7 +241,8 @@ async def play(pause: float = 0.0) -> None:
 
             out.step(
                 "09:12 Bob answers Maria in her topic; in the accounts group Carla leaves an "
-                "internal note for John and answers him"
+                "internal note for John and answers him with the saved reply: /r refund (he "
+                "gets the English text)"
             )
             await tg.send_text(
                 bob,
@@ -232,12 +253,7 @@ async def play(pause: float = 0.0) -> None:
             await tg.send_text(
                 carla, "#note doppio addebito confermato", chat=billing, thread_id=john_topic
             )
-            await tg.send_text(
-                carla,
-                "Hi John, sorry about that: the refund is on its way",
-                chat=billing,
-                thread_id=john_topic,
-            )
+            await tg.send_text(carla, "/r refund", chat=billing, thread_id=john_topic)
             await _settle(tg)
 
             out.step("09:20 Maria presses ✅ Risolto; Carla resolves John's request with /resolve")
@@ -257,7 +273,8 @@ async def play(pause: float = 0.0) -> None:
 
             out.step(
                 "10:30 Giulia writes an angry message and skips the question: staff get a "
-                "close-the-loop alert, and Bob hands her request to Luca with /assign"
+                "close-the-loop alert, Bob hands her request to Luca with /assign, and Luca "
+                "sends the saved apology (/r sorry, in Italian)"
             )
             giulia = tg.add_user("Giulia", "Verdi", language_code="it")
             await tg.send_text(giulia, "Vergognoso! Terza volta che scrivo e nessuno risponde mai")
@@ -266,6 +283,8 @@ async def play(pause: float = 0.0) -> None:
             await _settle(tg)
             giulia_topic = await topic(3)
             await tg.send_text(bob, "/assign @luca_support", chat=staff, thread_id=giulia_topic)
+            await _settle(tg)
+            await tg.send_text(luca, "/r sorry", chat=staff, thread_id=giulia_topic)
             await _settle(tg)
 
             out.step(

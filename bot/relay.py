@@ -18,6 +18,7 @@ from telegram import (
     InputFile,
     Message,
     MessageEntity,
+    MessageId,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -59,8 +60,8 @@ class Relay(StaffCopies):
         *,
         earlier_first: bool = True,
     ) -> None:
-        """Copy a staff answer to the customer, with the "✅ Solved" button (earlier answers
-        whose relay failed go first)."""
+        """Copy a staff answer (send a saved reply's text) to the customer, with the
+        "✅ Solved" button (earlier answers whose relay failed go first)."""
         if outcome.already_relayed or outcome.is_note:
             return
         if earlier_first:
@@ -72,13 +73,19 @@ class Relay(StaffCopies):
         customer = outcome.customer
         if customer.telegram_user_id is None:
             return
+        markup = render.solved_keyboard(outcome.request.id, customer.language)
         try:
-            copy = await self.bot.copy_message(
-                chat_id=customer.telegram_user_id,
-                from_chat_id=chat_id,
-                message_id=message_id,
-                reply_markup=render.solved_keyboard(outcome.request.id, customer.language),
-            )
+            if outcome.sends is not None:  # a saved reply: its text, not the /r command
+                copy: Message | MessageId = await self.bot.send_message(
+                    customer.telegram_user_id, outcome.sends, reply_markup=markup
+                )
+            else:
+                copy = await self.bot.copy_message(
+                    chat_id=customer.telegram_user_id,
+                    from_chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=markup,
+                )
         except Forbidden:
             await self.helpdesk.mark_undeliverable(outcome.message_row_id, customer.id)
             await self.staff_notice(outcome.request, customer, t(self.staff_lang, "staff.blocked"))

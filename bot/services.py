@@ -11,6 +11,7 @@ from conversations.customer_rate import CustomerRate
 from conversations.helpdesk import HelpDesk
 from conversations.intake import Intake
 from conversations.ownership import Ownership
+from conversations.saved_replies import SavedReplies
 from conversations.store import Database
 from conversations.surveys import Surveys
 
@@ -42,6 +43,7 @@ class Services:
     customer_rate: CustomerRate  # who writes faster than CAREBOT_CUSTOMER_RATE
     intake: Intake  # a new request's category, and so its staff group
     ownership: Ownership  # who owns which request
+    saved_replies: SavedReplies  # /reply and /r
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

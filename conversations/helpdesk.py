@@ -31,15 +31,23 @@ from conversations.models import (
     StateChange,
     StoredMessage,
 )
+from conversations.numbers import parse_int
 from conversations.routing import Routing
 from conversations.staff_views import StaffViews
 from conversations.store import Database, Repo, RequestChanges
-from conversations.terms import Actor, Delivery, Direction, EventKind, Status
+from conversations.terms import (
+    LANGUAGES,
+    SAVED_REPLY_KIND,
+    Actor,
+    Delivery,
+    Direction,
+    EventKind,
+    Status,
+)
 
 # (text, language hint) -> stored sentiment fields: polarity, subjectivity, label, language, tags
 TextAnalyzer = Callable[[str, str | None], dict[str, Any]]
 
-LANGUAGES = ("it", "en")
 LANGUAGE_CACHE = 100_000  # customers whose language the process remembers (cleared when full)
 
 
@@ -235,8 +243,11 @@ class HelpDesk(StaffViews):
                 return await repo.request(request_id)
         return None
 
-    async def staff_message(self, msg: Incoming) -> StaffMessageOutcome | None:
-        """Store a staff message that belongs to a request; None for group chatter."""
+    async def staff_message(
+        self, msg: Incoming, saved: str | None = None
+    ) -> StaffMessageOutcome | None:
+        """Store a staff message that belongs to a request; None for group chatter.
+        `saved`: the key of the saved reply whose filled text `msg` carries."""
         now = self.clock.now()
         async with self.db.transaction() as repo:
             request = await self._find_staff_request(repo, msg)
@@ -244,7 +255,7 @@ class HelpDesk(StaffViews):
                 return None
             await staff_members.seen(repo.conn, msg.sender, now)
             customer = await repo.customer(request.customer_id)
-            note = self.is_note(msg.text)
+            note = saved is None and self.is_note(msg.text)  # a saved text is an answer
             seen = await repo.message_by_source(msg.chat_id, msg.message_id)
             if seen is not None:
                 return StaffMessageOutcome(
@@ -253,6 +264,7 @@ class HelpDesk(StaffViews):
                     message_row_id=seen.id,
                     is_note=note,
                     already_relayed=seen.delivery != Delivery.PENDING,
+                    sends=seen.text if saved else None,
                 )
             row_id = await repo.add_message(
                 request_id=request.id,
@@ -267,8 +279,21 @@ class HelpDesk(StaffViews):
             await repo.link(msg.chat_id, msg.message_id, request.id, "answer")
             if not note:
                 request = await self._answered(repo, request, msg.sender.user_id)
+            if saved is not None:
+                await repo.add_event(
+                    request.id,
+                    EventKind.SAVED_REPLY,
+                    now,
+                    Actor.STAFF,
+                    msg.sender.user_id,
+                    detail=saved,
+                )
             return StaffMessageOutcome(
-                customer=customer, request=request, message_row_id=row_id, is_note=note
+                customer=customer,
+                request=request,
+                message_row_id=row_id,
+                is_note=note,
+                sends=msg.text if saved else None,
             )
 
     async def _answered(self, repo: Repo, request: Request, staff_id: int) -> Request:
@@ -289,7 +314,8 @@ class HelpDesk(StaffViews):
     ) -> MessageEdited | None:
         """Store the new text of an edited message; return what the other side must see.
 
-        None when there is nothing to show: a message never stored (or an internal note), an
+        None when there is nothing to show: a message never stored (an internal note, a
+        saved reply's command), an
         edit seen before or older than one already stored (re-delivered or late updates), a
         staff answer edited into a note, or a message whose copy has not landed yet (its
         pending relay copies the message as it is now).
@@ -298,8 +324,8 @@ class HelpDesk(StaffViews):
         edited_at = edited_at or now  # Telegram's edit_date, when it gave one
         async with self.db.read() as reader:
             row = await reader.message_by_source(msg.chat_id, msg.message_id)
-            if row is None or row.direction == Direction.NOTE:
-                return None
+            if row is None or row.direction == Direction.NOTE or row.kind == SAVED_REPLY_KIND:
+                return None  # an edited /r command: the customer got the saved text, kept
             owner = await reader.request(row.request_id)
             assert owner is not None
             language = (await reader.customer(owner.customer_id)).language
@@ -401,8 +427,15 @@ class HelpDesk(StaffViews):
         assert request is not None
         customer = await repo.customer(request.customer_id)
         outcome: CustomerMessageOutcome | StaffMessageOutcome
-        kind = CustomerMessageOutcome if row.direction == Direction.IN else StaffMessageOutcome
-        outcome = kind(customer=customer, request=request, message_row_id=row.id)
+        if row.direction == Direction.IN:
+            outcome = CustomerMessageOutcome(
+                customer=customer, request=request, message_row_id=row.id
+            )
+        else:
+            sends = row.text if row.kind == SAVED_REPLY_KIND else None
+            outcome = StaffMessageOutcome(
+                customer=customer, request=request, message_row_id=row.id, sends=sends
+            )
         return PendingRelay(
             row.id, row.source_chat_id, row.source_message_id, outcome, row.kind, row.text
         )
@@ -527,8 +560,9 @@ class HelpDesk(StaffViews):
         if query:
             cards = await self.whois(query)
             if len(cards) == 1:
-                return Found(cards[0])
+                named = parse_int(query[1:], low=1) if query.startswith("#") else None
+                return Found(cards[0], named)
             return Ambiguous(query, cards) if cards else NotFound(query)
         request = await self.request_for_staff_message(about) if about is not None else None
         card = await self.whois_request(request.id) if request is not None else None
-        return Found(card) if card is not None else NotFound("")
+        return Found(card, request.id) if card is not None and request else NotFound("")

@@ -182,6 +182,7 @@ class StaffMessageOutcome:
     message_row_id: int
     is_note: bool = False
     already_relayed: bool = False
+    sends: str | None = None  # a saved reply's filled text: sent to the customer, not copied
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +237,18 @@ class CustomerCard:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestEvent:
+    """One entry of a request's history (request_events)."""
+
+    kind: str  # terms.EventKind
+    at: datetime
+    actor: str  # terms.Actor
+    actor_id: int | None = None
+    subject_id: int | None = None  # assigned/unclaimed: the staff member it is about
+    detail: str | None = None  # saved_reply: its key
+
+
+@dataclass(frozen=True, slots=True)
 class PendingRelay:
     """A stored message whose copy has not landed yet: queued for the staff group, or
     failed earlier (the relay sweeper tries it again)."""
@@ -253,6 +266,7 @@ class Found:
     """The one customer a staff query names."""
 
     card: CustomerCard
+    request_id: int | None = None  # the query named one of their requests (#42, its topic)
 
 
 @dataclass(frozen=True, slots=True)

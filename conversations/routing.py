@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-LANGUAGES = ("it", "en")
+from conversations.terms import LANGUAGES
+
 CATEGORY_KEY = re.compile(r"[a-z0-9_]{1,24}")  # short: it travels in callback data
 
 

@@ -135,12 +135,24 @@ request_events = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("request_id", Id, ForeignKey("requests.id"), nullable=False),
-    Column("kind", String(16), nullable=False),  # "opened" or a terms.EventKind
+    Column("kind", String(16), nullable=False),  # a terms.EventKind
     Column("at", UtcDateTime, nullable=False),
     Column("actor", String(16), nullable=False),  # customer | staff | auto
     Column("actor_id", BigInteger),
     Column("subject_id", BigInteger),  # assigned: the staff member it went to
+    Column("detail", String(64)),  # saved_reply: its key
     Index(None, "request_id"),
+)
+
+# Saved replies: one text per key and language, sent with /r KEY in the customer's language.
+saved_replies = Table(
+    "saved_replies",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("language", String(8), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("author_id", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # Everyone seen acting in a staff group: /assign @name finds them, cards show their names.

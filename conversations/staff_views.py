@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from conversations import schema as tables
 from conversations import staff_members
 from conversations.clock import Clock
+from conversations.history import History, request_history
 from conversations.models import CustomerCard, OpenRequestLine, StaffMember, StoredMessage
 from conversations.store import Database, Repo, message_from_row
 from conversations.terms import Direction, Status
@@ -131,6 +132,11 @@ class StaffViews:
                 return None
             texts = await repo.texts_copied_to(row.copy_chat_id, row.copy_message_id)
             return row, texts
+
+    async def history(self, request_id: int, limit: int = 25) -> History:
+        """The last entries of a request's history, for /whois #N."""
+        async with self.db.read() as repo:
+            return await request_history(repo, request_id, limit)
 
     async def whois_request(self, request_id: int) -> CustomerCard | None:
         """The card of the customer behind a request."""

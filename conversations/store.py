@@ -15,10 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from conversations import schema as tables
 from conversations.db import READONLY, WriteGate
-from conversations.models import Customer, MessageEdit, Request, Sender, StoredMessage
+from conversations.models import (
+    Customer,
+    MessageEdit,
+    Request,
+    RequestEvent,
+    Sender,
+    StoredMessage,
+)
 from conversations.numbers import parse_int
 from conversations.sentiment.churn import churn_words_json
-from conversations.terms import Actor, Delivery, Direction, Status
+from conversations.terms import Actor, Delivery, Direction, EventKind, Status
 
 
 def mention_values(tags: Any) -> list[tuple[str, float | None]]:
@@ -215,7 +222,7 @@ class Repo:
             .returning(tables.requests.c.id)
         )
         request_id = result.scalar_one()
-        await self.add_event(request_id, "opened", now, Actor.CUSTOMER, None)
+        await self.add_event(request_id, EventKind.OPENED, now, Actor.CUSTOMER, None)
         found = await self.request(request_id)
         assert found is not None
         return found
@@ -240,9 +247,10 @@ class Repo:
         actor: Actor,
         actor_id: int | None,
         subject_id: int | None = None,
+        detail: str | None = None,
     ) -> None:
-        """Append a state change to the request's history (`subject_id`: the staff
-        member an assignment is about)."""
+        """Append a state change or action to the request's history (`subject_id`: the
+        staff member an assignment is about; `detail`: a saved reply's key)."""
         await self.conn.execute(
             insert(tables.request_events).values(
                 request_id=request_id,
@@ -251,18 +259,15 @@ class Repo:
                 actor=actor,
                 actor_id=actor_id,
                 subject_id=subject_id,
+                detail=detail,
             )
         )
 
-    async def events(self, request_id: int) -> list[tuple[str, datetime, str, int | None]]:
-        """Return the request's state changes in order."""
-        e = tables.request_events.c
-        q = (
-            select(e.kind, e.at, e.actor, e.actor_id)
-            .where(e.request_id == request_id)
-            .order_by(e.id)
-        )
-        return [(r.kind, r.at, r.actor, r.actor_id) for r in (await self.conn.execute(q)).all()]
+    async def events(self, request_id: int) -> list[RequestEvent]:
+        """Return the request's history (state changes and actions) in order."""
+        e = tables.request_events
+        q = select(e).where(e.c.request_id == request_id).order_by(e.c.id)
+        return [from_row(RequestEvent, r) for r in (await self.conn.execute(q)).all()]
 
     async def request_by_topic(self, chat_id: int, thread_id: int) -> Request | None:
         """Return the request whose forum topic this is."""

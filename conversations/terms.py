@@ -12,11 +12,13 @@ from enum import StrEnum
 
 __all__ = [
     "DETRACTOR_MAX",
+    "LANGUAGES",
     "NPS_MAX",
     "NPS_MIN",
     "OPEN_STATUSES",
     "PASSIVE_MAX",
     "PILLARS",
+    "SAVED_REPLY_KIND",
     "SUPPORTED_KINDS",
     "Actor",
     "Band",
@@ -31,10 +33,15 @@ __all__ = [
 ]
 
 
+# The languages the bot speaks to customers (the first is the fallback).
+LANGUAGES: tuple[str, ...] = ("it", "en")
+
+
 class Status(StrEnum):
     """Where a request stands in its lifecycle."""
 
     OPEN = "open"
+    OPENED = "opened"
     ANSWERED = "answered"
     RESOLVED = "resolved"
 
@@ -46,12 +53,14 @@ OPEN_STATUSES: tuple[Status, ...] = (Status.OPEN, Status.ANSWERED)
 class EventKind(StrEnum):
     """A state change recorded in a request's history."""
 
+    OPENED = "opened"
     ANSWERED = "answered"
     RESOLVED = "resolved"
     REOPENED = "reopened"
     CLAIMED = "claimed"  # a staff member took the request
     ASSIGNED = "assigned"  # handed to a staff member (request_events.subject_id) by another
     UNCLAIMED = "unclaimed"  # its owner let it go
+    SAVED_REPLY = "saved_reply"  # a saved reply (request_events.detail: its key) was sent
 
 
 class Actor(StrEnum):
@@ -78,6 +87,9 @@ class Delivery(StrEnum):
     FAILED = "failed"
     INTERNAL = "internal"
 
+
+# The stored kind of a saved reply sent with /r: a bot-written text, sent rather than copied.
+SAVED_REPLY_KIND = "saved_reply"
 
 # Kinds relayed both ways with copyMessage; anything else gets a polite notice.
 SUPPORTED_KINDS = frozenset(

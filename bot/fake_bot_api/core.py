@@ -28,6 +28,7 @@ JSON_FIELDS = {
     "scope",
     "allowed_updates",
     "link_preview_options",
+    "reaction",
 }
 SEND_METHODS = SENDS  # what Telegram counts against its flood limits (bot.flood)
 MEDIA_METHODS = {

@@ -287,6 +287,16 @@ class Methods(FakeCore):
         msg.deleted = True
         return True
 
+    async def api_setmessagereaction(self, params: dict[str, Any]) -> bool:
+        """setMessageReaction: the bot's emoji reactions replace its earlier ones."""
+        chat = self._chat(params)
+        msg = self.world.message(chat.id, int(params["message_id"]))
+        if msg is None:
+            raise bad_request("message to react to not found")
+        reactions = params.get("reaction") or []
+        msg.reactions = [str(r["emoji"]) for r in reactions if r.get("type") == "emoji"]
+        return True
+
     async def api_answercallbackquery(self, params: dict[str, Any]) -> bool:
         """answerCallbackQuery: hands the answer to the waiting press_button()."""
         future = self._callback_answers.get(str(params["callback_query_id"]))

@@ -91,6 +91,7 @@ class Message:
     seq: int = 0  # order of arrival across all chats (set by World.add_message)
     edit_seq: int = 0  # the same order, for the latest edit
     sender_chat: Chat | None = None  # an anonymous admin writes as the group itself
+    reactions: list[str] = field(default_factory=list)  # the bot's emoji reactions
     at: float = field(default_factory=time.monotonic)  # when it appeared (benchmarks' clock)
 
     @property

@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from analytics.html_split import split_html
-from bot import render
+from bot import history_render, render
 from bot.answers import answer
 from bot.context import CareApp, CareContext
 from bot.i18n import t
@@ -143,7 +143,8 @@ async def mine(update: Update, context: CareContext) -> None:
 
 
 async def whois(update: Update, context: CareContext) -> None:
-    """Show the customer card for a request, @username, id or name."""
+    """Show the customer card for a request, @username, id or name (for a request, its
+    history too)."""
     s = context.services
     message = update.effective_message
     if message is None:
@@ -159,6 +160,8 @@ async def whois(update: Update, context: CareContext) -> None:
     for card in cards:
         extras = await s.reports.whois_extras(card.customer.id)
         blocks.append(f"{render.whois(card, lang, tz)}\n{extras}")
+    if isinstance(found, Found) and found.request_id is not None:
+        blocks.append(history_render.history(await s.helpdesk.history(found.request_id), lang, tz))
     await reply(message, "\n\n".join(blocks))
 
 

@@ -12,10 +12,12 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
     await play(0.0)
     out = capsys.readouterr().out
     expected_in_order = [
+        "Risposta «sorry» (en) salvata",
         "Buongiorno, il mio ordine 1234",
         "Assegnata a: Bob Bianchi",  # Bob took it with the card's button
         "Hi, I was charged twice",
         "Nota interna salvata",
+        "Hi John, the refund for request #2 is on its way",  # /r refund, in his language
         "Quanto è probabile che tu consigli Acme",
         "How likely are you to recommend Acme",
         "Il tuo voto: 9",
@@ -26,6 +28,7 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "🚨 #2 · John Smith",
         "Da scalare · #3 · Giulia Verdi",
         "Bob Bianchi ha passato la richiesta #3 a Luca Galli",
+        "Ci scusiamo per l'attesa, Giulia: sono Luca e seguo io la richiesta #3",
         "Ricevuto tutto 👍",
         "Giulia Verdi, 4 messaggi in coda: ⏎ il tracking non si aggiorna",
         "richiesta #1 riaperta",

@@ -152,7 +152,7 @@ async def test_resolve_is_idempotent_and_emits_one_event(
     assert not second.changed and second.events == []
     assert first.request.status == Status.RESOLVED
     async with desk.db.transaction() as repo:
-        kinds = [e[0] for e in await repo.events(opened.request.id)]
+        kinds = [e.kind for e in await repo.events(opened.request.id)]
         row = (await repo.conn.execute(select(schema.requests))).one()
     assert kinds == ["opened", "resolved"]
     assert row.resolution_seconds == 7200

@@ -47,7 +47,7 @@ async def test_of_eight_simultaneous_claims_exactly_one_wins(
     assert stored is not None and stored.assignee_id == owner.user_id
     async with db.read() as repo:
         events = await repo.events(request_id)
-    assert [e[0] for e in events].count("claimed") == 1
+    assert [e.kind for e in events].count("claimed") == 1
 
 
 async def test_hand_over_release_and_refusals(
@@ -87,7 +87,7 @@ async def test_hand_over_release_and_refusals(
 
     async with db.read() as repo:
         events = await repo.events(request_id)
-    kinds = [(kind, actor_id) for kind, _, _, actor_id in events]
+    kinds = [(e.kind, e.actor_id) for e in events]
     assert kinds[1:4] == [
         ("claimed", bob.user_id),
         ("assigned", bob.user_id),

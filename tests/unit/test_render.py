@@ -100,3 +100,13 @@ def test_callback_parsing_rejects_junk() -> None:
     assert render.parse_request_id("#17") == 17
     for bad in ("", "-3", "abc", "1e3", "9" * 30):
         assert render.parse_request_id(bad) is None
+
+
+def test_saved_reply_placeholders_are_filled_and_strays_kept() -> None:
+    from conversations.saved_replies import fill, normal_key
+
+    values = {"name": "Anna", "request": "#7", "agent": "Bob"}
+    assert fill("Ciao {name} {request} {agent} {other} {", values) == "Ciao Anna #7 Bob {other} {"
+    assert fill("{name}{name}", values) == "AnnaAnna"
+    assert normal_key(" Refund ") == "refund"
+    assert normal_key("two words") is None and normal_key("-x") is None
