@@ -6,7 +6,6 @@ messages, staff names) goes through html.escape; the markup is our own.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
@@ -17,6 +16,7 @@ from analytics.html_split import split_html
 from analytics.lang import Lang
 from analytics.nps import NpsChange, NpsResult
 from analytics.periods import Period
+from analytics.render_team import team_blocks
 from analytics.report import (
     AtRisk,
     ChurnSection,
@@ -28,6 +28,7 @@ from analytics.report import (
     WhoisExtras,
 )
 from analytics.service_times import ServiceTimes, format_duration
+from analytics.text_format import escape, number, percent
 
 __all__ = [
     "period_title",
@@ -165,22 +166,9 @@ def _t(lang: Lang, key: str, **values: object) -> str:
     return translate(_T, lang, key, **values)
 
 
-def _e(text: str) -> str:
-    """Escape user text for Telegram HTML."""
-    return html.escape(text, quote=True)
-
-
-def _number(value: float, lang: Lang, digits: int = 0, *, sign: bool = False) -> str:
-    """Format a number, with a decimal comma in Italian and a real minus sign."""
-    text = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
-    if text.lstrip("+-").strip("0.") == "":  # "-0" and "+0.0" read as 0
-        text = f"{0:.{digits}f}"
-    text = text.replace("-", "−")
-    return text.replace(".", ",") if lang == "it" else text
-
-
-def _percent(share: float, lang: Lang) -> str:
-    return _number(share * 100, lang, 0 if share * 100 >= 10 or share == 0 else 1) + "%"
+_e = escape
+_number = number
+_percent = percent
 
 
 def _money(value: Decimal, lang: Lang) -> str:
@@ -423,6 +411,7 @@ def render_report_html(
         _service_block(report.service, lang),
         _churn_block(report.churn, report.clv, lang),
         _risk_block(report.risk, lang, ZoneInfo(report.timezone)),
+        *team_blocks(report.team, lang, staff_names or {}),
     ]
     return "\n\n".join("\n".join(block) for block in blocks)
 

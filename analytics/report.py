@@ -22,6 +22,7 @@ from analytics.pillars import (
     pillar_index,
 )
 from analytics.service_times import ServiceTimes
+from analytics.team import DEFAULT_MIN_ANSWERS, TeamSection, build_team
 from conversations.models import full_name
 from conversations.terms import PILLARS
 
@@ -176,6 +177,7 @@ class Report(BaseModel):
     churn: ChurnSection
     clv: ClvSection
     risk: RiskSection
+    team: TeamSection = TeamSection(staff=[], saved_replies=[], min_answers=DEFAULT_MIN_ANSWERS)
 
     @property
     def empty(self) -> bool:
@@ -376,6 +378,7 @@ async def build_report(
     risk_weights: RiskWeights | None = None,
     top_n: int = 3,
     risk: RiskSection | None = None,
+    min_answers: int = DEFAULT_MIN_ANSWERS,
 ) -> Report:
     """Return the whole report for `period`, every query on one connection.
 
@@ -393,6 +396,7 @@ async def build_report(
         clv = await build_clv(conn, now=now, tz=tz, inactivity_days=churn_inactivity_days)
         if risk is None:
             risk = await build_risk(conn, now=now, tz=tz, top_n=top_n, weights=risk_weights)
+        team = await build_team(conn, period, min_answers=min_answers)
     return Report(
         period=period,
         first_day=first_day,
@@ -406,6 +410,7 @@ async def build_report(
         churn=churn,
         clv=clv,
         risk=risk,
+        team=team,
     )
 
 

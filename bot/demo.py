@@ -291,6 +291,7 @@ async def play(pause: float = 0.0) -> None:
                 "10:32 Giulia fires off eight more messages: past five a minute she is told once "
                 "that everything arrived, and staff get the rest grouped in one message"
             )
+            clock.advance(minutes=2)
             for text in GIULIA_BURST:
                 await tg.send_text(giulia, text)
             await tg.wait_for_bot_message(staff, contains=GIULIA_BURST[-1], timeout=30)

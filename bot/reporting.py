@@ -7,6 +7,7 @@ database engine and the clock for reports, so no handler decides how a report is
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -55,6 +56,7 @@ async def report_with(
         churn_inactivity_days=settings.churn_inactivity_days,
         risk_weights=settings.risk_weights,
         risk=risk,
+        min_answers=settings.report_min_answers,
     )
 
 
@@ -96,7 +98,8 @@ class Reports:
 
     async def texts(self, report: Report) -> list[str]:
         """The report as Telegram HTML messages, staff and staff groups shown by name."""
-        names = await self._staff_names(report.nps.by_staff)
+        team = [f.user_id for f in report.team.staff if f.user_id is not None]
+        names = await self._staff_names(report.nps.by_staff, team)
         return render_text.render_report(report, staff_names=names)
 
     async def dashboard(self, report: Report) -> tuple[bytes, str]:
@@ -169,10 +172,13 @@ class Reports:
 
         await asyncio.to_thread(asyncio.run, refresh())
 
-    async def _staff_names(self, by_staff: list[NpsBreakdown]) -> dict[int, str]:
-        """Names for the staff ids of an NPS "by staff member" breakdown, and of every
-        staff group (by its chat id: Telegram's group ids are negative, users' positive)."""
-        ids = [int(b.key) for b in by_staff if b.key.lstrip("-").isdigit()]
+    async def _staff_names(
+        self, by_staff: list[NpsBreakdown], more: Sequence[int] = ()
+    ) -> dict[int, str]:
+        """Names for the staff ids of an NPS "by staff member" breakdown (and `more`), and
+        of every staff group (by its chat id: Telegram's group ids are negative, users'
+        positive)."""
+        ids = [int(b.key) for b in by_staff if b.key.lstrip("-").isdigit()] + list(more)
         names = await self.helpdesk.staff_names(ids)
         names.update({g.chat_id: g.name for g in self.settings.routing.groups})
         return names

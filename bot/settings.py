@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from analytics.churn_risk import RiskWeights
+from analytics.team import DEFAULT_MIN_ANSWERS
 from conversations.db import DatabaseUrlError, check_url
 from conversations.routing import (
     Category,
@@ -69,6 +70,11 @@ class ReportSettings(StoreSettings):
     )
     churn_inactivity_days: int = Field(
         default=180, ge=1, description="A customer without contact this long counts as lost"
+    )
+    report_min_answers: int = Field(
+        default=DEFAULT_MIN_ANSWERS,
+        ge=1,
+        description="Fewest survey answers for a staff member's or saved reply's NPS to be shown",
     )
     risk_weights: Annotated[RiskWeights, NoDecode] = Field(
         default_factory=RiskWeights,

@@ -37,6 +37,9 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "chiusa automaticamente dopo 48 h",
         "/report 7d",
         "NPS: 0 ±73",  # one promoter (9), one detractor (4)
+        "Team (richieste risolte nel periodo",
+        "• Carla Neri: 1 richiesta · 1ª risposta",
+        "• «sorry»: 1 uso in 1 richiesta",  # and how Giulia wrote right after it
         "[photo] 📈 Cruscotto",
         "Riepilogo settimanale di Acme",
         "Demo finished",

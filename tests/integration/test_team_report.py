@@ -1,0 +1,128 @@
+"""The report's team figures on SQLite and PostgreSQL: per staff member (by owner, else
+resolver) and per saved reply (uses, NPS, reopened after, the customer's next message)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from analytics.render_team import team_blocks
+from analytics.team import build_team
+from conversations import schema
+from conversations.store import Database
+from tests.integration.test_report_queries import ANNA, BOB, NOW, Rows, last_30_days
+
+
+@pytest.fixture
+async def conn(db: Database) -> AsyncIterator[AsyncConnection]:
+    async with db.engine.begin() as connection:
+        yield connection
+
+
+@pytest.fixture
+def rows(conn: AsyncConnection) -> Rows:
+    return Rows(conn)
+
+
+async def _survey(conn: AsyncConnection, request_id: int, customer_id: int, score: int) -> None:
+    at = NOW - timedelta(days=2)
+    await conn.execute(
+        insert(schema.surveys).values(
+            request_id=request_id,
+            customer_id=customer_id,
+            user_id=1,
+            language="it",
+            status="completed",
+            step="done",
+            sent_at=at,
+            expires_at=at + timedelta(days=3),
+            score=score,
+            scored_at=at,
+        )
+    )
+
+
+async def _event(conn: AsyncConnection, request_id: int, kind: str, at: datetime, **v: Any) -> None:
+    await conn.execute(
+        insert(schema.request_events).values(
+            request_id=request_id, kind=kind, at=at, actor="staff", **v
+        )
+    )
+
+
+async def test_staff_figures_count_each_resolution_for_its_owner(
+    conn: AsyncConnection, rows: Rows
+) -> None:
+    customer = await rows.customer()
+    resolved = NOW - timedelta(days=2)
+    bob_scores = [10, 10, 9, 8, 3, None]
+    for i, score in enumerate(bob_scores):
+        request_id = await rows.request(
+            customer,
+            assignee_id=BOB,
+            resolved_by=ANNA if i == 0 else BOB,  # Bob's although Anna closed it
+            resolved_at=resolved,
+            first_response_seconds=60 * (i + 1),
+            resolution_seconds=3600 * (i + 1),
+            reopen_count=1 if i == 5 else 0,
+        )
+        if score is not None:
+            await _survey(conn, request_id, customer, score)
+    for score in (10, 0):
+        request_id = await rows.request(customer, resolved_by=ANNA, resolved_at=resolved)
+        await _survey(conn, request_id, customer, score)
+    await rows.request(customer, resolved_at=resolved, resolution_source="customer")
+    await rows.request(customer, assignee_id=BOB, resolved_at=NOW - timedelta(days=40))
+    await rows.request(customer, assignee_id=BOB, status="open")
+
+    team = await build_team(conn, last_30_days(), min_answers=5)
+    bob, anna, nobody = team.staff
+    assert (bob.user_id, bob.handled, anna.user_id, anna.handled) == (BOB, 6, ANNA, 2)
+    assert (nobody.user_id, nobody.handled) == (None, 1)
+    assert bob.first_response_median == 210 and bob.resolution_median == 3.5 * 3600
+    assert bob.reopen_rate == 1 / 6
+    assert (bob.nps.n, bob.nps.score) == (5, 40)  # 3 promoters, 1 passive, 1 detractor
+
+    (staff_block,) = team_blocks(team, "en", {BOB: "Bob <Boss>", ANNA: "Anna"})
+    assert staff_block[1].startswith("• Bob &lt;Boss&gt;: 6 requests · 1st response 3 min")
+    assert "reopened 17%" in staff_block[1] and "NPS +40 ±" in staff_block[1]
+    assert staff_block[2].endswith("NPS hidden (fewer than 5 answers)")  # Anna: 2 answers
+    assert staff_block[3].startswith("• nobody: 1 request ·")
+
+
+async def test_saved_reply_outcomes(conn: AsyncConnection, rows: Rows) -> None:
+    customer = await rows.customer()
+    t0 = NOW - timedelta(days=3)
+    first = await rows.request(customer, resolved_at=NOW - timedelta(days=1))
+    second = await rows.request(customer, resolved_at=NOW - timedelta(days=1))
+    await _survey(conn, first, customer, 9)
+    await _survey(conn, second, customer, 4)
+    await _event(conn, first, "saved_reply", t0, detail="refund", actor_id=BOB)
+    await rows.message(first, created_at=t0 + timedelta(minutes=1), polarity=0.6)
+    await rows.message(first, created_at=t0 + timedelta(minutes=2), polarity=-0.9)  # not next
+    await _event(conn, first, "reopened", t0 + timedelta(hours=1))
+    await _event(conn, second, "reopened", t0 - timedelta(hours=1))  # before: not after it
+    await _event(conn, second, "saved_reply", t0, detail="refund", actor_id=BOB)
+    await rows.message(second, created_at=t0 + timedelta(minutes=5), polarity=-0.2)
+    await _event(conn, second, "saved_reply", t0 + timedelta(hours=2), detail="refund")
+    await _event(conn, second, "saved_reply", t0, detail="sorry")
+    await _event(conn, second, "saved_reply", NOW - timedelta(days=60), detail="old")
+
+    team = await build_team(conn, last_30_days(), min_answers=2)
+    refund, sorry = team.saved_replies
+    assert (refund.key, refund.uses, refund.requests) == ("refund", 3, 2)
+    assert refund.reopen_rate == 0.5
+    assert refund.next_n == 2 and abs((refund.next_polarity or 0) - 0.2) < 1e-9
+    assert (refund.nps.n, refund.nps.score) == (2, 0)  # a promoter and a detractor
+    assert (sorry.uses, sorry.requests, sorry.reopen_rate) == (1, 1, 0)
+
+    blocks = team_blocks(team, "it", {})
+    lines = blocks[-1]
+    assert lines[1].startswith("• «refund»: 3 usi in 2 richieste · NPS 0 ±")
+    assert "riaperte dopo 50%" in lines[1] and "sentiment +0,20 (n=2)" in lines[1]
+    assert "NPS nascosto" in lines[2]  # one answer, fewer than 2
