@@ -16,8 +16,7 @@ _T: dict[str, dict[str, str]] = {
         "team": "Team",
         "team_note": "richieste risolte nel periodo, di chi le aveva assegnate o le ha risolte",
         "nobody": "nessuno",
-        "staff_line": "{name}: {n} · 1ª risposta {f} · risoluzione {r} · "
-        "riaperte {o} · {nps}",
+        "staff_line": "{name}: {n} · 1ª risposta {f} · risoluzione {r} · riaperte {o} · {nps}",
         "saved": "Risposte salvate",
         "saved_note": "usi nel periodo e come sono andate le richieste",
         "saved_line": "«{name}»: {u} in {n} · {nps} · riaperte dopo {o} · "
@@ -35,8 +34,7 @@ _T: dict[str, dict[str, str]] = {
         "team": "Team",
         "team_note": "requests resolved in the period, by owner, else by who resolved them",
         "nobody": "nobody",
-        "staff_line": "{name}: {n} · 1st response {f} · resolution {r} · "
-        "reopened {o} · {nps}",
+        "staff_line": "{name}: {n} · 1st response {f} · resolution {r} · reopened {o} · {nps}",
         "saved": "Saved replies",
         "saved_note": "uses in the period and how those requests went",
         "saved_line": "“{name}”: {u} in {n} · {nps} · reopened after {o} · "

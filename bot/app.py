@@ -14,7 +14,7 @@ from telegram.request import HTTPXRequest
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, CareApp
 from bot.errors import on_error
 from bot.flood import FloodLimiter
-from bot.handlers import customer, edits, fallback, reports, saved, staff, survey, team
+from bot.handlers import customer, edits, fallback, notes, reports, saved, staff, survey, team
 from bot.lifecycle import on_shutdown, on_startup
 from bot.processor import PerChatUpdateProcessor
 from bot.raw_updates import UpdatesRequest
@@ -26,6 +26,7 @@ from bot.staff_outbox import StaffOutbox
 from bot.survey_flow import SurveyFlow
 from bot.updates import UpdateRunner
 from conversations.clock import Clock, SystemClock
+from conversations.customer_notes import Notes
 from conversations.customer_rate import CustomerRate
 from conversations.db import create_engine
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
@@ -133,6 +134,7 @@ def build_application(
         Intake(db, settings.routing),
         Ownership(db, clock),
         SavedReplies(db, clock, (settings.default_language, *LANGUAGES)),
+        Notes(db, clock),
     )
     app.bot_data["carebot.jobs"] = job_intervals
 
@@ -142,6 +144,7 @@ def build_application(
     staff.register(app, groups)
     team.register(app, groups)
     saved.register(app, groups)
+    notes.register(app, groups)
     reports.register(app, groups)
     edits.register(app, groups)
     fallback.register(app)  # last: what no handler above took

@@ -7,6 +7,7 @@ staff, the real Application answers over HTTP, and the transcript shows what eac
 from __future__ import annotations
 
 import asyncio
+import html
 import random
 import re
 import tempfile
@@ -64,7 +65,7 @@ class Transcript:
 
     def _print(self, msg: Message, mark: str) -> None:
         who = "🤖 bot" if msg.by_bot else f"👤 {msg.sender.first_name}"
-        body = _TAGS.sub("", msg.text or "").replace("\n", " ⏎ ")
+        body = html.unescape(_TAGS.sub("", msg.text or "")).replace("\n", " ⏎ ")
         if msg.kind != "text":
             body = f"[{msg.kind}] {body}".strip()
         buttons = " ".join(f"[{b}]" for b in msg.button_texts)
@@ -299,7 +300,8 @@ async def play(pause: float = 0.0) -> None:
 
             out.step(
                 "11:00 Maria writes again: the request is reopened in the same topic, still "
-                "Bob's; /open shows who owns what, Luca's /mine his own"
+                "Bob's; he keeps a note on her (/note) and reads her card and the request's "
+                "history (/whois); /open shows who owns what, Luca's /mine his own"
             )
             clock.advance(hours=2)
             await tg.send_text(maria, "Scusate, nel pacco manca il cavo")
@@ -307,6 +309,13 @@ async def play(pause: float = 0.0) -> None:
             await tg.send_text(
                 bob, "Te lo spediamo subito, scusa!", chat=staff, thread_id=maria_topic
             )
+            await tg.send_text(
+                bob,
+                "/note Secondo pacco incompleto: controllare l'imballo dei suoi ordini",
+                chat=staff,
+                thread_id=maria_topic,
+            )
+            await tg.send_text(bob, "/whois", chat=staff, thread_id=maria_topic)
             await tg.send_text(bob, "/open", chat=staff)
             await tg.send_text(luca, "/mine", chat=staff)
             await _settle(tg)

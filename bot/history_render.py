@@ -1,4 +1,5 @@
-"""A request's history as /whois #N shows it, one line per entry."""
+"""What /whois adds from the team's records: a request's history, one line per entry, and
+the notes kept on the customer."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import t
 from bot.render import escape, when
+from conversations.customer_notes import CustomerNotes
 from conversations.history import NOTE, History, HistoryEntry
 from conversations.models import StaffMember
 from conversations.terms import Actor, EventKind
@@ -42,4 +44,16 @@ def history(found: History, lang: str, tz: ZoneInfo) -> str:
     if found.earlier:
         lines.append(t(lang, "history.earlier", n=found.earlier))
     lines += [f"• {when(e.at, tz)} — {_line(e, lang)}" for e in found.entries]
+    return "\n".join(lines)
+
+
+def customer_notes(found: CustomerNotes, lang: str, tz: ZoneInfo) -> str:
+    """The customer's newest notes, newest first; empty when there are none."""
+    if not found.total:
+        return ""
+    lines = [t(lang, "notes.title", n=found.total)]
+    lines += [
+        t(lang, "notes.line", when=when(n.created_at, tz), who=_name(n.author), text=escape(n.text))
+        for n in found.notes
+    ]
     return "\n".join(lines)

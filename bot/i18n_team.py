@@ -53,6 +53,12 @@ IT: dict[str, str] = {
     "history.reopened.staff": "riaperta da {who}",
     "history.reopened.auto": "riaperta",
     "history.note": "📝 {who}: {text}",
+    "notes.usage": (
+        "Usa /note testo… nel topic di una richiesta (o in risposta a un suo messaggio), "
+        "oppure /note #42 testo…: la nota resta sul cliente, fino a 1000 caratteri."
+    ),
+    "notes.title": "📌 <b>Note sul cliente</b> ({n})",
+    "notes.line": "• {when} {who}: {text}",
 }
 
 EN: dict[str, str] = {
@@ -105,4 +111,10 @@ EN: dict[str, str] = {
     "history.reopened.staff": "reopened by {who}",
     "history.reopened.auto": "reopened",
     "history.note": "📝 {who}: {text}",
+    "notes.usage": (
+        "Use /note text… in a request's topic (or as a reply to one of its messages), "
+        "or /note #42 text…: the note stays with the customer, up to 1000 characters."
+    ),
+    "notes.title": "📌 <b>Notes on the customer</b> ({n})",
+    "notes.line": "• {when} {who}: {text}",
 }

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.context import SERVICES_KEY
 from bot.settings import Settings
+from conversations.customer_notes import Notes
 from conversations.customer_rate import CustomerRate
 from conversations.helpdesk import HelpDesk
 from conversations.intake import Intake
@@ -44,6 +45,7 @@ class Services:
     intake: Intake  # a new request's category, and so its staff group
     ownership: Ownership  # who owns which request
     saved_replies: SavedReplies  # /reply and /r
+    notes: Notes  # /note: notes on customers
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

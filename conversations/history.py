@@ -58,7 +58,7 @@ async def request_history(repo: Repo, request_id: int, limit: int) -> History:
     def person(user_id: int | None) -> StaffMember | None:
         if user_id is None:
             return None
-        return people.get(user_id) or StaffMember(user_id=user_id, first_name=str(user_id))
+        return people.get(user_id) or staff_members.unknown(user_id)
 
     entries = [
         HistoryEntry(e.at, e.kind, e.actor, person(e.actor_id), person(e.subject_id), e.detail)

@@ -77,7 +77,7 @@ class Ownership:
                 request = await repo.request(request_id)
                 assert request is not None and request.assignee_id is not None
                 owner = await staff_members.member(repo.conn, request.assignee_id)
-                return Taken(request, owner or _unknown(request.assignee_id))
+                return Taken(request, owner or staff_members.unknown(request.assignee_id))
             await repo.add_event(request_id, EventKind.CLAIMED, now, Actor.STAFF, me.user_id)
             return await self._changed(repo, request_id, me, None)
 
@@ -131,7 +131,7 @@ class Ownership:
         if request.assignee_id is None:
             return None
         found = await staff_members.member(repo.conn, request.assignee_id)
-        return found or _unknown(request.assignee_id)
+        return found or staff_members.unknown(request.assignee_id)
 
     @staticmethod
     async def _unchanged(repo: Repo, request: Request, owner: StaffMember | None) -> OwnerChange:
@@ -146,8 +146,3 @@ class Ownership:
         assert request is not None
         customer = await repo.customer(request.customer_id)
         return OwnerChange(request, customer, owner, previous, changed=True)
-
-
-def _unknown(user_id: int) -> StaffMember:
-    """A staff member known only by id (their row predates the staff table)."""
-    return StaffMember(user_id=user_id, first_name=str(user_id))

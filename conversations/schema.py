@@ -144,6 +144,18 @@ request_events = Table(
     Index(None, "request_id"),
 )
 
+# What staff keep about a customer across requests (/note), shown in /whois.
+customer_notes = Table(
+    "customer_notes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("customer_id", Id, ForeignKey("customers.id"), nullable=False),
+    Column("author_id", BigInteger, nullable=False),  # staff_members.user_id
+    Column("text", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "customer_id"),
+)
+
 # Saved replies: one text per key and language, sent with /r KEY in the customer's language.
 saved_replies = Table(
     "saved_replies",

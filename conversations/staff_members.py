@@ -19,6 +19,11 @@ def _member(row: Row[Any]) -> StaffMember:
     return from_row(StaffMember, row)
 
 
+def unknown(user_id: int) -> StaffMember:
+    """A staff member known only by id (their row predates the staff table)."""
+    return StaffMember(user_id=user_id, first_name=str(user_id))
+
+
 async def seen(conn: AsyncConnection, who: Sender, now: datetime) -> StaffMember:
     """Record that `who` acted in a staff group (their name and @username as of now)."""
     values = {

@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import render
-from bot.answers import answer
+from bot.answers import acknowledge, answer
 from bot.context import CareApp, CareContext
 from bot.handlers.staff import reply, target
 from bot.i18n import t
@@ -29,7 +29,6 @@ from conversations.saved_replies import Filled, SavedReply
 from conversations.terms import SAVED_REPLY_KIND
 
 CB_SAVED = "sr"
-SENT_REACTION = "👍"
 PREVIEW = 80  # characters of each text /reply list shows
 # "/reply add KEY LANG text…", the text keeping its line breaks.
 _ADD = re.compile(r"^/\w+(?:@\w+)?\s+add\s+(\S+)\s+(\S+)(?:\s+(.*))?$", re.DOTALL)
@@ -153,8 +152,7 @@ async def send_saved(update: Update, context: CareContext) -> None:
     if filled.fell_back:
         await reply(message, _warning(filled, lang))
         return
-    with suppress(TelegramError):  # reactions may be off in the group: the answer went
-        await message.set_reaction(SENT_REACTION)
+    await acknowledge(message)
 
 
 def _replied_id(message: Message) -> int | None:

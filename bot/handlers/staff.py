@@ -159,7 +159,8 @@ async def whois(update: Update, context: CareContext) -> None:
     blocks = []
     for card in cards:
         extras = await s.reports.whois_extras(card.customer.id)
-        blocks.append(f"{render.whois(card, lang, tz)}\n{extras}")
+        notes = history_render.customer_notes(await s.notes.of_customer(card.customer.id), lang, tz)
+        blocks.append("\n".join(filter(None, [render.whois(card, lang, tz), extras, notes])))
     if isinstance(found, Found) and found.request_id is not None:
         blocks.append(history_render.history(await s.helpdesk.history(found.request_id), lang, tz))
     await reply(message, "\n\n".join(blocks))

@@ -58,3 +58,37 @@ async def test_whois_shows_every_action_with_its_actor(forum: HelpDeskWorld) -> 
         by_name = await forum.tg.send_text(forum.agent, "/whois Maria", chat=forum.staff)
         answer = await forum.staff_sees("Maria Rossi", after=by_name.message_id)
         assert "Storia della richiesta" not in (answer.text or "")
+
+
+async def test_customer_notes_follow_the_customer_across_requests(forum: HelpDeskWorld) -> None:
+    maria = forum.tg.add_user("Maria", "Rossi", language_code="it")
+    async with forum.bot_running():
+        await forum.customer_writes(maria, "Il pacco non arriva")
+        thread = await forum.topic_of(1)
+        sent = len(forum.tg.bot_messages(forum.staff))
+        command = await forum.agent_writes_in_topic(
+            thread, "/note Preferisce essere chiamata\ndopo le 18 <sempre>"
+        )
+        await forum.tg.wait_for(lambda: command.reactions == ["👍"], what="reaction")
+        assert len(forum.tg.bot_messages(forum.staff)) == sent  # a reaction, no message
+        await forum.agent_writes_in_topic(thread, "/resolve")
+        await forum.staff_sees("risolta da Bob Staff", thread_id=thread)
+
+        forum.clock.advance(days=3)
+        await forum.customer_writes(maria, "Ho un altro problema")
+        second = await forum.topic_of(2)
+        await forum.tg.send_text(forum.agent, "/note #2 Cliente storica", chat=forum.staff)
+        await forum.agent_writes_in_topic(second, "/whois")
+        card = await forum.staff_sees("Note sul cliente", thread_id=second)
+        text = card.text or ""
+        assert "📌 <b>Note sul cliente</b> (2)" in text
+        newest, oldest = (line for line in text.split("\n") if "Bob Staff: " in line)
+        assert newest.endswith("Bob Staff: Cliente storica")
+        assert oldest.endswith("Bob Staff: Preferisce essere chiamata")  # its line breaks kept
+        assert "dopo le 18 &lt;sempre&gt;" in text
+
+        # Bad input gets the usage; an unknown request is named.
+        await forum.agent_writes_in_topic(second, "/note")
+        await forum.staff_sees("Usa /note testo…", thread_id=second)
+        outside = await forum.tg.send_text(forum.agent, "/note #99 ciao", chat=forum.staff)
+        await forum.staff_sees("#99", after=outside.message_id)
