@@ -14,7 +14,18 @@ from telegram.request import HTTPXRequest
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, CareApp
 from bot.errors import on_error
 from bot.flood import FloodLimiter
-from bot.handlers import customer, edits, fallback, notes, reports, saved, staff, survey, team
+from bot.handlers import (
+    customer,
+    edits,
+    fallback,
+    notes,
+    reports,
+    saved,
+    search,
+    staff,
+    survey,
+    team,
+)
 from bot.lifecycle import on_shutdown, on_startup
 from bot.processor import PerChatUpdateProcessor
 from bot.raw_updates import UpdatesRequest
@@ -145,6 +156,7 @@ def build_application(
     team.register(app, groups)
     saved.register(app, groups)
     notes.register(app, groups)
+    search.register(app, groups)
     reports.register(app, groups)
     edits.register(app, groups)
     fallback.register(app)  # last: what no handler above took

@@ -301,7 +301,8 @@ async def play(pause: float = 0.0) -> None:
             out.step(
                 "11:00 Maria writes again: the request is reopened in the same topic, still "
                 "Bob's; he keeps a note on her (/note) and reads her card and the request's "
-                "history (/whois); /open shows who owns what, Luca's /mine his own"
+                "history (/whois), searches every message for «pacco» (/find); /open shows "
+                "who owns what, Luca's /mine his own"
             )
             clock.advance(hours=2)
             await tg.send_text(maria, "Scusate, nel pacco manca il cavo")
@@ -316,6 +317,7 @@ async def play(pause: float = 0.0) -> None:
                 thread_id=maria_topic,
             )
             await tg.send_text(bob, "/whois", chat=staff, thread_id=maria_topic)
+            await tg.send_text(bob, "/find pacco", chat=staff)
             await tg.send_text(bob, "/open", chat=staff)
             await tg.send_text(luca, "/mine", chat=staff)
             await _settle(tg)

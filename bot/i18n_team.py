@@ -59,6 +59,10 @@ IT: dict[str, str] = {
     ),
     "notes.title": "📌 <b>Note sul cliente</b> ({n})",
     "notes.line": "• {when} {who}: {text}",
+    "find.usage": "Usa /find parole…: cerca in tutti i messaggi (clienti, risposte, note).",
+    "find.none": "🔎 Nessun messaggio con «{query}».",
+    "find.title": "🔎 <b>«{query}»</b>: {n} messaggi",
+    "find.more": "🔎 <b>«{query}»</b>: i {n} più recenti",
 }
 
 EN: dict[str, str] = {
@@ -117,4 +121,8 @@ EN: dict[str, str] = {
     ),
     "notes.title": "📌 <b>Notes on the customer</b> ({n})",
     "notes.line": "• {when} {who}: {text}",
+    "find.usage": "Use /find words…: searches every message (customers', answers, notes).",
+    "find.none": "🔎 No message holds “{query}”.",
+    "find.title": "🔎 <b>“{query}”</b>: {n} messages",
+    "find.more": "🔎 <b>“{query}”</b>: the {n} newest",
 }

@@ -13,6 +13,7 @@ from conversations import staff_members
 from conversations.clock import Clock
 from conversations.history import History, request_history
 from conversations.models import CustomerCard, OpenRequestLine, StaffMember, StoredMessage
+from conversations.search import SearchHit, find_messages
 from conversations.store import Database, Repo, message_from_row
 from conversations.terms import Direction, Status
 
@@ -137,6 +138,11 @@ class StaffViews:
         """The last entries of a request's history, for /whois #N."""
         async with self.db.read() as repo:
             return await request_history(repo, request_id, limit)
+
+    async def find(self, query: str, limit: int) -> list[SearchHit]:
+        """The newest `limit` messages holding every word of `query` (/find)."""
+        async with self.db.read() as repo:
+            return await find_messages(repo.conn, query, limit)
 
     async def whois_request(self, request_id: int) -> CustomerCard | None:
         """The card of the customer behind a request."""

@@ -36,6 +36,7 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "Storia della richiesta #1 ⏎ • ",
         "presa da Bob Bianchi",
         "riaperta dal cliente",
+        "«pacco»: 2 messaggi",
         "Richieste aperte: 2",
         "Le tue richieste aperte: 1 ⏎ #3 · Giulia Verdi",
         "chiusa automaticamente dopo 48 h",

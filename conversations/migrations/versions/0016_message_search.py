@@ -1,0 +1,60 @@
+"""full-text search over message texts (/find): FTS5 on SQLite, a GIN index on PostgreSQL
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-03 12:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0016"
+down_revision: str | None = "0015"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# SQLite: an external-content FTS5 table (the text is stored once, in messages), kept in
+# step by triggers; accents folded, so "perche" finds "perché".
+SQLITE_UP = (
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN "
+    "INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END",
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text); "
+    "END",
+    "CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text); "
+    "INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END",
+    "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+)
+SQLITE_DOWN = (
+    "DROP TRIGGER messages_fts_update",
+    "DROP TRIGGER messages_fts_delete",
+    "DROP TRIGGER messages_fts_insert",
+    "DROP TABLE messages_fts",
+)
+# PostgreSQL: an expression index the query repeats word for word (conversations.search),
+# accents folded by translate().
+POSTGRES_UP = (
+    "CREATE INDEX ix_messages_search ON messages USING gin (to_tsvector('simple'::regconfig, "
+    "translate(coalesce(text, ''), 'àáâäèéêëìíîïòóôöùúûüÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ', "
+    "'aaaaeeeeiiiioooouuuuAAAAEEEEIIIIOOOOUUUU')))",
+)
+POSTGRES_DOWN = ("DROP INDEX ix_messages_search",)
+
+
+def _run(statements: dict[str, tuple[str, ...]]) -> None:
+    bind = op.get_bind()
+    for statement in statements[bind.dialect.name]:
+        bind.execute(sa.text(statement))
+
+
+def upgrade() -> None:
+    _run({"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP})
+
+
+def downgrade() -> None:
+    _run({"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN})
