@@ -24,6 +24,7 @@ from bot.handlers import (
     search,
     staff,
     survey,
+    tags,
     team,
 )
 from bot.lifecycle import on_shutdown, on_startup
@@ -47,6 +48,7 @@ from conversations.ownership import Ownership
 from conversations.saved_replies import SavedReplies
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
+from conversations.tags import Tags
 from conversations.terms import LANGUAGES
 
 log = logging.getLogger("carebot")
@@ -146,6 +148,7 @@ def build_application(
         Ownership(db, clock),
         SavedReplies(db, clock, (settings.default_language, *LANGUAGES)),
         Notes(db, clock),
+        Tags(db, clock, settings.tags),
     )
     app.bot_data["carebot.jobs"] = job_intervals
 
@@ -157,6 +160,7 @@ def build_application(
     saved.register(app, groups)
     notes.register(app, groups)
     search.register(app, groups)
+    tags.register(app, groups)
     reports.register(app, groups)
     edits.register(app, groups)
     fallback.register(app)  # last: what no handler above took

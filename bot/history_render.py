@@ -31,6 +31,8 @@ def _line(entry: HistoryEntry, lang: str) -> str:
         return t(lang, f"history.{kind}.{by}", who=who)
     if kind in (EventKind.ASSIGNED, EventKind.UNCLAIMED):
         return t(lang, f"history.{kind}", who=who, name=_name(entry.subject))
+    if kind in (EventKind.TAGGED, EventKind.UNTAGGED):
+        return t(lang, f"history.{kind}", who=who, tag=escape(entry.detail or "?"))
     if kind == EventKind.SAVED_REPLY:
         return t(lang, "history.saved_reply", who=who, key=escape(entry.detail or "?"))
     if kind in (EventKind.ANSWERED, EventKind.CLAIMED):

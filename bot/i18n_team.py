@@ -6,6 +6,17 @@ from __future__ import annotations
 IT: dict[str, str] = {
     "button.take": "🙋 La prendo io",
     "card.owner": "Assegnata a: {name}",
+    "card.tags": "Tag: {tags}",
+    "history.tagged": "{who} ha aggiunto il tag #{tag}",
+    "history.untagged": "{who} ha tolto il tag #{tag}",
+    "tags.usage": (
+        "Usa /tag parola… (o /untag parola…) nel topic di una richiesta, in risposta a un "
+        "suo messaggio, oppure /tag #42 parola…"
+    ),
+    "tags.refused": "Non posso usare come tag: {words}.",
+    "tags.allowed": "Tag previsti: {tags}.",
+    "tags.full": "Al massimo {n} tag per richiesta.",
+    "tags.none": "La richiesta #{id} non ha più tag.",
     "topic.owner": "👤 {name}",
     "staff.owner_ping": "👤 {owner}",
     "team.claimed": "🙋 {who} ha preso la richiesta #{id}.",
@@ -68,6 +79,17 @@ IT: dict[str, str] = {
 EN: dict[str, str] = {
     "button.take": "🙋 Take it",
     "card.owner": "Owner: {name}",
+    "card.tags": "Tags: {tags}",
+    "history.tagged": "{who} added the tag #{tag}",
+    "history.untagged": "{who} removed the tag #{tag}",
+    "tags.usage": (
+        "Use /tag word… (or /untag word…) in a request's topic, as a reply to one of its "
+        "messages, or /tag #42 word…"
+    ),
+    "tags.refused": "These cannot be tags: {words}.",
+    "tags.allowed": "Tags in use: {tags}.",
+    "tags.full": "At most {n} tags per request.",
+    "tags.none": "Request #{id} has no tags left.",
     "topic.owner": "👤 {name}",
     "staff.owner_ping": "👤 {owner}",
     "team.claimed": "🙋 {who} took request #{id}.",

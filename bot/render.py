@@ -83,6 +83,11 @@ def topic_title(
     return (("✅ " if resolved else "") + title)[:TOPIC_TITLE_MAX]
 
 
+def hashtags(tags: Sequence[str]) -> str:
+    """Tags as Telegram shows them, tappable to find the others: #billing #refund."""
+    return " ".join(f"#{escape(tag)}" for tag in tags)
+
+
 def mention(member: StaffMember) -> str:
     """A staff member's name that notifies them (Telegram HTML text mention)."""
     return f'<a href="tg://user?id={member.user_id}">{escape(member.full_name)}</a>'
@@ -109,8 +114,10 @@ def card(
     quoted: Sequence[str] = (),
     category: str | None = None,
     owner: StaffMember | None = None,
+    tags: Sequence[str] = (),
 ) -> str:
-    """The ticket card: number, customer, language, category, opened time, status, owner;
+    """The ticket card: number, customer, language, category, opened time, status, owner,
+    tags;
     then the request's first texts when the card carries them (one staff-group message
     for a new request)."""
     lines = [
@@ -121,6 +128,7 @@ def card(
         t(lang, "card.opened", when=when(request.opened_at, tz)),
         t(lang, "card.status", status=t(lang, f"status.{request.status.value}")),
         *([t(lang, "card.owner", name=escape(owner.full_name))] if owner else []),
+        *([t(lang, "card.tags", tags=hashtags(tags))] if tags else []),
         *(f"<blockquote>{escape(text)}</blockquote>" for text in quoted),
     ]
     return "\n".join(lines)

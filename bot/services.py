@@ -15,6 +15,7 @@ from conversations.ownership import Ownership
 from conversations.saved_replies import SavedReplies
 from conversations.store import Database
 from conversations.surveys import Surveys
+from conversations.tags import Tags
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -46,6 +47,7 @@ class Services:
     ownership: Ownership  # who owns which request
     saved_replies: SavedReplies  # /reply and /r
     notes: Notes  # /note: notes on customers
+    tags: Tags  # /tag, /untag
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from analytics.churn_risk import RiskWeights
 from analytics.team import DEFAULT_MIN_ANSWERS
 from conversations.db import DatabaseUrlError, check_url
+from conversations.keys import normal_key
 from conversations.routing import (
     Category,
     Routing,
@@ -131,6 +132,10 @@ class Settings(ReportSettings):
         ge=0,
         description="How long a new request waits for its category before it goes to staff",
     )
+    tags: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated tags staff may use with /tag (empty: any word)",
+    )
     manager_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated Telegram user ids of managers"
     )
@@ -191,6 +196,18 @@ class Settings(ReportSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Logging level"
     )
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        words = [w for w in (p.strip() for p in value.split(",")) if w]
+        tags = [normal_key(w) for w in words]
+        bad = [w for w, tag in zip(words, tags, strict=True) if tag is None]
+        if bad:
+            raise ValueError(f"not tags (a-z, 0-9, - or _, up to 32): {', '.join(bad)}")
+        return tuple(dict.fromkeys(tags))
 
     @field_validator("manager_ids", mode="before")
     @classmethod

@@ -253,6 +253,10 @@ class StaffPlace:
                 )
             except TelegramError as exc:  # cosmetic: never fail the state change for it
                 log.info("could not rename topic of request #%s: %s", request.id, exc)
+        await self.recard(request, customer)
+
+    async def recard(self, request: Request, customer: Customer) -> None:
+        """Show the request as it is now on its card (an edit, no new message)."""
         if request.card_message_id is not None:
             quoted = await self.helpdesk.card_texts(request)
             try:
@@ -294,6 +298,7 @@ class StaffPlace:
             quoted,
             self._category_name(request),
             await self._owner(request),
+            await self.helpdesk.tags(request.id),
         )
 
 

@@ -18,11 +18,10 @@ from sqlalchemy import delete, insert, select, update
 from conversations import schema as tables
 from conversations import staff_members
 from conversations.clock import Clock
+from conversations.keys import normal_key
 from conversations.models import Sender
 from conversations.store import Database, from_row
 
-# A key is what staff type after /r: short, lower case, no spaces.
-KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 # What a saved text may name, filled per request; any other {word} stays as written.
 PLACEHOLDERS = ("name", "request", "agent")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
@@ -62,12 +61,6 @@ class Refused(StrEnum):
     BAD_LANGUAGE = "bad_language"
     EMPTY = "empty"
     TOO_LONG = "too_long"
-
-
-def normal_key(key: str) -> str | None:
-    """The key as stored, or None if it cannot be one."""
-    key = key.strip().lower()
-    return key if KEY.fullmatch(key) else None
 
 
 def fill(text: str, values: dict[str, str]) -> str:

@@ -140,7 +140,7 @@ request_events = Table(
     Column("actor", String(16), nullable=False),  # customer | staff | auto
     Column("actor_id", BigInteger),
     Column("subject_id", BigInteger),  # assigned: the staff member it went to
-    Column("detail", String(64)),  # saved_reply: its key
+    Column("detail", String(64)),  # saved_reply: its key; tagged/untagged: the tag
     Index(None, "request_id"),
 )
 
@@ -154,6 +154,15 @@ customer_notes = Table(
     Column("text", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index(None, "customer_id"),
+)
+
+# A request's tags (/tag), for filters and reports; each change is also an event.
+request_tags = Table(
+    "request_tags",
+    metadata,
+    Column("request_id", Id, ForeignKey("requests.id"), primary_key=True),
+    Column("tag", String(32), primary_key=True),
+    Index(None, "tag", "request_id"),
 )
 
 # Saved replies: one text per key and language, sent with /r KEY in the customer's language.

@@ -15,6 +15,7 @@ from conversations.history import History, request_history
 from conversations.models import CustomerCard, OpenRequestLine, StaffMember, StoredMessage
 from conversations.search import SearchHit, find_messages
 from conversations.store import Database, Repo, message_from_row
+from conversations.tags import tags_of
 from conversations.terms import Direction, Status
 
 # open_requests(owner=UNASSIGNED): the requests nobody owns
@@ -138,6 +139,11 @@ class StaffViews:
         """The last entries of a request's history, for /whois #N."""
         async with self.db.read() as repo:
             return await request_history(repo, request_id, limit)
+
+    async def tags(self, request_id: int) -> list[str]:
+        """The request's tags (its card shows them)."""
+        async with self.db.read() as repo:
+            return await tags_of(repo.conn, request_id)
 
     async def find(self, query: str, limit: int) -> list[SearchHit]:
         """The newest `limit` messages holding every word of `query` (/find)."""

@@ -61,6 +61,8 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"  # handed to a staff member (request_events.subject_id) by another
     UNCLAIMED = "unclaimed"  # its owner let it go
     SAVED_REPLY = "saved_reply"  # a saved reply (request_events.detail: its key) was sent
+    TAGGED = "tagged"  # request_events.detail: the tag
+    UNTAGGED = "untagged"
 
 
 class Actor(StrEnum):

@@ -103,7 +103,8 @@ def test_callback_parsing_rejects_junk() -> None:
 
 
 def test_saved_reply_placeholders_are_filled_and_strays_kept() -> None:
-    from conversations.saved_replies import fill, normal_key
+    from conversations.keys import normal_key
+    from conversations.saved_replies import fill
 
     values = {"name": "Anna", "request": "#7", "agent": "Bob"}
     assert fill("Ciao {name} {request} {agent} {other} {", values) == "Ciao Anna #7 Bob {other} {"

@@ -18,6 +18,14 @@ def test_defaults_and_comma_separated_managers() -> None:
     assert s.timezone == "Europe/Rome" and s.default_language == "it"
 
 
+def test_tags_are_normalised() -> None:
+    assert load_settings({**GOOD, "CAREBOT_TAGS": " Billing,#refund,,billing"}).tags == (
+        "billing",
+        "refund",
+    )
+    assert load_settings(GOOD).tags == ()
+
+
 def test_missing_keys_are_named() -> None:
     with pytest.raises(SettingsError) as err:
         load_settings({})
@@ -36,6 +44,7 @@ def test_missing_keys_are_named() -> None:
         ("CAREBOT_MANAGER_IDS", "1,x", "CAREBOT_MANAGER_IDS"),
         ("CAREBOT_TELEGRAM_API_URL", "ftp://x", "http://"),
         ("CAREBOT_DEFAULT_LANGUAGE", "de", "CAREBOT_DEFAULT_LANGUAGE"),
+        ("CAREBOT_TAGS", "billing, two words", "not tags (a-z, 0-9, - or _, up to 32): two words"),
     ],
 )
 def test_bad_values_name_their_key(key: str, value: str, fragment: str) -> None:
