@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import IO, Any, Literal
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, String, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from analytics.periods import Period
 from analytics.queries import Source, connect
@@ -34,6 +36,35 @@ _BATCH = 1000
 
 _r, _s, _m = tables.requests, tables.surveys, tables.messages
 
+
+class _Joined(FunctionElement[str]):
+    """Values joined by spaces in alphabetical order: string_agg on PostgreSQL,
+    group_concat over an ordered subquery on SQLite."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_Joined, "postgresql")
+def _joined_pg(element: _Joined, compiler: Any, **kw: Any) -> str:
+    (value,) = element.clauses
+    inner = compiler.process(value, **kw)
+    return f"string_agg({inner}, ' ' ORDER BY {inner})"
+
+
+@compiles(_Joined, "sqlite")
+def _joined_sqlite(element: _Joined, compiler: Any, **kw: Any) -> str:
+    (value,) = element.clauses
+    return f"group_concat({compiler.process(value, **kw)}, ' ')"
+
+
+_tags = (
+    select(_Joined(tables.request_tags.c.tag))
+    .where(tables.request_tags.c.request_id == _r.c.id)
+    .scalar_subquery()
+    .label("tags")
+)
+
 COLUMNS: dict[ExportKind, Sequence[ColumnElement[Any]]] = {
     "requests": (
         _r.c.id,
@@ -47,6 +78,9 @@ COLUMNS: dict[ExportKind, Sequence[ColumnElement[Any]]] = {
         _r.c.resolution_source,
         _r.c.resolved_by,
         _r.c.reopen_count,
+        _r.c.category,
+        _r.c.assignee_id,
+        _tags,
     ),
     "surveys": (
         _s.c.id,

@@ -3,6 +3,8 @@ resolver) and per saved reply (uses, NPS, reopened after, the customer's next me
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +13,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.render_csv import export_csv
 from analytics.render_team import team_blocks
 from analytics.team import build_team
 from conversations import schema
@@ -126,3 +129,17 @@ async def test_saved_reply_outcomes(conn: AsyncConnection, rows: Rows) -> None:
     assert lines[1].startswith("• «refund»: 3 usi in 2 richieste · NPS 0 ±")
     assert "riaperte dopo 50%" in lines[1] and "sentiment +0,20 (n=2)" in lines[1]
     assert "NPS nascosto" in lines[2]  # one answer, fewer than 2
+
+
+async def test_the_requests_export_lists_tags_and_owner(conn: AsyncConnection, rows: Rows) -> None:
+    customer = await rows.customer()
+    tagged = await rows.request(customer, assignee_id=BOB, category="billing")
+    await rows.request(customer)
+    for tag in ("refund", "billing"):
+        await conn.execute(insert(schema.request_tags).values(request_id=tagged, tag=tag))
+    data = await export_csv(conn, "requests", last_30_days())
+    found = {r["id"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8")))}
+    assert found[str(tagged)]["tags"] == "billing refund"
+    assert found[str(tagged)]["assignee_id"] == str(BOB)
+    assert found[str(tagged)]["category"] == "billing"
+    assert [r["tags"] for k, r in found.items() if k != str(tagged)] == [""]
