@@ -192,7 +192,7 @@ def _nps_value(result: NpsResult, lang: Lang) -> str:
     return _number(result.score, lang, sign=True)
 
 
-def _nps_line(result: NpsResult, lang: Lang) -> str:
+def nps_line(result: NpsResult, lang: Lang) -> str:
     if result.score is None:
         return f"<b>{_t(lang, 'nps')}</b>: — ({_t(lang, 'no_answers')})"
     margin = f" ±{_number(result.margin or 0, lang)}"
@@ -222,7 +222,7 @@ def _nps_block(
     """The NPS lines; `staff_names` names Telegram ids: staff members (positive) and
     staff groups (negative chat ids)."""
     c = nps.current
-    lines = [_nps_line(c, lang)]
+    lines = [nps_line(c, lang)]
     if c.n:
         lines.append(_t(lang, "bands", p=c.promoters, m=c.passives, d=c.detractors))
     lines.append(_change_line(nps.change, lang))
@@ -305,7 +305,7 @@ def _times(median: float | None, p90: float | None, n: int, lang: Lang) -> str:
     )
 
 
-def _service_block(service: ServiceTimes, lang: Lang) -> list[str]:
+def service_block(service: ServiceTimes, lang: Lang) -> list[str]:
     s = service
     lines = [
         f"<b>{_t(lang, 'service')}</b>",
@@ -408,7 +408,7 @@ def render_report_html(
     blocks += [
         _nps_block(report.nps, lang, staff_names),
         _pillar_block(report.pillars, lang),
-        _service_block(report.service, lang),
+        service_block(report.service, lang),
         _churn_block(report.churn, report.clv, lang),
         _risk_block(report.risk, lang, ZoneInfo(report.timezone)),
         *team_blocks(report.team, lang, staff_names or {}),

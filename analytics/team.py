@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from statistics import mean, median
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.nps import NpsResult, nps_from_scores
@@ -67,6 +67,12 @@ class TeamSection(BaseModel):
     min_answers: int = Field(ge=1)
 
 
+def tagged(request_id: ColumnElement[int], tag: str) -> ColumnElement[bool]:
+    """Whether the request carries the tag (/report tag:x)."""
+    t = tables.request_tags.c
+    return exists().where(and_(t.request_id == request_id, t.tag == tag))
+
+
 @dataclass
 class _Tally:
     handled: int = 0
@@ -76,7 +82,7 @@ class _Tally:
     scores: list[int] = field(default_factory=list)
 
 
-async def _staff(conn: AsyncConnection, period: Period) -> list[StaffFigures]:
+async def _staff(conn: AsyncConnection, period: Period, tag: str | None) -> list[StaffFigures]:
     r, s = tables.requests.c, tables.surveys.c
     q = (
         select(
@@ -94,6 +100,8 @@ async def _staff(conn: AsyncConnection, period: Period) -> list[StaffFigures]:
             r.resolved_at < period.end,
         )
     )
+    if tag is not None:
+        q = q.where(tagged(r.id, tag))
     tallies: dict[int | None, _Tally] = defaultdict(_Tally)
     for row in (await conn.execute(q)).all():
         owner = row.assignee_id if row.assignee_id is not None else row.resolved_by
@@ -121,7 +129,9 @@ async def _staff(conn: AsyncConnection, period: Period) -> list[StaffFigures]:
     return sorted(figures, key=lambda f: (f.user_id is None, -f.handled, f.user_id or 0))
 
 
-async def _saved_replies(conn: AsyncConnection, period: Period) -> list[SavedReplyFigures]:
+async def _saved_replies(
+    conn: AsyncConnection, period: Period, tag: str | None
+) -> list[SavedReplyFigures]:
     e, m, s = tables.request_events.c, tables.messages.c, tables.surveys.c
     later = tables.request_events.alias("later")
     reopened_after = exists().where(
@@ -142,6 +152,8 @@ async def _saved_replies(conn: AsyncConnection, period: Period) -> list[SavedRep
     q = select(
         e.detail, e.request_id, reopened_after.label("reopened"), next_polarity, score
     ).where(e.kind == EventKind.SAVED_REPLY, e.at >= period.start, e.at < period.end)
+    if tag is not None:
+        q = q.where(tagged(e.request_id, tag))
     uses: dict[str, int] = defaultdict(int)
     polarities: dict[str, list[float]] = defaultdict(list)
     requests: dict[str, dict[int, tuple[bool, int | None]]] = defaultdict(dict)
@@ -170,11 +182,15 @@ async def _saved_replies(conn: AsyncConnection, period: Period) -> list[SavedRep
 
 
 async def build_team(
-    conn: AsyncConnection, period: Period, *, min_answers: int = DEFAULT_MIN_ANSWERS
+    conn: AsyncConnection,
+    period: Period,
+    *,
+    min_answers: int = DEFAULT_MIN_ANSWERS,
+    tag: str | None = None,
 ) -> TeamSection:
-    """The team's figures for `period`."""
+    """The team's figures for `period` (only over the requests tagged `tag`, if given)."""
     return TeamSection(
-        staff=await _staff(conn, period),
-        saved_replies=await _saved_replies(conn, period),
+        staff=await _staff(conn, period, tag),
+        saved_replies=await _saved_replies(conn, period, tag),
         min_answers=min_answers,
     )

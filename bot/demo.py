@@ -242,8 +242,8 @@ async def play(pause: float = 0.0) -> None:
 
             out.step(
                 "09:12 Bob answers Maria in her topic; in the accounts group Carla leaves an "
-                "internal note for John and answers him with the saved reply: /r refund (he "
-                "gets the English text)"
+                "internal note for John, answers him with the saved reply /r refund (he gets "
+                "the English text) and tags the request (/tag refund: the card shows it)"
             )
             await tg.send_text(
                 bob,
@@ -255,6 +255,7 @@ async def play(pause: float = 0.0) -> None:
                 carla, "#note doppio addebito confermato", chat=billing, thread_id=john_topic
             )
             await tg.send_text(carla, "/r refund", chat=billing, thread_id=john_topic)
+            await tg.send_text(carla, "/tag refund", chat=billing, thread_id=john_topic)
             await _settle(tg)
 
             out.step("09:20 Maria presses ✅ Risolto; Carla resolves John's request with /resolve")

@@ -7,6 +7,10 @@ IT: dict[str, str] = {
         "Uso: /{command} [periodo] — periodo: 7d, 30d, 90d, 365d, AAAA-MM (un mese) "
         "o AAAA-MM-GG..AAAA-MM-GG. Predefinito: 30d."
     ),
+    "report.usage.tag": (
+        "Uso: /report [periodo] tag:parola — il report delle sole richieste con quel tag "
+        "(un tag alla volta)."
+    ),
     "report.usage.churn": "Uso: /churn [N] — i primi N clienti a rischio (1–50, predefinito 10).",
     "report.usage.churned": (
         "Uso: /churned &lt;cliente&gt; — @username, id Telegram, #richiesta o nome: "
@@ -30,6 +34,10 @@ EN: dict[str, str] = {
     "report.usage": (
         "Usage: /{command} [period] — period: 7d, 30d, 90d, 365d, YYYY-MM (a month) "
         "or YYYY-MM-DD..YYYY-MM-DD. Default: 30d."
+    ),
+    "report.usage.tag": (
+        "Usage: /report [period] tag:word — the report of the requests with that tag only "
+        "(one tag at a time)."
     ),
     "report.usage.churn": "Usage: /churn [N] — the top N customers at risk (1–50, default 10).",
     "report.usage.churned": (

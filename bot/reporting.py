@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from analytics import render_text
 from analytics.periods import Period, parse_period
 from analytics.render_csv import EXPORTS, export_csv
+from analytics.render_tag import render_tag_report
 from analytics.report import (
     NpsBreakdown,
     Report,
@@ -29,6 +30,7 @@ from analytics.report import (
     build_whois_extras,
 )
 from analytics.risk_snapshot import fresh_risk, refresh_risk
+from analytics.tag_report import build_tag_report
 from bot.i18n import t
 from bot.settings import ReportSettings, Settings
 from conversations.clock import Clock
@@ -101,6 +103,21 @@ class Reports:
         team = [f.user_id for f in report.team.staff if f.user_id is not None]
         names = await self._staff_names(report.nps.by_staff, team)
         return render_text.render_report(report, staff_names=names)
+
+    async def tagged(self, period: Period, tag: str) -> list[str]:
+        """/report PERIOD tag:x: the figures of the requests with that tag."""
+        st = self.settings
+        found = await build_tag_report(
+            self.db.engine,
+            period,
+            tag,
+            now=self.clock.now(),
+            tz=st.tz,
+            lang=st.staff_language,
+            min_answers=st.report_min_answers,
+        )
+        names = await self._staff_names([], [f.user_id for f in found.team.staff if f.user_id])
+        return render_tag_report(found, names)
 
     async def dashboard(self, report: Report) -> tuple[bytes, str]:
         """The PNG dashboard and its caption."""

@@ -18,6 +18,7 @@ from bot import render
 from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.services import Services
+from conversations.keys import normal_key
 from conversations.models import Found, NotFound
 from conversations.numbers import parse_int
 
@@ -59,9 +60,34 @@ def period_command(name: str) -> Callable[[PeriodBody], Callback]:
     return wrap
 
 
-@period_command("report")
-async def report(s: Services, message: Message, period: Period) -> None:
-    """Send the report for a period: text summary plus the PNG dashboard."""
+async def report(update: Update, context: CareContext) -> None:
+    """/report [period] [tag:x]: the whole report (text and PNG dashboard), or the
+    headline figures of the requests with one tag."""
+    s = context.services
+    message = update.effective_message
+    if message is None:
+        return
+    lang = s.settings.staff_language
+    args = context.args or []
+    tags = [a for a in args if a.lower().startswith("tag:")]
+    rest = " ".join(a for a in args if a not in tags).strip() or DEFAULT_PERIOD
+    tag = normal_key(tags[0][4:]) if len(tags) == 1 else None
+    try:
+        period = s.reports.period(rest)
+    except PeriodError as exc:
+        usage = t(lang, "report.usage", command="report")
+        await _send(message, [f"⚠️ {render.escape(exc.message)}\n{usage}"])
+        return
+    if tags and tag is None:
+        await _send(message, [t(lang, "report.usage.tag")])
+        return
+    if tag is not None:
+        await _send(message, await s.reports.tagged(period, tag))
+        return
+    await _whole_report(s, message, period)
+
+
+async def _whole_report(s: Services, message: Message, period: Period) -> None:
     full = await s.reports.full(period)
     await _send(message, await s.reports.texts(full))
     png, caption = await s.reports.dashboard(full)

@@ -18,6 +18,7 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "Hi, I was charged twice",
         "Nota interna salvata",
         "Hi John, the refund for request #2 is on its way",  # /r refund, in his language
+        "Tag: #refund",
         "Quanto è probabile che tu consigli Acme",
         "How likely are you to recommend Acme",
         "Il tuo voto: 9",

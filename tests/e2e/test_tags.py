@@ -54,3 +54,34 @@ async def test_a_configured_list_refuses_other_tags(forum: HelpDeskWorld) -> Non
         refused = await forum.staff_sees("Non posso usare come tag: urgente", thread_id=thread)
         assert "Tag previsti: #billing #shipping" in (refused.text or "")
         await forum.tg.wait_for(lambda: "Tag: #shipping" in (card.text or ""), what="tag")
+
+
+async def test_report_of_one_tag_counts_only_its_requests(forum: HelpDeskWorld) -> None:
+    maria = forum.tg.add_user("Maria", language_code="it")
+    john = forum.tg.add_user("John", language_code="en")
+    async with forum.bot_running():
+        await forum.customer_writes(maria, "Doppio addebito sulla carta")
+        first = await forum.topic_of(1)
+        await forum.customer_writes(john, "Where is my parcel?")
+        second = await forum.topic_of(2)
+        await forum.agent_writes_in_topic(first, "/tag billing")
+        await forum.agent_writes_in_topic(first, "Le rimborsiamo subito")
+        await forum.agent_writes_in_topic(first, "/resolve")
+        await forum.staff_sees("risolta da Bob Staff", thread_id=first)
+        await forum.agent_writes_in_topic(second, "/tag shipping")
+        await forum.agent_writes_in_topic(second, "We are checking")
+
+        forum.clock.advance(minutes=5)  # the period ends now: what happened is inside it
+        asked = await forum.tg.send_text(forum.agent, "/report 30d tag:Billing", chat=forum.staff)
+        answer = await forum.staff_sees("tag #billing", after=asked.message_id)
+        text = answer.text or ""
+        assert "Richieste aperte 1 · risolte 1 · in attesa ora 0" in text
+        assert "• Bob Staff: 1 richiesta" in text
+        assert "Cruscotto" not in text
+
+        asked = await forum.tg.send_text(forum.agent, "/report tag:nessuno", chat=forum.staff)
+        await forum.staff_sees("Nessuna richiesta con il tag #nessuno", after=asked.message_id)
+        asked = await forum.tg.send_text(forum.agent, "/report tag:a tag:b", chat=forum.staff)
+        await forum.staff_sees("un tag alla volta", after=asked.message_id)
+        asked = await forum.tg.send_text(forum.agent, "/report 99x tag:billing", chat=forum.staff)
+        await forum.staff_sees("⚠️", after=asked.message_id)

@@ -14,11 +14,13 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.render_csv import export_csv
+from analytics.render_tag import render_tag_report
 from analytics.render_team import team_blocks
+from analytics.tag_report import build_tag_report
 from analytics.team import build_team
 from conversations import schema
 from conversations.store import Database
-from tests.integration.test_report_queries import ANNA, BOB, NOW, Rows, last_30_days
+from tests.integration.test_report_queries import ANNA, BOB, NOW, ROME, Rows, last_30_days
 
 
 @pytest.fixture
@@ -143,3 +145,37 @@ async def test_the_requests_export_lists_tags_and_owner(conn: AsyncConnection, r
     assert found[str(tagged)]["assignee_id"] == str(BOB)
     assert found[str(tagged)]["category"] == "billing"
     assert [r["tags"] for k, r in found.items() if k != str(tagged)] == [""]
+
+
+async def test_tag_report_reads_only_tagged_requests(conn: AsyncConnection, rows: Rows) -> None:
+    customer = await rows.customer()
+    resolved = NOW - timedelta(days=2)
+    for i, (score, tag) in enumerate([(10, "billing"), (3, "billing"), (9, "shipping")]):
+        request_id = await rows.request(
+            customer,
+            assignee_id=BOB,
+            opened_at=resolved - timedelta(hours=5),
+            first_response_at=resolved - timedelta(hours=4),
+            first_response_seconds=3600 * (i + 1),
+            resolved_at=resolved,
+            resolution_seconds=3600 * 5,
+            reopen_count=i % 2,
+            resolution_source="auto" if i == 0 else "staff",
+        )
+        await _survey(conn, request_id, customer, score)
+        await conn.execute(insert(schema.request_tags).values(request_id=request_id, tag=tag))
+    waiting = await rows.request(customer, status="open", opened_at=NOW - timedelta(days=1))
+    await conn.execute(insert(schema.request_tags).values(request_id=waiting, tag="billing"))
+
+    found = await build_tag_report(
+        conn, last_30_days(), "billing", now=NOW, tz=ROME, lang="it", min_answers=1
+    )
+    assert (found.nps.n, found.nps.score) == (2, 0)  # 10 and 3: the shipping 9 is not in it
+    s = found.service
+    assert (s.opened, s.resolved, s.backlog) == (3, 2, 1)
+    assert (s.first_response_n, s.first_response_median) == (2, 1.5 * 3600)
+    assert (s.reopen_rate, s.auto_resolved_share) == (0.5, 0.5)
+    (bob,) = found.team.staff
+    assert (bob.user_id, bob.handled) == (BOB, 2)
+    text = "\n".join(render_tag_report(found, {BOB: "Bob"}))
+    assert "tag #billing" in text and "• Bob: 2 richieste" in text
