@@ -37,13 +37,13 @@ from report_scale import (  # type: ignore[import-not-found]
     postgres_engine,
     sqlite_engine,
 )
-from sqlalchemy import insert, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from conversations import schema as tables
 from conversations.db import create_engine, migrate
 from conversations.models import Sender
-from conversations.search import find_messages, words
+from conversations.search import find_messages, fts_match, pg_matches, words
 from conversations.store import Database
 from conversations.terms import Direction
 
@@ -85,8 +85,13 @@ async def _queries(engine: AsyncEngine) -> list[tuple[str, str]]:
 
 async def _count(engine: AsyncEngine, query: str) -> int:
     """How many messages match (for the table; not timed)."""
+    terms = words(query)
     async with engine.connect() as conn:
-        return len(await find_messages(conn, query, 10_000_000))
+        if conn.dialect.name == "sqlite":
+            q = text("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH :m")
+            return int((await conn.execute(q, {"m": fts_match(terms)})).scalar_one())
+        counted = select(func.count()).select_from(tables.messages).where(pg_matches(terms))
+        return int((await conn.execute(counted)).scalar_one())
 
 
 async def search(engine: AsyncEngine, label: str, messages: int) -> None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Executable, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Executable, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnClause
 
@@ -52,21 +52,31 @@ def words(query: str) -> list[str]:
     return list(dict.fromkeys(found))[:MAX_WORDS]
 
 
-def matching_ids(dialect: str, terms: list[str], limit: int) -> Executable:
-    """The ids of the newest matches, straight from the engine's search index."""
-    if dialect == "sqlite":
-        match = " ".join(f'"{t}"*' for t in terms)  # \w+ holds no quote: nothing to escape
-        return text(
-            "SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match "
-            "ORDER BY rowid DESC LIMIT :limit"
-        ).bindparams(match=match, limit=limit)
+def fts_match(terms: list[str]) -> str:
+    """SQLite FTS5: every word, as a prefix (a word holds no quote: nothing to escape)."""
+    return " ".join(f'"{t}"*' for t in terms)
+
+
+def pg_matches(terms: list[str]) -> ColumnElement[bool]:
+    """PostgreSQL: the message's text holds every word, as a prefix (via the GIN index)."""
     m = tables.messages.c
     folded = func.translate(
         func.coalesce(m.text, EMPTY), literal_column(f"'{ACCENTED}'"), literal_column(f"'{PLAIN}'")
     )
     vector = func.to_tsvector(SIMPLE, folded)
     query = func.to_tsquery(SIMPLE, " & ".join(f"{t}:*" for t in terms))
-    return select(m.id).where(vector.op("@@")(query)).order_by(m.id.desc()).limit(limit)
+    return vector.op("@@")(query)
+
+
+def matching_ids(dialect: str, terms: list[str], limit: int) -> Executable:
+    """The ids of the newest matches, straight from the engine's search index."""
+    if dialect == "sqlite":
+        return text(
+            "SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match "
+            "ORDER BY rowid DESC LIMIT :limit"
+        ).bindparams(match=fts_match(terms), limit=limit)
+    m = tables.messages.c
+    return select(m.id).where(pg_matches(terms)).order_by(m.id.desc()).limit(limit)
 
 
 async def find_messages(conn: AsyncConnection, query: str, limit: int) -> list[SearchHit]:
