@@ -38,6 +38,8 @@ bench: install
 	$(BIN)/python bench/staff_burst.py --groups 3
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/alert_accuracy.py
+	$(BIN)/python bench/find_scale.py --engine sqlite
+	$(BIN)/python bench/find_scale.py --engine sqlite --write-cost
 	$(BIN)/python bench/memory.py
 
 clean:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import sys
 import tempfile
@@ -68,8 +69,11 @@ async def _queries(engine: AsyncEngine) -> list[tuple[str, str]]:
         sample = (
             await conn.execute(text("SELECT text FROM messages WHERE id % 97 = 0 LIMIT 50000"))
         ).scalars()
-        counts = Counter(w for t in sample if t for w in set(words(t)) if len(w) >= 4)
+        texts = [sorted({w for w in words(t) if len(w) >= 4}) for t in sample if t]
+    counts = Counter(w for ws in texts for w in ws)
+    pairs = Counter(p for ws in texts for p in itertools.combinations(ws, 2))
     ranked = [w for w, _ in counts.most_common()]
+    together = " ".join(pairs.most_common(1)[0][0])
     common, second = ranked[0], ranked[1]
     middle = ranked[len(ranked) // 2]
     rare = ranked[-1]
@@ -77,6 +81,7 @@ async def _queries(engine: AsyncEngine) -> list[tuple[str, str]]:
         ("most common word", common),
         ("mid-frequency word", middle),
         ("rarest word in the sample", rare),
+        ("two words found together", together),
         ("two common words", f"{common} {second}"),
         ("prefix of a common word", common[:4]),
         ("no match", "zqxwvy"),

@@ -4,13 +4,14 @@ every word required, newest first, edits re-indexed, and PostgreSQL using its in
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from conversations import schema
 from conversations.clock import FrozenClock
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy
 from conversations.models import Incoming, Sender
 from conversations.routing import Routing
-from conversations.search import words
+from conversations.search import find_messages, words
 from conversations.store import Database
 
 STAFF = -100
@@ -72,15 +73,31 @@ def test_words_keep_letters_and_digits_only() -> None:
 
 
 async def test_the_search_reads_its_index(db: Database) -> None:
-    from conversations.search import matching_ids
+    from conversations.search import matching_ids, pg_matches
 
     dialect = db.engine.dialect.name
-    query = matching_ids(dialect, ["rimborso"], 10)
+    pg = dialect == "postgresql"
+    # PostgreSQL: the predicate older_ids() asks is one the GIN index answers.
+    ids = schema.messages.c.id
+    query = select(ids).where(pg_matches(["rimborso"])) if pg else matching_ids(dialect, ["x"], 10)
     async with db.engine.connect() as conn:
-        if dialect == "postgresql":
+        if pg:
             await conn.execute(text("SET enable_seqscan = off"))  # an empty table: no stats
         compiled = query.compile(conn.sync_engine, compile_kwargs={"literal_binds": True})
-        explain = "EXPLAIN" if dialect == "postgresql" else "EXPLAIN QUERY PLAN"
+        explain = "EXPLAIN" if pg else "EXPLAIN QUERY PLAN"
         plan = " ".join(str(r[-1]) for r in (await conn.execute(text(f"{explain} {compiled}"))))
-    index = "ix_messages_search" if dialect == "postgresql" else "VIRTUAL TABLE INDEX"
-    assert index in plan
+    assert ("ix_messages_search" if pg else "VIRTUAL TABLE INDEX") in plan
+
+
+async def test_older_matches_come_from_the_index_past_the_window(
+    db: Database, desk: HelpDesk, clock: FrozenClock
+) -> None:
+    for n in range(1, 8):
+        await _write(desk, clock, MARIA if n % 2 else JOHN, n, f"ordine numero {n} spedito")
+    await _write(desk, clock, MARIA, 9, "nessuna parola utile")
+    async with db.engine.connect() as conn:
+        everything = [h.text for h in await find_messages(conn, "ordine spedito", 5)]
+        # A window of two rows: the newest two hold one match, the rest come from the index.
+        windowed = [h.text for h in await find_messages(conn, "ordine sped", 5, window=2)]
+    assert everything == [f"ordine numero {n} spedito" for n in (7, 6, 5, 4, 3)]
+    assert windowed == everything
