@@ -6,7 +6,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.i18n import t
-from bot.render import escape, when
+from bot.render import escape, hashtags, when
 from conversations.customer_notes import CustomerNotes
 from conversations.history import NOTE, History, HistoryEntry
 from conversations.models import StaffMember
@@ -43,6 +43,8 @@ def _line(entry: HistoryEntry, lang: str) -> str:
 def history(found: History, lang: str, tz: ZoneInfo) -> str:
     """The request's history: a heading, then `when — what` lines, oldest first."""
     lines = [t(lang, "history.title", id=found.request_id)]
+    if found.tags:
+        lines.append(t(lang, "card.tags", tags=hashtags(found.tags)))
     if found.earlier:
         lines.append(t(lang, "history.earlier", n=found.earlier))
     lines += [f"• {when(e.at, tz)} — {_line(e, lang)}" for e in found.entries]

@@ -13,6 +13,7 @@ from conversations import schema as tables
 from conversations import staff_members
 from conversations.models import StaffMember
 from conversations.store import Repo
+from conversations.tags import tags_of
 from conversations.terms import Actor, Direction
 
 NOTE = "note"  # HistoryEntry.kind of an internal note (the others are terms.EventKind)
@@ -37,6 +38,7 @@ class History:
     request_id: int
     entries: list[HistoryEntry]
     earlier: int  # entries before the first one shown
+    tags: list[str]  # the request's tags now
 
 
 async def request_history(repo: Repo, request_id: int, limit: int) -> History:
@@ -70,4 +72,6 @@ async def request_history(repo: Repo, request_id: int, limit: int) -> History:
     ]
     entries.sort(key=lambda e: e.at)  # stable: same-instant events keep their order
     shown = entries[-limit:]
-    return History(request_id, shown, len(entries) - len(shown))
+    return History(
+        request_id, shown, len(entries) - len(shown), await tags_of(repo.conn, request_id)
+    )

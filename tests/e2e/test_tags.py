@@ -30,6 +30,7 @@ async def test_tags_edit_the_card_and_enter_the_history(forum: HelpDeskWorld) ->
         asked = await forum.tg.send_text(forum.agent, "/whois #1", chat=forum.staff)
         history = await forum.staff_sees("Storia della richiesta #1", after=asked.message_id)
         lines = [re.sub(r"^• \S+ \S+ — ", "", x) for x in (history.text or "").split("\n")]
+        assert lines[lines.index("🕘 <b>Storia della richiesta #1</b>") + 1] == "Tag: #billing"
         assert "Bob Staff ha aggiunto il tag #billing" in lines
         assert "Bob Staff ha aggiunto il tag #refund" in lines
         assert lines.index("Bob Staff ha tolto il tag #refund") > lines.index(
