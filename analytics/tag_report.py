@@ -2,7 +2,7 @@
 
 The same definitions as the whole report (analytics.service_times, analytics.team), read
 from the rows rather than the daily roll-ups, since those do not know tags: NPS of the
-answers scored in the period; requests opened and resolved in it and open at its end;
+answers scored in the period; requests opened and resolved in it, and open now;
 first responses given and resolutions made in it (median and p90); the share of those
 resolutions reopened, and auto-resolved; then the team and saved-reply figures.
 """
@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.lang import Lang
@@ -23,7 +23,7 @@ from analytics.queries.split import Source, connect
 from analytics.service_times import ServiceTimes, percentile
 from analytics.team import DEFAULT_MIN_ANSWERS, TeamSection, build_team, tagged
 from conversations import schema as tables
-from conversations.terms import Actor
+from conversations.terms import OPEN_STATUSES, Actor
 
 
 class TagReport(BaseModel):
@@ -75,9 +75,7 @@ async def _service(conn: AsyncConnection, period: Period, tag: str) -> ServiceTi
     return ServiceTimes(
         opened=await count(_in(r.opened_at, period)),
         resolved=n,
-        backlog=await count(
-            r.opened_at < period.end, or_(r.resolved_at.is_(None), r.resolved_at >= period.end)
-        ),
+        backlog=await count(r.status.in_(OPEN_STATUSES)),
         first_response_n=len(firsts),
         first_response_median=percentile(firsts, 50),
         first_response_p90=percentile(firsts, 90),

@@ -1,7 +1,7 @@
 """The team's figures of a period: per staff member, and per saved reply.
 
 Per staff member: the requests resolved in the period, each counted for its owner (the
-assignee), else for whoever resolved it; of those, the median first response and
+assignee), else for the staff member who resolved it; of those, the median first response and
 resolution times, the share reopened at least once, and the NPS of their surveys.
 
 Per saved reply: its uses in the period, the NPS of the requests it was used in, the share
@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.nps import NpsResult, nps_from_scores
 from analytics.periods import Period
 from conversations import schema as tables
-from conversations.terms import Direction, EventKind, Status
+from conversations.terms import Actor, Direction, EventKind, Status
 
 DEFAULT_MIN_ANSWERS = 5
 
@@ -91,6 +91,7 @@ async def _staff(conn: AsyncConnection, period: Period, tag: str | None) -> list
             r.first_response_seconds,
             r.resolution_seconds,
             r.reopen_count,
+            r.resolution_source,
             s.score,
         )
         .select_from(tables.requests.outerjoin(tables.surveys, s.request_id == r.id))
@@ -104,7 +105,10 @@ async def _staff(conn: AsyncConnection, period: Period, tag: str | None) -> list
         q = q.where(tagged(r.id, tag))
     tallies: dict[int | None, _Tally] = defaultdict(_Tally)
     for row in (await conn.execute(q)).all():
-        owner = row.assignee_id if row.assignee_id is not None else row.resolved_by
+        # resolved_by is the customer's own id when they pressed Solved: a staff one only
+        # when staff resolved it.
+        resolver = row.resolved_by if row.resolution_source == Actor.STAFF else None
+        owner = row.assignee_id if row.assignee_id is not None else resolver
         tally = tallies[int(owner) if owner is not None else None]
         tally.handled += 1
         if row.first_response_seconds is not None:

@@ -34,6 +34,7 @@ IT: dict[str, str] = {
         "Usa /r CHIAVE nel topic di una richiesta o in risposta a un suo messaggio."
     ),
     "saved.stale": "Questa scelta è già stata usata.",
+    "saved.more": "… e altre {n}: /r CHIAVE, elenco con /reply list.",
 }
 
 EN: dict[str, str] = {
@@ -66,4 +67,5 @@ EN: dict[str, str] = {
     ),
     "saved.no_request": "Use /r KEY in a request's topic or as a reply to one of its messages.",
     "saved.stale": "This choice was used already.",
+    "saved.more": "… and {n} more: /r KEY, listed by /reply list.",
 }

@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from conversations import schema as tables
 from conversations import staff_members
@@ -97,7 +98,12 @@ class SavedReplies:
             where = (s.c.key == found) & (s.c.language == language)
             changed = await repo.conn.execute(update(s).where(where).values(values))
             if changed.rowcount == 0:
-                await repo.conn.execute(insert(s).values(key=found, language=language, **values))
+                try:
+                    async with repo.conn.begin_nested():
+                        row = {"key": found, "language": language, **values}
+                        await repo.conn.execute(insert(s).values(row))
+                except IntegrityError:  # saved at the same moment elsewhere: this one wins
+                    await repo.conn.execute(update(s).where(where).values(values))
         return SavedReply(found, language, text, by.user_id, now)
 
     async def remove(self, key: str) -> int:
@@ -142,7 +148,10 @@ class SavedReplies:
             "request": f"#{request_id}",
             "agent": agent.first_name,
         }
-        return Filled(found, chosen, wanted, fill(texts[chosen], values))
+        text = fill(texts[chosen], values)
+        if len(text) > TEXT_LIMIT:  # long names can push a text near the limit over it
+            text = text[: TEXT_LIMIT - 1] + "…"
+        return Filled(found, chosen, wanted, text)
 
     def _fallback(self, texts: dict[str, str]) -> str:
         """The first configured language with a text (the default language comes first)."""

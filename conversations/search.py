@@ -27,7 +27,8 @@ from conversations.terms import Direction
 
 # What migration 0016 adds outside the declared tables (the schema comparison skips it).
 SEARCH_OBJECTS = re.compile(r"^(messages_fts(_\w+)?|ix_messages_search|search_vector)$")
-WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits; anything else separates words, as FTS5 and the stored column split.
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_WORD, MAX_WORDS = 2, 8
 WINDOW = 100_000  # PostgreSQL: newest messages checked row by row before asking the index
 # PostgreSQL: memory for the index's bitmap of a common prefix; with the default 4 MB the
@@ -73,17 +74,18 @@ def pg_matches(terms: list[str]) -> ColumnElement[bool]:
     return SEARCH_VECTOR.op("@@")(func.to_tsquery(SIMPLE, query))
 
 
-def matching_ids(dialect: str, terms: list[str], limit: int, window: int = WINDOW) -> Executable:
-    """SQLite: the ids of the newest matches, from the FTS5 index. PostgreSQL: the ids of
-    the newest matches among the newest WINDOW messages (see the module's docstring)."""
-    if dialect == "sqlite":
-        return text(
-            "SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match "
-            "ORDER BY rowid DESC LIMIT :limit"
-        ).bindparams(match=fts_match(terms), limit=limit)
+def fts_ids(terms: list[str], limit: int) -> Executable:
+    """SQLite: the ids of the newest matches, from the FTS5 index."""
+    return text(
+        "SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match "
+        "ORDER BY rowid DESC LIMIT :limit"
+    ).bindparams(match=fts_match(terms), limit=limit)
+
+
+def recent_ids(terms: list[str], above: int, limit: int) -> Executable:
+    """PostgreSQL: the newest matches with ids over `above`, row by row backwards."""
     m = tables.messages.c
-    recent = m.id > select(func.max(m.id)).scalar_subquery() - window
-    return select(m.id).where(recent, pg_matches(terms)).order_by(m.id.desc()).limit(limit)
+    return select(m.id).where(m.id > above, pg_matches(terms)).order_by(m.id.desc()).limit(limit)
 
 
 def older_ids(terms: list[str], below: int, limit: int) -> Executable:
@@ -99,17 +101,18 @@ def older_ids(terms: list[str], below: int, limit: int) -> Executable:
 
 
 async def _ids(conn: AsyncConnection, terms: list[str], limit: int, window: int) -> list[int]:
-    dialect = conn.dialect.name
-    found = await conn.execute(matching_ids(dialect, terms, limit, window))
-    ids = [int(i) for i in found.scalars()]
-    if dialect == "sqlite" or len(ids) >= limit:
-        return ids
+    if conn.dialect.name == "sqlite":
+        return [int(i) for i in (await conn.execute(fts_ids(terms, limit))).scalars()]
     m = tables.messages.c
     newest = (await conn.execute(select(func.max(m.id)))).scalar_one_or_none()
-    if newest is None or newest <= window:
+    if newest is None:
+        return []
+    edge = int(newest) - window  # one bound for both steps: no overlap, no gap
+    ids = [int(i) for i in (await conn.execute(recent_ids(terms, edge, limit))).scalars()]
+    if len(ids) >= limit or edge <= 0:
         return ids
     await conn.execute(text(f"SET LOCAL work_mem = '{BITMAP_MEMORY}'"))
-    older = await conn.execute(older_ids(terms, int(newest) - window, limit - len(ids)))
+    older = await conn.execute(older_ids(terms, edge, limit - len(ids)))
     return ids + [int(i) for i in older.scalars()]
 
 

@@ -41,7 +41,6 @@ class Status(StrEnum):
     """Where a request stands in its lifecycle."""
 
     OPEN = "open"
-    OPENED = "opened"
     ANSWERED = "answered"
     RESOLVED = "resolved"
 

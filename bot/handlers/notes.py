@@ -1,7 +1,7 @@
 """/note: a note on a customer (not on one request), kept across requests for /whois.
 
 In a request's topic, or as a reply to one of its messages, `/note text…` notes its
-customer; anywhere in a staff group `/note #42 text…` does the same for request #42's
+customer; elsewhere in a staff group `/note #42 text…` does the same for request #42's
 customer. The command gets a 👍 reaction (no message); `#note` stays for request notes.
 """
 
@@ -34,7 +34,13 @@ async def note(update: Update, context: CareContext) -> None:
     lang = s.settings.staff_language
     parsed = _NOTE.match(message.text or "")
     number, text = (parsed.group(1), parsed.group(2)) if parsed else (None, None)
-    request = await target(s, message, [number] if number else [])
+    # In a request's topic (or replying to it) the note is about its customer, and a
+    # leading "#1234" is part of the text (an order number, say).
+    request = await target(s, message, [])
+    if request is not None and number:
+        text = f"{number} {text or ''}"
+    elif request is None:
+        request = await target(s, message, [number]) if number else None
     if request is None:
         found = render.parse_request_id(number) if number else None
         await reply(

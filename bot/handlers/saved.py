@@ -30,8 +30,9 @@ from conversations.terms import SAVED_REPLY_KIND
 
 CB_SAVED = "sr"
 PREVIEW = 80  # characters of each text /reply list shows
+PICKER_KEYS = 30  # buttons under /r's question: ten rows of three
 # "/reply add KEY LANG text…", the text keeping its line breaks.
-_ADD = re.compile(r"^/\w+(?:@\w+)?\s+add\s+(\S+)\s+(\S+)(?:\s+(.*))?$", re.DOTALL)
+_ADD = re.compile(r"^/\w+(?:@\w+)?\s+add\s+(\S+)\s+(\S+)(?:\s+(.*))?$", re.DOTALL | re.IGNORECASE)
 
 
 def _listing(replies: Sequence[SavedReply], lang: str) -> str:
@@ -130,8 +131,12 @@ async def send_saved(update: Update, context: CareContext) -> None:
             await reply(message, t(lang, "saved.none"))
             return
         head = t(lang, "saved.unknown", key=render.escape(args[0])) + "\n" if args else ""
+        tail = ""
+        if len(keys) > PICKER_KEYS:
+            tail = "\n" + t(lang, "saved.more", n=len(keys) - PICKER_KEYS)
+            keys = keys[:PICKER_KEYS]
         picker = await message.reply_text(
-            head + t(lang, "saved.pick", id=request.id),
+            head + t(lang, "saved.pick", id=request.id) + tail,
             parse_mode=ParseMode.HTML,
             do_quote=False,
             reply_markup=_keys_keyboard(keys),

@@ -47,7 +47,7 @@ async def _tags(update: Update, context: CareContext, *, add: bool) -> None:
     number, words = _split(context.args or [])
     request = await target(s, message, number)
     if request is None or not words:
-        found = render.parse_request_id(number[0]) if number else None
+        found = render.parse_request_id(number[0]) if number and request is None else None
         why = t(lang, "staff.not_found", id=found) if found else t(lang, "tags.usage")
         await reply(message, why)
         return
@@ -65,6 +65,16 @@ async def _shown(context: CareContext, message: Message, change: TagChange, lang
         await acknowledge(message)
     if change.refused:
         await reply(message, _refusal(change, s.tags.allowed, lang))
+    elif not change.changed:  # nothing to do: say so, or staff wonder whether it worked
+        await reply(
+            message,
+            t(
+                lang,
+                "tags.unchanged",
+                id=change.request.id,
+                tags=render.hashtags(change.tags) or "—",
+            ),
+        )
 
 
 async def tag(update: Update, context: CareContext) -> None:

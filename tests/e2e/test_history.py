@@ -78,11 +78,14 @@ async def test_customer_notes_follow_the_customer_across_requests(forum: HelpDes
         await forum.customer_writes(maria, "Ho un altro problema")
         second = await forum.topic_of(2)
         await forum.tg.send_text(forum.agent, "/note #2 Cliente storica", chat=forum.staff)
+        # In a topic a leading number is the note's text (an order), not a request.
+        await forum.agent_writes_in_topic(second, "/note #1234 ordine rimborsato")
         await forum.agent_writes_in_topic(second, "/whois")
         card = await forum.staff_sees("Note sul cliente", thread_id=second)
         text = card.text or ""
-        assert "📌 <b>Note sul cliente</b> (2)" in text
-        newest, oldest = (line for line in text.split("\n") if "Bob Staff: " in line)
+        assert "📌 <b>Note sul cliente</b> (3)" in text
+        order, newest, oldest = (line for line in text.split("\n") if "Bob Staff: " in line)
+        assert order.endswith("Bob Staff: #1234 ordine rimborsato")
         assert newest.endswith("Bob Staff: Cliente storica")
         assert oldest.endswith("Bob Staff: Preferisce essere chiamata")  # its line breaks kept
         assert "dopo le 18 &lt;sempre&gt;" in text

@@ -90,7 +90,7 @@ async def test_the_picker_sends_once(forum: HelpDeskWorld) -> None:
 
 async def test_list_delete_and_bad_input(forum: HelpDeskWorld) -> None:
     async with forum.bot_running():
-        await _save(forum, "/reply add saluto it Buongiorno <b>{name}</b>", "salvata")
+        await _save(forum, "/reply ADD saluto it Buongiorno <b>{name}</b>", "salvata")
         await _save(forum, "/reply list", "<code>saluto</code> (it): Buongiorno &lt;b&gt;")
         await _save(forum, "/reply add Chiave! it testo", "non va bene come chiave")
         await _save(forum, "/reply add ciao fr bonjour", "Lingua «fr» sconosciuta")

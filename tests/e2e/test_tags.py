@@ -39,6 +39,12 @@ async def test_tags_edit_the_card_and_enter_the_history(forum: HelpDeskWorld) ->
 
         await forum.agent_writes_in_topic(thread, "/tag")
         await forum.staff_sees("Usa /tag parola…", thread_id=thread)
+        asked = await forum.tg.send_text(forum.agent, "/tag #1", chat=forum.staff)
+        await forum.staff_sees("Usa /tag parola…", after=asked.message_id)  # no word to add
+        await forum.agent_writes_in_topic(thread, "/untag nonce")
+        await forum.staff_sees(
+            "Nessun cambiamento: i tag della richiesta #1 sono #billing", thread_id=thread
+        )
         await forum.agent_writes_in_topic(thread, "/tag <script>")
         refused = await forum.staff_sees("Non posso usare come tag", thread_id=thread)
         assert "&lt;script&gt;" in (refused.text or "")

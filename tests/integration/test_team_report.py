@@ -71,6 +71,7 @@ async def test_staff_figures_count_each_resolution_for_its_owner(
             customer,
             assignee_id=BOB,
             resolved_by=ANNA if i == 0 else BOB,  # Bob's although Anna closed it
+            resolution_source="staff",
             resolved_at=resolved,
             first_response_seconds=60 * (i + 1),
             resolution_seconds=3600 * (i + 1),
@@ -79,9 +80,14 @@ async def test_staff_figures_count_each_resolution_for_its_owner(
         if score is not None:
             await _survey(conn, request_id, customer, score)
     for score in (10, 0):
-        request_id = await rows.request(customer, resolved_by=ANNA, resolved_at=resolved)
+        request_id = await rows.request(
+            customer, resolved_by=ANNA, resolved_at=resolved, resolution_source="staff"
+        )
         await _survey(conn, request_id, customer, score)
-    await rows.request(customer, resolved_at=resolved, resolution_source="customer")
+    # The customer pressed Solved: resolved_by is their own id, the request nobody's.
+    await rows.request(
+        customer, resolved_by=1234, resolved_at=resolved, resolution_source="customer"
+    )
     await rows.request(customer, assignee_id=BOB, resolved_at=NOW - timedelta(days=40))
     await rows.request(customer, assignee_id=BOB, status="open")
 

@@ -36,15 +36,17 @@ SQLITE_DOWN = (
     "DROP TRIGGER messages_fts_insert",
     "DROP TABLE messages_fts",
 )
-# PostgreSQL: the words of each text, accents folded by translate(), in a stored generated
+# PostgreSQL: the words of each text, accents folded by translate() and ASCII punctuation
+# turned into spaces (so "ORD-2024", "mario@gmail.com" and "12.50" split into words as
+# FTS5 splits them, not into PostgreSQL's email, host and number tokens), in a stored generated
 # column (checking a match then reads a value instead of parsing the text again: 5M rows
 # in about 1.4 s instead of 15 s), with a GIN index on it. Adding the column rewrites the
 # table once: about a minute for 5M messages.
 POSTGRES_UP = (
     "ALTER TABLE messages ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('simple'::regconfig, translate(coalesce(text, ''), "
-    "'àáâäèéêëìíîïòóôöùúûüÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ', 'aaaaeeeeiiiioooouuuuAAAAEEEEIIIIOOOOUUUU'))) "
-    "STORED",
+    "(to_tsvector('simple'::regconfig, regexp_replace(translate(coalesce(text, ''), "
+    "'àáâäèéêëìíîïòóôöùúûüÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ', 'aaaaeeeeiiiioooouuuuAAAAEEEEIIIIOOOOUUUU'), "
+    "'[!-/:-@[-`{-~]+', ' ', 'g'))) STORED",
     "CREATE INDEX ix_messages_search ON messages USING gin (search_vector)",
 )
 POSTGRES_DOWN = ("DROP INDEX ix_messages_search", "ALTER TABLE messages DROP COLUMN search_vector")
