@@ -149,6 +149,7 @@ def build_application(
         SavedReplies(db, clock, (settings.default_language, *LANGUAGES)),
         Notes(db, clock),
         Tags(db, clock, settings.tags),
+        settings.calendar(),
     )
     app.bot_data["carebot.jobs"] = job_intervals
 

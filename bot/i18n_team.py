@@ -7,6 +7,11 @@ IT: dict[str, str] = {
     "button.take": "🙋 La prendo io",
     "card.owner": "Assegnata a: {name}",
     "card.tags": "Tag: {tags}",
+    "away.line": "🌙 Ora siamo fuori orario: torniamo {when}, e ti risponderemo allora.",
+    "away.today": "oggi alle {time}",
+    "away.tomorrow": "domani alle {time}",
+    "away.weekday": "{day} alle {time}",
+    "away.date": "il {date} alle {time}",
     "history.tagged": "{who} ha aggiunto il tag #{tag}",
     "history.untagged": "{who} ha tolto il tag #{tag}",
     "tags.usage": (
@@ -80,6 +85,11 @@ EN: dict[str, str] = {
     "button.take": "🙋 Take it",
     "card.owner": "Owner: {name}",
     "card.tags": "Tags: {tags}",
+    "away.line": "🌙 We're out of office right now: we're back {when} and will answer you then.",
+    "away.today": "today at {time}",
+    "away.tomorrow": "tomorrow at {time}",
+    "away.weekday": "on {day} at {time}",
+    "away.date": "on {date} at {time}",
     "history.tagged": "{who} added the tag #{tag}",
     "history.untagged": "{who} removed the tag #{tag}",
     "tags.usage": (

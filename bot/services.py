@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.context import SERVICES_KEY
 from bot.settings import Settings
+from conversations.business_hours import Calendar
 from conversations.customer_notes import Notes
 from conversations.customer_rate import CustomerRate
 from conversations.helpdesk import HelpDesk
@@ -48,6 +49,7 @@ class Services:
     saved_replies: SavedReplies  # /reply and /r
     notes: Notes  # /note: notes on customers
     tags: Tags  # /tag, /untag
+    calendar: Calendar  # business hours (CAREBOT_BUSINESS_HOURS, CAREBOT_HOLIDAYS)
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from analytics.churn_risk import RiskWeights
 from analytics.team import DEFAULT_MIN_ANSWERS
+from conversations.business_hours import Calendar, parse_holidays, parse_hours
 from conversations.db import DatabaseUrlError, check_url
 from conversations.keys import normal_key
 from conversations.routing import (
@@ -81,6 +82,25 @@ class ReportSettings(StoreSettings):
         default_factory=RiskWeights,
         description="Churn-risk signal weights to override, e.g. nps_level=30,churn_words=25",
     )
+    business_hours: str = Field(
+        default="",
+        description="Opening hours per weekday: mon-fri 09:00-13:00 14:00-18:00; sat 09:00-12:00",
+    )
+    holidays: str = Field(
+        default="", description="Dates the team is out, e.g. 2026-12-25,2026-12-26"
+    )
+
+    @field_validator("business_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)  # CalendarError is a ValueError: the message names the problem
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        parse_holidays(value)
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -110,6 +130,10 @@ class ReportSettings(StoreSettings):
     def tz(self) -> ZoneInfo:
         """The configured time zone."""
         return ZoneInfo(self.timezone)
+
+    def calendar(self) -> Calendar:
+        """When the team is in (always, without CAREBOT_BUSINESS_HOURS)."""
+        return Calendar.parse(self.tz, self.business_hours, self.holidays)
 
 
 class Settings(ReportSettings):

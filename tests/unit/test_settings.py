@@ -45,6 +45,8 @@ def test_missing_keys_are_named() -> None:
         ("CAREBOT_TELEGRAM_API_URL", "ftp://x", "http://"),
         ("CAREBOT_DEFAULT_LANGUAGE", "de", "CAREBOT_DEFAULT_LANGUAGE"),
         ("CAREBOT_TAGS", "billing, two words", "not tags (a-z, 0-9, - or _, up to 32): two words"),
+        ("CAREBOT_BUSINESS_HOURS", "mon-fri 9-18", "is not a range like 09:00-18:00"),
+        ("CAREBOT_HOLIDAYS", "2026-12-25,Natale", "is not a date like 2026-12-25"),
     ],
 )
 def test_bad_values_name_their_key(key: str, value: str, fragment: str) -> None:

@@ -1,0 +1,45 @@
+"""Outside business hours the "request received" answer says when the team is back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from tests.e2e.harness import HelpDeskWorld
+
+ROME = ZoneInfo("Europe/Rome")
+HOURS = "mon-fri 09:00-13:00 14:00-18:00; sat 09:00-12:00"
+
+
+def _at(world: HelpDeskWorld, *when: int) -> None:
+    world.clock.set(datetime(*when, tzinfo=ROME).astimezone(UTC))  # type: ignore[misc]
+
+
+async def test_away_line_on_the_received_answer(forum: HelpDeskWorld) -> None:
+    forum.settings = forum.settings.model_copy(
+        update={"business_hours": HOURS, "holidays": "2026-12-07"}
+    )
+    maria = forum.tg.add_user("Maria", language_code="it")
+    john = forum.tg.add_user("John", language_code="en")
+    anna = forum.tg.add_user("Anna", language_code="it")
+    async with forum.bot_running():
+        _at(forum, 2026, 12, 5, 20, 30)  # Saturday evening; Monday the 7th is a holiday
+        await forum.customer_writes(maria, "Il mio ordine non è arrivato")
+        got = await forum.customer_sees(maria, "Abbiamo ricevuto la tua richiesta")
+        assert "torniamo martedì alle 09:00" in (got.text or "")
+        await forum.customer_writes(john, "Where is my order?")
+        got = await forum.customer_sees(john, "We received your request")
+        assert "we're back on Tuesday at 09:00" in (got.text or "")
+        # The request still reaches staff at once: only the customer is told to wait.
+        await forum.topic_of(1)
+
+        _at(forum, 2026, 12, 8, 13, 15)  # Tuesday, lunch break
+        await forum.customer_writes(anna, "Ho bisogno di aiuto")
+        got = await forum.customer_sees(anna, "Abbiamo ricevuto la tua richiesta")
+        assert "torniamo oggi alle 14:00" in (got.text or "")
+
+        _at(forum, 2026, 12, 8, 15, 0)  # open: no away line
+        carla = forum.tg.add_user("Carla", language_code="it")
+        await forum.customer_writes(carla, "Una domanda")
+        got = await forum.customer_sees(carla, "Abbiamo ricevuto la tua richiesta")
+        assert "fuori orario" not in (got.text or "")
