@@ -152,6 +152,7 @@ async def play(pause: float = 0.0) -> None:
                 "CAREBOT_BRAND_NAME": "Acme",
                 "CAREBOT_MANAGER_IDS": str(anna.id),
                 "CAREBOT_CUSTOMER_RATE": "5",  # a small shop's staff read one chat at a time
+                "CAREBOT_BUSINESS_HOURS": "mon-fri 09:00-13:00 14:00-18:00; sat 09:00-12:00",
                 # Billing questions go to the accounts team's own group.
                 "CAREBOT_STAFF_GROUPS": f"{billing.id}:Amministrazione:billing",
                 "CAREBOT_CATEGORIES": (
@@ -173,6 +174,15 @@ async def play(pause: float = 0.0) -> None:
             f"Fake Telegram Bot API on {tg.api_root}; two staff groups with forum topics "
             "(customer care, and accounts for billing questions)."
         )
+        # The story's clock: this week's Monday, each scene at the time its title says.
+        today = datetime.now(settings.tz).date()
+        monday = today - timedelta(days=today.weekday())
+
+        def scene(title: str) -> None:
+            hours, minutes = int(title[:2]), int(title[3:5])
+            clock.set(datetime.combine(monday, time(hours, minutes), tzinfo=settings.tz))
+            out.step(title)
+
         async with running(app, poll_timeout=1):
 
             async def topic(n: int, group: Chat = staff) -> int:
@@ -201,7 +211,7 @@ async def play(pause: float = 0.0) -> None:
                 request_id = (question.buttons[0][0][1] or "").split(":")[1]
                 await tg.press_button(who, question, f"cat:{request_id}:{category}")
 
-            out.step(
+            scene(
                 "08:55 Bob saves the team's replies in both languages in the general topic "
                 "(nothing there reaches a customer)"
             )
@@ -209,7 +219,7 @@ async def play(pause: float = 0.0) -> None:
                 await tg.send_text(bob, command, chat=staff)
             await _settle(tg)
 
-            out.step(
+            scene(
                 "09:00 Maria opens the chat and writes (Italian); she picks what it is about, "
                 "and only then does her request reach staff"
             )
@@ -221,7 +231,7 @@ async def play(pause: float = 0.0) -> None:
             await _settle(tg)
             maria_topic = await topic(1)
 
-            out.step(
+            scene(
                 "09:02 Luca says good morning in the staff group; Bob presses 🙋 Take it on "
                 "Maria's card: the card and the topic title show him as owner (edits only)"
             )
@@ -233,14 +243,14 @@ async def play(pause: float = 0.0) -> None:
             await tg.press_button(bob, card, "tk:1")
             await _settle(tg)
 
-            out.step("09:05 John writes (English) about a payment: it goes to the accounts group")
+            scene("09:05 John writes (English) about a payment: it goes to the accounts group")
             await tg.send_text(john, "Hi, I was charged twice for my subscription")
             await _settle(tg)
             await pick(john, "billing")
             await _settle(tg)
             john_topic = await topic(2, billing)
 
-            out.step(
+            scene(
                 "09:12 Bob answers Maria in her topic; in the accounts group Carla leaves an "
                 "internal note for John, answers him with the saved reply /r refund (he gets "
                 "the English text) and tags the request (/tag refund: the card shows it)"
@@ -258,13 +268,13 @@ async def play(pause: float = 0.0) -> None:
             await tg.send_text(carla, "/tag refund", chat=billing, thread_id=john_topic)
             await _settle(tg)
 
-            out.step("09:20 Maria presses ✅ Risolto; Carla resolves John's request with /resolve")
+            scene("09:20 Maria presses ✅ Risolto; Carla resolves John's request with /resolve")
             answer = next(m for m in tg.bot_messages(maria) if "tracking" in (m.text or ""))
             await tg.press_button(maria, answer, "sv:1")
             await tg.send_text(carla, "/resolve", chat=billing, thread_id=john_topic)
             await _settle(tg)
 
-            out.step("09:21 Both get the survey: Maria answers 9 in Italian, John 4 in English")
+            scene("09:21 Both get the survey: Maria answers 9 in Italian, John 4 in English")
             await _survey(
                 tg, out, maria, score=9, reason="Gentilissimi e veloci, grazie!", pillar=5
             )
@@ -273,7 +283,7 @@ async def play(pause: float = 0.0) -> None:
             )
             await _settle(tg)
 
-            out.step(
+            scene(
                 "10:30 Giulia writes an angry message and skips the question: staff get a "
                 "close-the-loop alert, Bob hands her request to Luca with /assign, and Luca "
                 "sends the saved apology (/r sorry, in Italian)"
@@ -289,23 +299,21 @@ async def play(pause: float = 0.0) -> None:
             await tg.send_text(luca, "/r sorry", chat=staff, thread_id=giulia_topic)
             await _settle(tg)
 
-            out.step(
+            scene(
                 "10:32 Giulia fires off eight more messages: past five a minute she is told once "
                 "that everything arrived, and staff get the rest grouped in one message"
             )
-            clock.advance(minutes=2)
             for text in GIULIA_BURST:
                 await tg.send_text(giulia, text)
             await tg.wait_for_bot_message(staff, contains=GIULIA_BURST[-1], timeout=30)
             await _settle(tg)
 
-            out.step(
+            scene(
                 "11:00 Maria writes again: the request is reopened in the same topic, still "
                 "Bob's; he keeps a note on her (/note) and reads her card and the request's "
                 "history (/whois), searches every message for «pacco» (/find); /open shows "
                 "who owns what, Luca's /mine his own"
             )
-            clock.advance(hours=2)
             await tg.send_text(maria, "Scusate, nel pacco manca il cavo")
             await _settle(tg)
             await tg.send_text(
@@ -321,6 +329,16 @@ async def play(pause: float = 0.0) -> None:
             await tg.send_text(bob, "/find pacco", chat=staff)
             await tg.send_text(bob, "/open", chat=staff)
             await tg.send_text(luca, "/mine", chat=staff)
+            await _settle(tg)
+
+            scene(
+                "20:30 Paolo writes after hours: the acknowledgement says the team is back "
+                "tomorrow at 09:00, and his request is in the staff group for the morning"
+            )
+            paolo = tg.add_user("Paolo", "Neri", language_code="it")
+            await tg.send_text(paolo, "Salve, vorrei cambiare l'indirizzo di consegna")
+            await _settle(tg)
+            await pick(paolo, "shipping")
             await _settle(tg)
 
             out.step(
