@@ -16,6 +16,7 @@ from analytics.html_split import split_html
 from analytics.lang import Lang
 from analytics.nps import NpsChange, NpsResult
 from analytics.periods import Period
+from analytics.promises import promise_lines
 from analytics.render_team import team_blocks
 from analytics.report import (
     AtRisk,
@@ -407,7 +408,7 @@ def render_report_html(
         blocks[0].append(_t(lang, "no_data"))
     blocks += [
         _nps_block(report.nps, lang, staff_names),
-        _pillar_block(report.pillars, lang),
+        _pillar_block(report.pillars, lang) + promise_lines(report.promises, lang),
         service_block(report.service, lang),
         _churn_block(report.churn, report.clv, lang),
         _risk_block(report.risk, lang, ZoneInfo(report.timezone)),

@@ -21,6 +21,7 @@ from analytics.pillars import (
     key_driver_counts,
     pillar_index,
 )
+from analytics.promises import PromiseFigures, build_promises
 from analytics.service_times import ServiceTimes
 from analytics.team import DEFAULT_MIN_ANSWERS, TeamSection, build_team
 from conversations.models import full_name
@@ -178,6 +179,7 @@ class Report(BaseModel):
     clv: ClvSection
     risk: RiskSection
     team: TeamSection = TeamSection(staff=[], saved_replies=[], min_answers=DEFAULT_MIN_ANSWERS)
+    promises: PromiseFigures = PromiseFigures(due=0, kept=0)
 
     @property
     def empty(self) -> bool:
@@ -397,6 +399,7 @@ async def build_report(
         if risk is None:
             risk = await build_risk(conn, now=now, tz=tz, top_n=top_n, weights=risk_weights)
         team = await build_team(conn, period, min_answers=min_answers)
+        promises = await build_promises(conn, period, now=now)
     return Report(
         period=period,
         first_day=first_day,
@@ -411,6 +414,7 @@ async def build_report(
         clv=clv,
         risk=risk,
         team=team,
+        promises=promises,
     )
 
 

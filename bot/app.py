@@ -112,6 +112,12 @@ def build_application(
         reopen_grace=timedelta(hours=settings.reopen_grace_hours),
         auto_resolve_after=timedelta(hours=settings.auto_resolve_hours),
         note_prefixes=(settings.note_prefix,),
+        first_response_target=(
+            timedelta(minutes=settings.sla_first_response_minutes)
+            if settings.sla_first_response_minutes
+            else None
+        ),
+        calendar=settings.calendar(),
     )
     clock = clock or SystemClock()
     analyze = analyzer or default_analyzer()

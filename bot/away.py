@@ -1,6 +1,7 @@
-"""What a customer writing outside business hours is told: when the team is back.
+"""What a new request's customer is told about time: when the team is back (outside
+business hours) and by when a first answer is promised.
 
-The line rides on the "request received" answer (no message of its own), in the
+The lines ride on the "request received" answer (no message of their own), in the
 customer's language and time zone words: "today at 14:00", "tomorrow at 09:00", "on
 Monday at 09:00", "on 26/12 at 09:00".
 """
@@ -18,19 +19,22 @@ WEEKDAYS = {
 }
 
 
-def back_at(calendar: Calendar, now: datetime, back: datetime, lang: str) -> str:
-    """When the team is back, in words relative to now (local time)."""
+def back_at(
+    calendar: Calendar, now: datetime, back: datetime, lang: str, words: str = "away"
+) -> str:
+    """A moment in words relative to now (local time); `words`: "away" ("on Monday at
+    09:00", after "we're back") or "promise" ("Monday at 09:00", after "by")."""
     here, then = now.astimezone(calendar.tz), back.astimezone(calendar.tz)
     clock = then.strftime("%H:%M")
     days = (then.date() - here.date()).days
     if days == 0:
-        return t(lang, "away.today", time=clock)
+        return t(lang, f"{words}.today", time=clock)
     if days == 1:
-        return t(lang, "away.tomorrow", time=clock)
+        return t(lang, f"{words}.tomorrow", time=clock)
     if days < 7:
         day = WEEKDAYS.get(lang, WEEKDAYS["en"])[then.weekday()]
-        return t(lang, "away.weekday", day=day, time=clock)
-    return t(lang, "away.date", date=then.strftime("%d/%m"), time=clock)
+        return t(lang, f"{words}.weekday", day=day, time=clock)
+    return t(lang, f"{words}.date", date=then.strftime("%d/%m"), time=clock)
 
 
 def away_line(calendar: Calendar, now: datetime, lang: str) -> str | None:
@@ -43,8 +47,14 @@ def away_line(calendar: Calendar, now: datetime, lang: str) -> str | None:
     return t(lang, "away.line", when=back_at(calendar, now, back, lang))
 
 
-def received(calendar: Calendar, now: datetime, lang: str, request_id: int) -> str:
-    """The "request received" answer, with the away line outside business hours."""
-    text = t(lang, "request.received", id=request_id)
-    away = away_line(calendar, now, lang)
-    return f"{text}\n{away}" if away else text
+def received(
+    calendar: Calendar, now: datetime, lang: str, request_id: int, promised_by: datetime | None
+) -> str:
+    """The "request received" answer, with the away line outside business hours and the
+    time a first answer is promised by."""
+    lines = [t(lang, "request.received", id=request_id), away_line(calendar, now, lang)]
+    if promised_by is not None:
+        lines.append(
+            t(lang, "promise.line", when=back_at(calendar, now, promised_by, lang, "promise"))
+        )
+    return "\n".join(line for line in lines if line)

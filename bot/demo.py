@@ -153,6 +153,7 @@ async def play(pause: float = 0.0) -> None:
                 "CAREBOT_MANAGER_IDS": str(anna.id),
                 "CAREBOT_CUSTOMER_RATE": "5",  # a small shop's staff read one chat at a time
                 "CAREBOT_BUSINESS_HOURS": "mon-fri 09:00-13:00 14:00-18:00; sat 09:00-12:00",
+                "CAREBOT_SLA_FIRST_RESPONSE_MINUTES": "30",
                 # Billing questions go to the accounts team's own group.
                 "CAREBOT_STAFF_GROUPS": f"{billing.id}:Amministrazione:billing",
                 "CAREBOT_CATEGORIES": (
@@ -220,8 +221,8 @@ async def play(pause: float = 0.0) -> None:
             await _settle(tg)
 
             scene(
-                "09:00 Maria opens the chat and writes (Italian); she picks what it is about, "
-                "and only then does her request reach staff"
+                "09:00 Maria opens the chat and writes (Italian): she is promised an answer by "
+                "09:30; she picks what it is about, and only then does her request reach staff"
             )
             await tg.send_text(maria, "/start")
             await tg.send_text(maria, "Buongiorno, il mio ordine 1234 non è ancora arrivato 😟")
@@ -333,7 +334,8 @@ async def play(pause: float = 0.0) -> None:
 
             scene(
                 "20:30 Paolo writes after hours: the acknowledgement says the team is back "
-                "tomorrow at 09:00, and his request is in the staff group for the morning"
+                "tomorrow at 09:00 and promises an answer by 09:30; his request waits in the "
+                "staff group for the morning (nobody answers it: a promise broken)"
             )
             paolo = tg.add_user("Paolo", "Neri", language_code="it")
             await tg.send_text(paolo, "Salve, vorrei cambiare l'indirizzo di consegna")

@@ -89,6 +89,12 @@ class ReportSettings(StoreSettings):
     holidays: str = Field(
         default="", description="Dates the team is out, e.g. 2026-12-25,2026-12-26"
     )
+    sla_first_response_minutes: int = Field(
+        default=0,
+        ge=0,
+        description="A new request is promised its first answer within this many business "
+        "minutes (0: no promise)",
+    )
 
     @field_validator("business_hours")
     @classmethod

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from conversations import staff_members
+from conversations.business_hours import Calendar
 from conversations.clock import Clock
 from conversations.models import (
     Ambiguous,
@@ -63,6 +64,10 @@ class HelpDeskPolicy:
     # A customer message after this much silence starts a burst: the request's owner is
     # mentioned with its first message only, not with every follow-up.
     burst_gap: timedelta = timedelta(minutes=10)
+    # A new request is promised a first answer within this much business time (none: no
+    # promise), counted on this calendar (from the next opening when the team is out).
+    first_response_target: timedelta | None = None
+    calendar: Calendar | None = None
 
 
 def pick_language(telegram_code: str | None, default: str) -> str:
@@ -190,7 +195,18 @@ class HelpDesk(StaffViews):
             return reopened, False, True
         # Its group before any category is picked (conversations.intake may change it).
         group = self.policy.routing.route(None, customer.language)
-        return await repo.open_request(customer.id, group.chat_id, now), True, False
+        opened = await repo.open_request(customer.id, group.chat_id, now)
+        promise = self._promise(now)
+        if promise is not None:
+            opened = await repo.update_request(opened.id, promised_by=promise)
+        return opened, True, False
+
+    def _promise(self, now: datetime) -> datetime | None:
+        """When a request opened now is promised its first answer (None: no promise)."""
+        target, calendar = self.policy.first_response_target, self.policy.calendar
+        if target is None or calendar is None:
+            return None
+        return calendar.add_business(now, target.total_seconds())
 
     async def choose_language(self, who: Sender, language: str) -> bool:
         """Store the language a user picked (creating the customer if new)."""

@@ -64,6 +64,7 @@ class Request:
     card_message_id: int | None
     category: str | None = None
     assignee_id: int | None = None  # the staff member who owns it (StaffMember.user_id)
+    promised_by: datetime | None = None  # the first answer promised to the customer by then
 
 
 @dataclass(frozen=True, slots=True)

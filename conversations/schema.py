@@ -109,6 +109,9 @@ requests = Table(
     # The staff member who owns the request (staff_members.user_id), or none: kept once it
     # is resolved, so reports count what each one handled.
     Column("assignee_id", BigInteger),
+    # The first answer promised to the customer by this time (business hours and
+    # CAREBOT_SLA_FIRST_RESPONSE), or none: reports count the promises kept.
+    Column("promised_by", UtcDateTime),
     Index(None, "customer_id", "status"),
     Index(None, "status", "last_staff_message_at"),
     Index(None, "opened_at"),

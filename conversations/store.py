@@ -60,6 +60,7 @@ class RequestChanges(TypedDict, total=False):
     card_message_id: int | None
     category: str | None
     staff_chat_id: int
+    promised_by: datetime | None
     assignee_id: int | None
 
 

@@ -22,7 +22,7 @@ from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.incoming import incoming, sender
 from bot.services import Services
-from conversations.models import PendingRelay, Refusal
+from conversations.models import PendingRelay, Refusal, Request
 from conversations.terms import SUPPORTED_KINDS, Actor
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -140,23 +140,25 @@ async def customer_message(update: Update, context: CareContext) -> None:
     if pace.notify:
         await message.reply_text(t(lang, "customer.too_fast"), parse_mode=ParseMode.HTML)
     elif ask:
-        received = _received(s, lang, outcome.request.id)
+        received = _received(s, lang, outcome.request)
         await message.reply_text(
             f"{received}\n\n{t(lang, 'category.ask')}",
             parse_mode=ParseMode.HTML,
             reply_markup=render.category_keyboard(outcome.request.id, routing.categories, lang),
         )
     elif outcome.opened:
-        await message.reply_text(_received(s, lang, outcome.request.id), parse_mode=ParseMode.HTML)
+        await message.reply_text(_received(s, lang, outcome.request), parse_mode=ParseMode.HTML)
     elif outcome.reopened:
         await message.reply_text(
             t(lang, "request.reopened", id=outcome.request.id), parse_mode=ParseMode.HTML
         )
 
 
-def _received(s: Services, lang: str, request_id: int) -> str:
-    """The "request received" answer; outside business hours it says when staff are back."""
-    return away.received(s.calendar, s.helpdesk.clock.now(), lang, request_id)
+def _received(s: Services, lang: str, request: Request) -> str:
+    """The "request received" answer: when staff are back (outside business hours), and
+    by when a first answer is promised."""
+    now = s.helpdesk.clock.now()
+    return away.received(s.calendar, now, lang, request.id, request.promised_by)
 
 
 async def category_chosen(update: Update, context: CareContext) -> None:
@@ -190,7 +192,7 @@ async def category_chosen(update: Update, context: CareContext) -> None:
     await answer(query, None)
     if query.message is not None:
         # The question gives way to its answer, and its buttons go (no second pick).
-        received = _received(s, lang, result.request.id)
+        received = _received(s, lang, result.request)
         with contextlib.suppress(TelegramError):  # e.g. "not modified" on a double tap
             await query.edit_message_text(
                 f"{received}\n\n{t(lang, key, **values)}", parse_mode=ParseMode.HTML

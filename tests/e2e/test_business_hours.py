@@ -43,3 +43,26 @@ async def test_away_line_on_the_received_answer(forum: HelpDeskWorld) -> None:
         await forum.customer_writes(carla, "Una domanda")
         got = await forum.customer_sees(carla, "Abbiamo ricevuto la tua richiesta")
         assert "fuori orario" not in (got.text or "")
+
+
+async def test_the_received_answer_promises_a_first_answer(forum: HelpDeskWorld) -> None:
+    forum.settings = forum.settings.model_copy(
+        update={
+            "business_hours": HOURS,
+            "holidays": "2026-12-07",
+            "sla_first_response_minutes": 30,
+        }
+    )
+    maria = forum.tg.add_user("Maria", language_code="it")
+    john = forum.tg.add_user("John", language_code="en")
+    async with forum.bot_running():
+        _at(forum, 2026, 12, 8, 9, 10)  # Tuesday, open
+        await forum.customer_writes(maria, "Il mio ordine non è arrivato")
+        got = await forum.customer_sees(maria, "Abbiamo ricevuto la tua richiesta")
+        assert "⏱ Ti rispondiamo entro oggi alle 09:40." in (got.text or "")
+        assert "fuori orario" not in (got.text or "")
+        _at(forum, 2026, 12, 5, 11, 50)  # Saturday: 10 minutes left, then Tuesday
+        await forum.customer_writes(john, "Where is my order?")
+        got = await forum.customer_sees(john, "We received your request")
+        assert "⏱ We'll answer by on Tuesday at 09:20." not in (got.text or "")
+        assert "⏱ We'll answer by Tuesday at 09:20." in (got.text or "")

@@ -14,6 +14,7 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
     expected_in_order = [
         "Risposta «sorry» (en) salvata",
         "Buongiorno, il mio ordine 1234",
+        "Ti rispondiamo entro oggi alle 09:30",
         " 09:00 ⏎ Stato: 🟡 aperta",  # the card's time is the story's: a Monday at 09:00
         "Assegnata a: Bob Bianchi",  # Bob took it with the card's button
         "Hi, I was charged twice",
@@ -45,6 +46,7 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "chiusa automaticamente dopo 48 h",
         "/report 7d",
         "NPS: 0 ±73",  # one promoter (9), one detractor (4)
+        "Promesse mantenute (prima risposta entro l'ora detta al cliente): 75% (3 su 4)",
         "Prima risposta: mediana 7 min",  # 12, 7 and 0 minutes: the story's own times
         "Team (richieste risolte nel periodo",
         "• Carla Neri: 1 richiesta · 1ª risposta",

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from analytics.promises import build_promises, promise_lines
 from analytics.render_csv import export_csv
 from analytics.render_tag import render_tag_report
 from analytics.render_team import team_blocks
@@ -185,3 +186,30 @@ async def test_tag_report_reads_only_tagged_requests(conn: AsyncConnection, rows
     assert (bob.user_id, bob.handled) == (BOB, 2)
     text = "\n".join(render_tag_report(found, {BOB: "Bob"}))
     assert "tag #billing" in text and "• Bob: 2 richieste" in text
+
+
+async def test_promises_kept_count_the_promises_that_came_due(
+    conn: AsyncConnection, rows: Rows
+) -> None:
+    customer = await rows.customer()
+    due = NOW - timedelta(days=2)
+    answered = {"first_response_at": due - timedelta(minutes=5)}
+    await rows.request(customer, promised_by=due, **answered)  # kept
+    await rows.request(customer, promised_by=due, first_response_at=due)  # kept, just
+    late = {"first_response_at": due + timedelta(minutes=1)}
+    await rows.request(customer, promised_by=due, **late)  # broken
+    await rows.request(customer, status="open", promised_by=due)  # broken: never answered
+    await rows.request(customer, status="open", promised_by=NOW + timedelta(hours=1))  # not due
+    await rows.request(customer, promised_by=NOW - timedelta(days=60), **answered)  # before
+    await rows.request(customer)  # no promise
+
+    figures = await build_promises(conn, last_30_days(), now=NOW)
+    assert (figures.due, figures.kept, figures.share) == (4, 2, 0.5)
+    (line,) = promise_lines(figures, "it")
+    assert "Promesse mantenute" in line and "50% (2 su 4)" in line
+    assert (
+        promise_lines(
+            await build_promises(conn, last_30_days(), now=NOW - timedelta(days=40)), "it"
+        )
+        == []
+    )
