@@ -230,6 +230,10 @@ def open_list(
         )
         if line.owner is not None:
             out[-1] += t(lang, "staff.open.owner", name=escape(line.owner.short_name))
+        left = line.promise_left_seconds
+        if left is not None:
+            key = "staff.open.promise_left" if left >= 0 else "staff.open.promise_late"
+            out[-1] += t(lang, key, age=format_duration(abs(left), lang))
         if queued and line.request.id in queued:
             n, waited = queued[line.request.id]
             out[-1] += t(lang, "staff.open.queued", n=n, age=format_duration(waited, lang))

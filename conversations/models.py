@@ -224,6 +224,8 @@ class OpenRequestLine:
     waiting_for_first_response: bool
     age_seconds: float  # since the request was opened
     owner: StaffMember | None = None
+    # Until the promised first answer (negative: that late); None: answered or no promise.
+    promise_left_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,11 @@ class StaffViews:
                     waiting_for_first_response=r.first_response_at is None,
                     age_seconds=(now - r.opened_at).total_seconds(),
                     owner=owners.get(r.assignee_id) if r.assignee_id is not None else None,
+                    promise_left_seconds=(
+                        (r.promised_by - now).total_seconds()
+                        if r.promised_by is not None and r.first_response_at is None
+                        else None
+                    ),
                 )
                 for r in pending
             ]

@@ -61,6 +61,17 @@ async def test_the_received_answer_promises_a_first_answer(forum: HelpDeskWorld)
         got = await forum.customer_sees(maria, "Abbiamo ricevuto la tua richiesta")
         assert "⏱ Ti rispondiamo entro oggi alle 09:40." in (got.text or "")
         assert "fuori orario" not in (got.text or "")
+        thread = await forum.topic_of(1)
+        _at(forum, 2026, 12, 8, 9, 25)
+        await forum.agent_writes_in_topic(thread, "/open")
+        listing = await forum.staff_sees("Richieste aperte", thread_id=thread)
+        assert "⏱ promessa tra 15 min" in (listing.text or "")
+        _at(forum, 2026, 12, 8, 9, 50)
+        asked = await forum.agent_writes_in_topic(thread, "/open")
+        listing = await forum.staff_sees(
+            "Richieste aperte", thread_id=thread, after=asked.message_id
+        )
+        assert "🔥 promessa scaduta da 10 min" in (listing.text or "")
         _at(forum, 2026, 12, 5, 11, 50)  # Saturday: 10 minutes left, then Tuesday
         await forum.customer_writes(john, "Where is my order?")
         got = await forum.customer_sees(john, "We received your request")
