@@ -45,6 +45,7 @@ from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
 from conversations.intake import Intake
 from conversations.ledger import UpdateLedger
 from conversations.ownership import Ownership
+from conversations.promise_watch import PromiseWatch
 from conversations.saved_replies import SavedReplies
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
@@ -156,6 +157,15 @@ def build_application(
         Notes(db, clock),
         Tags(db, clock, settings.tags),
         settings.calendar(),
+        PromiseWatch(
+            db,
+            clock,
+            policy.calendar or settings.calendar(),
+            policy.first_response_target,
+            settings.sla_warning_share,
+        )
+        if policy.first_response_target is not None
+        else None,
     )
     app.bot_data["carebot.jobs"] = job_intervals
 

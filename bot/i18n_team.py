@@ -10,6 +10,11 @@ IT: dict[str, str] = {
     "away.line": "🌙 Ora siamo fuori orario: torniamo {when}, e ti risponderemo allora.",
     "away.today": "oggi alle {time}",
     "promise.line": "⏱ Ti rispondiamo entro {when}.",
+    "promise.warning": (
+        "⏰ #{id} ({name}): la prima risposta promessa per le {due} scade tra {left}."
+    ),
+    "promise.late": "🔥 #{id} ({name}): la prima risposta promessa per le {due} è in ritardo.",
+    "promise.nobody": "Nessuno ha preso la richiesta: /claim",
     "promise.today": "oggi alle {time}",
     "promise.tomorrow": "domani alle {time}",
     "promise.weekday": "{day} alle {time}",
@@ -95,6 +100,9 @@ EN: dict[str, str] = {
     "away.line": "🌙 We're out of office right now: we're back {when} and will answer you then.",
     "away.today": "today at {time}",
     "promise.line": "⏱ We'll answer by {when}.",
+    "promise.warning": "⏰ #{id} ({name}): the first answer promised by {due} is due in {left}.",
+    "promise.late": "🔥 #{id} ({name}): the first answer promised by {due} is late.",
+    "promise.nobody": "Nobody has taken the request: /claim",
     "promise.today": "today at {time}",
     "promise.tomorrow": "tomorrow at {time}",
     "promise.weekday": "{day} at {time}",

@@ -95,6 +95,12 @@ class ReportSettings(StoreSettings):
         description="A new request is promised its first answer within this many business "
         "minutes (0: no promise)",
     )
+    sla_warning_share: float = Field(
+        default=0.8,
+        gt=0,
+        lt=1,
+        description="Staff are warned once this share of a promised first answer's time has passed",
+    )
 
     @field_validator("business_hours")
     @classmethod

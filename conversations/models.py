@@ -65,6 +65,7 @@ class Request:
     category: str | None = None
     assignee_id: int | None = None  # the staff member who owns it (StaffMember.user_id)
     promised_by: datetime | None = None  # the first answer promised to the customer by then
+    promise_warned_at: datetime | None = None  # staff were warned it was about to be late
 
 
 @dataclass(frozen=True, slots=True)

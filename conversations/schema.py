@@ -112,6 +112,7 @@ requests = Table(
     # The first answer promised to the customer by this time (business hours and
     # CAREBOT_SLA_FIRST_RESPONSE), or none: reports count the promises kept.
     Column("promised_by", UtcDateTime),
+    Column("promise_warned_at", UtcDateTime),  # staff were warned it is about to break
     Index(None, "customer_id", "status"),
     Index(None, "status", "last_staff_message_at"),
     Index(None, "opened_at"),

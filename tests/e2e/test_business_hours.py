@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.lifecycle import promise_warnings
 from tests.e2e.harness import HelpDeskWorld
 
 ROME = ZoneInfo("Europe/Rome")
@@ -77,3 +78,31 @@ async def test_the_received_answer_promises_a_first_answer(forum: HelpDeskWorld)
         got = await forum.customer_sees(john, "We received your request")
         assert "⏱ We'll answer by on Tuesday at 09:20." not in (got.text or "")
         assert "⏱ We'll answer by Tuesday at 09:20." in (got.text or "")
+
+
+async def test_staff_are_warned_once_before_a_promise_breaks(forum: HelpDeskWorld) -> None:
+    forum.settings = forum.settings.model_copy(
+        update={"business_hours": HOURS, "sla_first_response_minutes": 30}
+    )
+    maria = forum.tg.add_user("Maria", "Rossi", language_code="it")
+    john = forum.tg.add_user("John", language_code="en")
+    async with forum.bot_running() as app:
+        _at(forum, 2026, 12, 8, 9, 10)  # promised by 09:40
+        await forum.customer_writes(maria, "Il mio ordine non è arrivato")
+        first = await forum.topic_of(1)
+        await forum.customer_writes(john, "Where is my order?")
+        second = await forum.topic_of(2)
+        await forum.agent_writes_in_topic(second, "/claim")
+        await forum.staff_sees("ha preso la richiesta #2", thread_id=second)
+
+        _at(forum, 2026, 12, 8, 9, 30)  # ten of thirty minutes left: not yet
+        assert await promise_warnings(app) == 0
+        _at(forum, 2026, 12, 8, 9, 35)  # five left: both are warned
+        assert await promise_warnings(app) == 2
+        warned = await forum.staff_sees("⏰ #1 (Maria Rossi)", thread_id=first)
+        assert "scade tra 5 min" in (warned.text or "")
+        assert "Nessuno ha preso la richiesta: /claim" in (warned.text or "")
+        owner = await forum.staff_sees("⏰ #2", thread_id=second)
+        assert f'<a href="tg://user?id={forum.agent.id}">Bob Staff</a>' in (owner.text or "")
+        _at(forum, 2026, 12, 8, 9, 50)  # late now, but each request is warned once
+        assert await promise_warnings(app) == 0
