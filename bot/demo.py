@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.app import build_application
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
-from bot.lifecycle import auto_resolve, running, weekly_summaries
+from bot.lifecycle import auto_resolve, promise_warnings, running, weekly_summaries
 from bot.services import get_services
 from bot.settings import load_settings
 from conversations.clock import FrozenClock
@@ -341,6 +341,15 @@ async def play(pause: float = 0.0) -> None:
             await tg.send_text(paolo, "Salve, vorrei cambiare l'indirizzo di consegna")
             await _settle(tg)
             await pick(paolo, "shipping")
+            await _settle(tg)
+
+            out.step(
+                "Tuesday 09:25: nobody has taken Paolo's request yet; five minutes before the "
+                "09:30 promised to him, its topic gets one warning asking someone to /claim it"
+            )
+            tuesday = monday + timedelta(days=1)
+            clock.set(datetime.combine(tuesday, time(9, 25), tzinfo=settings.tz))
+            await promise_warnings(app)
             await _settle(tg)
 
             out.step(

@@ -43,6 +43,7 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "Richieste aperte: 2",
         "Le tue richieste aperte: 1 ⏎ #3 · Giulia Verdi",
         "Ora siamo fuori orario: torniamo domani alle 09:00",  # Paolo at 20:30
+        "⏰ #4 (Paolo Neri): la prima risposta promessa per le 09:30 scade tra 5 min",
         "chiusa automaticamente dopo 48 h",
         "/report 7d",
         "NPS: 0 ±73",  # one promoter (9), one detractor (4)
