@@ -163,6 +163,7 @@ class HelpDesk(StaffViews):
                 reopened=reopened,
                 polarity=polarity,
                 ping_owner=request.assignee_id if quiet or reopened else None,
+                previous_at=previous,
             )
 
     @staticmethod

@@ -173,6 +173,7 @@ class CustomerMessageOutcome:
     polarity: float | None = None  # sentiment of the text, for close-the-loop alerts
     # The owner to mention with this message (the first of a burst on a claimed request).
     ping_owner: int | None = None
+    previous_at: datetime | None = None  # the request's customer message before this one
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -148,10 +148,15 @@ async def customer_message(update: Update, context: CareContext) -> None:
         )
     elif outcome.opened:
         await message.reply_text(_received(s, lang, outcome.request), parse_mode=ParseMode.HTML)
-    elif outcome.reopened:
-        await message.reply_text(
-            t(lang, "request.reopened", id=outcome.request.id), parse_mode=ParseMode.HTML
-        )
+    else:
+        now = s.helpdesk.clock.now()
+        away_text = away.follow_up(s.calendar, now, outcome.previous_at, lang)
+        if outcome.reopened:
+            reopened = t(lang, "request.reopened", id=outcome.request.id)
+            text = f"{reopened}\n{away_text}" if away_text else reopened
+            await message.reply_text(text, parse_mode=ParseMode.HTML)
+        elif away_text:  # once per request per day, outside business hours
+            await message.reply_text(away_text, parse_mode=ParseMode.HTML)
 
 
 def _received(s: Services, lang: str, request: Request) -> str:

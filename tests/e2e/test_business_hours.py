@@ -33,6 +33,18 @@ async def test_away_line_on_the_received_answer(forum: HelpDeskWorld) -> None:
         assert "we're back on Tuesday at 09:00" in (got.text or "")
         # The request still reaches staff at once: only the customer is told to wait.
         await forum.topic_of(1)
+        # Follow-ups: the away line again once per request per day, on its first message.
+        await forum.customer_writes(maria, "Ci siete?")
+        _at(forum, 2026, 12, 6, 10, 0)  # Sunday morning
+        await forum.customer_writes(maria, "Buongiorno, novità?")
+        again = await forum.customer_sees(
+            maria, "torniamo martedì alle 09:00", after=got.message_id
+        )
+        await forum.customer_writes(maria, "Aspetto")
+        await forum.customer_writes(maria, "Grazie")
+        await forum.staff_sees("Grazie")  # all handled: the bot said nothing more to her
+        away = [m for m in forum.tg.bot_messages(maria) if "fuori orario" in (m.text or "")]
+        assert [m.message_id for m in away] == [got.message_id, again.message_id]
 
         _at(forum, 2026, 12, 8, 13, 15)  # Tuesday, lunch break
         await forum.customer_writes(anna, "Ho bisogno di aiuto")
