@@ -107,18 +107,20 @@ def build_application(
     app: App = builder.build()
 
     db = Database(create_engine(settings.database_url))
+    calendar = settings.calendar()  # parsed once: every business-time rule reads this one
+    target = (
+        timedelta(minutes=settings.sla_first_response_minutes)
+        if settings.sla_first_response_minutes
+        else None
+    )
     policy = HelpDeskPolicy(
         routing=settings.routing,
         default_language=settings.default_language,
         reopen_grace=timedelta(hours=settings.reopen_grace_hours),
         auto_resolve_after=timedelta(hours=settings.auto_resolve_hours),
         note_prefixes=(settings.note_prefix,),
-        first_response_target=(
-            timedelta(minutes=settings.sla_first_response_minutes)
-            if settings.sla_first_response_minutes
-            else None
-        ),
-        calendar=settings.calendar(),
+        first_response_target=target,
+        calendar=calendar,
     )
     clock = clock or SystemClock()
     analyze = analyzer or default_analyzer()
@@ -156,15 +158,9 @@ def build_application(
         SavedReplies(db, clock, (settings.default_language, *LANGUAGES)),
         Notes(db, clock),
         Tags(db, clock, settings.tags),
-        settings.calendar(),
-        PromiseWatch(
-            db,
-            clock,
-            policy.calendar or settings.calendar(),
-            policy.first_response_target,
-            settings.sla_warning_share,
-        )
-        if policy.first_response_target is not None
+        calendar,
+        PromiseWatch(db, clock, calendar, target, settings.sla_warning_share)
+        if target is not None
         else None,
     )
     app.bot_data["carebot.jobs"] = job_intervals

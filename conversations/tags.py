@@ -62,11 +62,6 @@ class Tags:
         """Remove tags from the request; None if there is no such request."""
         return await self._change(request_id, words, by, add=False)
 
-    async def of_request(self, request_id: int) -> list[str]:
-        """The request's tags."""
-        async with self.db.read() as repo:
-            return await tags_of(repo.conn, request_id)
-
     async def _change(
         self, request_id: int, words: Sequence[str], by: Sender, *, add: bool
     ) -> TagChange | None:

@@ -16,9 +16,8 @@ from telegram.ext import CommandHandler, filters
 from bot import render
 from bot.answers import acknowledge
 from bot.context import CareApp, CareContext
-from bot.handlers.staff import reply, target
+from bot.handlers.staff import reply, staff_command, target
 from bot.i18n import t
-from bot.incoming import author
 
 # "/note [#42] text…", the text keeping its line breaks.
 _NOTE = re.compile(r"^/\w+(?:@\w+)?(?:\s+(#\d+))?(?:\s+(.*))?$", re.DOTALL)
@@ -27,10 +26,10 @@ _NOTE = re.compile(r"^/\w+(?:@\w+)?(?:\s+(#\d+))?(?:\s+(.*))?$", re.DOTALL)
 async def note(update: Update, context: CareContext) -> None:
     """/note [#42] text…: keep a note on the request's customer."""
     s = context.services
-    message = update.effective_message
-    who = author(message) if message is not None else None
-    if message is None or who is None:
+    called = staff_command(update)
+    if called is None:
         return
+    message, who = called
     lang = s.settings.staff_language
     parsed = _NOTE.match(message.text or "")
     number, text = (parsed.group(1), parsed.group(2)) if parsed else (None, None)

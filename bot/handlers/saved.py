@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -20,9 +21,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import render
 from bot.answers import acknowledge, answer
 from bot.context import CareApp, CareContext
-from bot.handlers.staff import reply, target
+from bot.handlers.staff import reply, staff_command, target
 from bot.i18n import t
-from bot.incoming import author, sender
+from bot.incoming import sender
 from bot.services import Services
 from conversations.models import Incoming, Request, Sender
 from conversations.saved_replies import Filled, SavedReply
@@ -71,10 +72,10 @@ async def _add(s: Services, message: Message, who: Sender, lang: str) -> None:
 async def saved_admin(update: Update, context: CareContext) -> None:
     """/reply add KEY LANG text… | /reply list | /reply del KEY."""
     s = context.services
-    message = update.effective_message
-    who = author(message) if message is not None else None
-    if message is None or who is None:
+    called = staff_command(update)
+    if called is None:
         return
+    message, who = called
     lang = s.settings.staff_language
     args = context.args or []
     action = args[0].lower() if args else ""
@@ -114,10 +115,10 @@ async def send_saved(update: Update, context: CareContext) -> None:
     """/r KEY in a request's topic (or as a reply to one of its messages); /r alone lists
     the keys as buttons."""
     s = context.services
-    message = update.effective_message
-    who = author(message) if message is not None else None
-    if message is None or who is None:
+    called = staff_command(update)
+    if called is None:
         return
+    message, who = called
     lang = s.settings.staff_language
     args = context.args or []
     request = await target(s, message, [])
@@ -180,27 +181,20 @@ async def saved_button(update: Update, context: CareContext) -> None:
         await answer(query, t(lang, "callback.unknown"))
         return
     # The request is the one the question was linked to, never one named in the data.
-    here = Incoming(
-        chat_id=picker.chat_id,
-        message_id=picker.message_id,
-        sender=sender(query.from_user),
-        kind=SAVED_REPLY_KIND,
-        reply_to_message_id=picker.message_id,
-    )
-    request = await s.helpdesk.request_for_staff_message(here)
     who = sender(query.from_user)
-    filled = await s.saved_replies.for_request(parsed[1], request.id, who) if request else None
-    if request is None or filled is None:
-        await answer(query, t(lang, "callback.unknown"))
-        return
-    source = Incoming(
+    here = Incoming(
         chat_id=picker.chat_id,
         message_id=picker.message_id,
         sender=who,
         kind=SAVED_REPLY_KIND,
-        text=filled.text,
         reply_to_message_id=picker.message_id,
     )
+    request = await s.helpdesk.request_for_staff_message(here)
+    filled = await s.saved_replies.for_request(parsed[1], request.id, who) if request else None
+    if request is None or filled is None:
+        await answer(query, t(lang, "callback.unknown"))
+        return
+    source = replace(here, text=filled.text)  # the press stands for the answer it sends
     if not await _send(s, request, filled, source):
         await answer(query, t(lang, "saved.stale"))
         return

@@ -21,7 +21,7 @@ from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.incoming import author, incoming
 from bot.services import Services
-from conversations.models import Ambiguous, Found, NotFound, Request
+from conversations.models import Ambiguous, Found, NotFound, Request, Sender
 from conversations.staff_views import UNASSIGNED, OwnerFilter
 from conversations.terms import SUPPORTED_KINDS, Actor
 
@@ -30,6 +30,13 @@ async def reply(message: Message, text: str) -> None:
     """Answer in the same topic, splitting long texts."""
     for part in split_html(text):
         await message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+
+def staff_command(update: Update) -> tuple[Message, Sender] | None:
+    """The message and author of a staff command; None without one (or from another bot)."""
+    message = update.effective_message
+    who = author(message) if message is not None else None
+    return (message, who) if message is not None and who is not None else None
 
 
 async def target(s: Services, message: Message, args: list[str]) -> Request | None:
@@ -67,10 +74,10 @@ async def staff_message(update: Update, context: CareContext) -> None:
 
 async def _change(update: Update, context: CareContext, resolve: bool) -> None:
     s = context.services
-    message = update.effective_message
-    who = author(message) if message is not None else None
-    if message is None or who is None:
+    called = staff_command(update)
+    if called is None:
         return
+    message, who = called
     lang = s.settings.staff_language
     command = "resolve" if resolve else "reopen"
     args = context.args or []
@@ -110,10 +117,10 @@ OPEN_FILTERS = {"mine": "mine", "miei": "mine", "mie": "mine", "me": "mine"} | {
 
 async def _open(update: Update, context: CareContext, which: str | None) -> None:
     s = context.services
-    message = update.effective_message
-    who = author(message) if message is not None else None
-    if message is None or who is None:
+    called = staff_command(update)
+    if called is None:
         return
+    message, who = called
     lang = s.settings.staff_language
     if which is None:
         args = context.args or []

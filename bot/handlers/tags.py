@@ -15,9 +15,8 @@ from telegram.ext import CommandHandler, filters
 from bot import render
 from bot.answers import acknowledge
 from bot.context import CareApp, CareContext
-from bot.handlers.staff import reply, target
+from bot.handlers.staff import reply, staff_command, target
 from bot.i18n import t
-from bot.incoming import author
 from conversations.tags import MAX_TAGS, TagChange
 
 
@@ -39,10 +38,10 @@ def _refusal(change: TagChange, allowed: Sequence[str], lang: str) -> str:
 
 async def _tags(update: Update, context: CareContext, *, add: bool) -> None:
     s = context.services
-    message = update.effective_message
-    who = author(message) if message is not None else None
-    if message is None or who is None:
+    called = staff_command(update)
+    if called is None:
         return
+    message, who = called
     lang = s.settings.staff_language
     number, words = _split(context.args or [])
     request = await target(s, message, number)

@@ -15,9 +15,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import render
 from bot.answers import answer
 from bot.context import CareApp, CareContext
-from bot.handlers.staff import reply, target
+from bot.handlers.staff import reply, staff_command, target
 from bot.i18n import t
-from bot.incoming import author, sender
+from bot.incoming import sender
 from conversations.models import Refusal, Request, Sender
 from conversations.ownership import OwnerChange, Taken
 
@@ -62,10 +62,10 @@ async def _request_or_usage(
 async def claim(update: Update, context: CareContext) -> None:
     """/claim: the request of this topic (or replied message, or number) is mine."""
     s = context.services
-    message = update.effective_message
-    who = author(message) if message is not None else None
-    if message is None or who is None:
+    called = staff_command(update)
+    if called is None:
         return
+    message, who = called
     lang = s.settings.staff_language
     usage = t(lang, "team.usage.claim", command="claim")
     request = await _request_or_usage(context, message, context.args or [], usage)
@@ -80,10 +80,10 @@ async def claim(update: Update, context: CareContext) -> None:
 async def unclaim(update: Update, context: CareContext) -> None:
     """/unclaim: nobody owns the request any more."""
     s = context.services
-    message = update.effective_message
-    who = author(message) if message is not None else None
-    if message is None or who is None:
+    called = staff_command(update)
+    if called is None:
         return
+    message, who = called
     lang = s.settings.staff_language
     usage = t(lang, "team.usage.claim", command="unclaim")
     request = await _request_or_usage(context, message, context.args or [], usage)
@@ -98,10 +98,10 @@ async def unclaim(update: Update, context: CareContext) -> None:
 async def assign(update: Update, context: CareContext) -> None:
     """/assign @username [42], or /assign [42] as a reply to the new owner's message."""
     s = context.services
-    message = update.effective_message
-    who = author(message) if message is not None else None
-    if message is None or who is None:
+    called = staff_command(update)
+    if called is None:
         return
+    message, who = called
     lang = s.settings.staff_language
     usage = t(lang, "team.usage.assign")
     args = context.args or []
