@@ -16,7 +16,7 @@ from analytics.html_split import split_html
 from analytics.lang import Lang
 from analytics.nps import NpsChange, NpsResult
 from analytics.periods import Period
-from analytics.promises import promise_lines
+from analytics.render_sla import promise_lines, sla_block
 from analytics.render_team import team_blocks
 from analytics.report import (
     AtRisk,
@@ -408,13 +408,14 @@ def render_report_html(
         blocks[0].append(_t(lang, "no_data"))
     blocks += [
         _nps_block(report.nps, lang, staff_names),
-        _pillar_block(report.pillars, lang) + promise_lines(report.promises, lang),
+        _pillar_block(report.pillars, lang) + promise_lines(report.sla, lang),
         service_block(report.service, lang),
+        sla_block(report.sla, lang, staff_names or {}),
         _churn_block(report.churn, report.clv, lang),
         _risk_block(report.risk, lang, ZoneInfo(report.timezone)),
         *team_blocks(report.team, lang, staff_names or {}),
     ]
-    return "\n\n".join("\n".join(block) for block in blocks)
+    return "\n\n".join("\n".join(block) for block in blocks if block)
 
 
 def render_report(

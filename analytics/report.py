@@ -21,8 +21,8 @@ from analytics.pillars import (
     key_driver_counts,
     pillar_index,
 )
-from analytics.promises import PromiseFigures, build_promises
 from analytics.service_times import ServiceTimes
+from analytics.sla import SlaSection, build_sla
 from analytics.team import DEFAULT_MIN_ANSWERS, TeamSection, build_team
 from conversations.models import full_name
 from conversations.terms import PILLARS
@@ -179,7 +179,7 @@ class Report(BaseModel):
     clv: ClvSection
     risk: RiskSection
     team: TeamSection = TeamSection(staff=[], saved_replies=[], min_answers=DEFAULT_MIN_ANSWERS)
-    promises: PromiseFigures = PromiseFigures(due=0, kept=0)
+    sla: SlaSection = SlaSection()
 
     @property
     def empty(self) -> bool:
@@ -381,11 +381,13 @@ async def build_report(
     top_n: int = 3,
     risk: RiskSection | None = None,
     min_answers: int = DEFAULT_MIN_ANSWERS,
+    business_hours: bool = False,
 ) -> Report:
     """Return the whole report for `period`, every query on one connection.
 
     `risk` is a risk section already at hand (analytics.risk_snapshot); without it the
-    risk of every customer is scored now.
+    risk of every customer is scored now. `business_hours`: the team keeps hours, so the
+    report adds the service times counted in business hours.
     """
     if now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
@@ -399,7 +401,7 @@ async def build_report(
         if risk is None:
             risk = await build_risk(conn, now=now, tz=tz, top_n=top_n, weights=risk_weights)
         team = await build_team(conn, period, min_answers=min_answers)
-        promises = await build_promises(conn, period, now=now)
+        sla = await build_sla(conn, period, now=now, business_hours=business_hours)
     return Report(
         period=period,
         first_day=first_day,
@@ -414,7 +416,7 @@ async def build_report(
         clv=clv,
         risk=risk,
         team=team,
-        promises=promises,
+        sla=sla,
     )
 
 

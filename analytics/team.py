@@ -73,6 +73,14 @@ def tagged(request_id: ColumnElement[int], tag: str) -> ColumnElement[bool]:
     return exists().where(and_(t.request_id == request_id, t.tag == tag))
 
 
+def owner_of(assignee_id: int | None, resolved_by: int | None, source: str | None) -> int | None:
+    """Whom a request counts for: its owner, else the staff member who resolved it (the
+    resolved_by of a customer's own "Solved" is the customer's id, so it is not kept)."""
+    if assignee_id is not None:
+        return int(assignee_id)
+    return int(resolved_by) if resolved_by is not None and source == Actor.STAFF else None
+
+
 @dataclass
 class _Tally:
     handled: int = 0
@@ -105,11 +113,7 @@ async def _staff(conn: AsyncConnection, period: Period, tag: str | None) -> list
         q = q.where(tagged(r.id, tag))
     tallies: dict[int | None, _Tally] = defaultdict(_Tally)
     for row in (await conn.execute(q)).all():
-        # resolved_by is the customer's own id when they pressed Solved: a staff one only
-        # when staff resolved it.
-        resolver = row.resolved_by if row.resolution_source == Actor.STAFF else None
-        owner = row.assignee_id if row.assignee_id is not None else resolver
-        tally = tallies[int(owner) if owner is not None else None]
+        tally = tallies[owner_of(row.assignee_id, row.resolved_by, row.resolution_source)]
         tally.handled += 1
         if row.first_response_seconds is not None:
             tally.first.append(int(row.first_response_seconds))

@@ -45,12 +45,12 @@ from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
 from conversations.intake import Intake
 from conversations.ledger import UpdateLedger
 from conversations.ownership import Ownership
-from conversations.promise_watch import PromiseWatch
 from conversations.saved_replies import SavedReplies
+from conversations.sla_watch import SlaWatch
 from conversations.store import Database
 from conversations.surveys import SurveyPolicy, Surveys
 from conversations.tags import Tags
-from conversations.terms import LANGUAGES
+from conversations.terms import LANGUAGES, SlaTarget
 
 log = logging.getLogger("carebot")
 
@@ -108,11 +108,9 @@ def build_application(
 
     db = Database(create_engine(settings.database_url))
     calendar = settings.calendar()  # parsed once: every business-time rule reads this one
-    target = (
-        timedelta(minutes=settings.sla_first_response_minutes)
-        if settings.sla_first_response_minutes
-        else None
-    )
+    target, resolution_target = settings.sla_targets()
+    found = ((SlaTarget.FIRST_RESPONSE, target), (SlaTarget.RESOLUTION, resolution_target))
+    targets = {kind: value for kind, value in found if value is not None}
     policy = HelpDeskPolicy(
         routing=settings.routing,
         default_language=settings.default_language,
@@ -120,6 +118,7 @@ def build_application(
         auto_resolve_after=timedelta(hours=settings.auto_resolve_hours),
         note_prefixes=(settings.note_prefix,),
         first_response_target=target,
+        resolution_target=resolution_target,
         calendar=calendar,
     )
     clock = clock or SystemClock()
@@ -159,9 +158,7 @@ def build_application(
         Notes(db, clock),
         Tags(db, clock, settings.tags),
         calendar,
-        PromiseWatch(db, clock, calendar, target, settings.sla_warning_share)
-        if target is not None
-        else None,
+        SlaWatch(db, clock, calendar, targets, settings.sla_warning_share) if targets else None,
     )
     app.bot_data["carebot.jobs"] = job_intervals
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.app import build_application
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
-from bot.lifecycle import auto_resolve, promise_warnings, running, weekly_summaries
+from bot.lifecycle import auto_resolve, running, sla_checks, weekly_summaries
 from bot.services import get_services
 from bot.settings import load_settings
 from conversations.clock import FrozenClock
@@ -154,6 +154,7 @@ async def play(pause: float = 0.0) -> None:
                 "CAREBOT_CUSTOMER_RATE": "5",  # a small shop's staff read one chat at a time
                 "CAREBOT_BUSINESS_HOURS": "mon-fri 09:00-13:00 14:00-18:00; sat 09:00-12:00",
                 "CAREBOT_SLA_FIRST_RESPONSE_MINUTES": "30",
+                "CAREBOT_SLA_RESOLUTION_MINUTES": "1440",  # three working days
                 # Billing questions go to the accounts team's own group.
                 "CAREBOT_STAFF_GROUPS": f"{billing.id}:Amministrazione:billing",
                 "CAREBOT_CATEGORIES": (
@@ -349,7 +350,15 @@ async def play(pause: float = 0.0) -> None:
             )
             tuesday = monday + timedelta(days=1)
             clock.set(datetime.combine(tuesday, time(9, 25), tzinfo=settings.tz))
-            await promise_warnings(app)
+            await sla_checks(app)
+            await _settle(tg)
+
+            out.step(
+                "Tuesday 09:31: the promise broke; Anna, the manager, hears of it once in "
+                "private, and the staff group's general topic gets one digest line"
+            )
+            clock.set(datetime.combine(tuesday, time(9, 31), tzinfo=settings.tz))
+            await sla_checks(app)
             await _settle(tg)
 
             out.step(

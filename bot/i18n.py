@@ -7,6 +7,7 @@ from typing import Any
 from analytics.catalog import translate
 from bot import i18n_reports as report_texts
 from bot import i18n_saved as saved_texts
+from bot import i18n_sla as sla_texts
 from bot import i18n_survey as survey_texts
 from bot import i18n_team as team_texts
 
@@ -230,6 +231,8 @@ IT.update(team_texts.IT)
 EN.update(team_texts.EN)
 IT.update(saved_texts.IT)
 EN.update(saved_texts.EN)
+IT.update(sla_texts.IT)
+EN.update(sla_texts.EN)
 
 CATALOGS: dict[str, Catalog] = {"it": IT, "en": EN}
 

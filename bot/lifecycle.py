@@ -19,9 +19,9 @@ from bot import weekly
 from bot.commands import CUSTOMER_COMMANDS, STAFF_COMMANDS
 from bot.context import CareContext
 from bot.polling import Poller
-from bot.promise_render import promise_warning
 from bot.services import get_services
 from bot.settings import Settings
+from bot.sla_notices import check_targets
 from conversations.db import migrate
 from conversations.terms import Actor
 
@@ -32,7 +32,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 SWEEP_SECONDS = 30.0
 SURVEY_SWEEP_SECONDS = 60.0
 PRUNE_SECONDS = 3600.0
-PROMISE_CHECK_SECONDS = 60.0  # a promise is minutes long: a minute early is soon enough
+SLA_CHECK_SECONDS = 60.0  # a target is minutes long: a minute early is soon enough
 
 
 async def on_startup(app: App) -> None:
@@ -79,9 +79,9 @@ async def on_startup(app: App) -> None:
         app.job_queue.run_repeating(
             _weekly_job, interval=weekly.CHECK_SECONDS, first=20, name="weekly-summary"
         )
-        if s.promise_watch is not None:
+        if s.sla_watch is not None:
             app.job_queue.run_repeating(
-                _promise_job, interval=PROMISE_CHECK_SECONDS, first=15, name="promise-warnings"
+                _sla_job, interval=SLA_CHECK_SECONDS, first=15, name="sla-checks"
             )
         if s.settings.risk_refresh_minutes:
             app.job_queue.run_repeating(
@@ -127,21 +127,14 @@ async def auto_resolve(app: App) -> int:
     return len(changes)
 
 
-async def promise_warnings(app: App) -> int:
-    """Warn in each request's topic whose promised first answer is about to be late (once
-    per request); return how many."""
-    s = get_services(app)
-    if s.promise_watch is None:
-        return 0
-    warnings = await s.promise_watch.due_warnings()
-    for w in warnings:
-        text = promise_warning(w, s.settings.staff_language, s.settings.tz)
-        await s.relay.staff_notice(w.request, w.customer, text)
-    return len(warnings)
+async def sla_checks(app: App) -> tuple[int, int]:
+    """Warn about the service targets about to break, escalate the broken ones (each once);
+    return (warnings, escalations)."""
+    return await check_targets(get_services(app))
 
 
-async def _promise_job(context: CareContext) -> None:
-    await promise_warnings(context.application)
+async def _sla_job(context: CareContext) -> None:
+    await sla_checks(context.application)
 
 
 async def _auto_resolve_job(context: CareContext) -> None:

@@ -150,6 +150,16 @@ class Relay(StaffCopies):
             await self.bot.send_message(manager_id, text, parse_mode=ParseMode.HTML)
         await self.bot.send_photo(manager_id, InputFile(photo, filename=filename), caption=caption)
 
+    async def tell_manager(self, manager_id: int, text: str) -> bool:
+        """Send a manager one notice; False (logged) when Telegram refuses, typically
+        because the manager never pressed Start."""
+        try:
+            await self.bot.send_message(manager_id, text, parse_mode=ParseMode.HTML)
+        except TelegramError as exc:
+            log.warning("notice to manager %s failed: %s", manager_id, exc)
+            return False
+        return True
+
     # staff side, general topic ---------------------------------------------------------
 
     async def staff_general(self, chat_id: int, text: str) -> None:

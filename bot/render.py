@@ -230,9 +230,12 @@ def open_list(
         )
         if line.owner is not None:
             out[-1] += t(lang, "staff.open.owner", name=escape(line.owner.short_name))
-        left = line.promise_left_seconds
+        # The nearer target: the promised first answer while it is owed, else resolution.
+        left, target = line.promise_left_seconds, "promise"
+        if left is None:
+            left, target = line.resolution_left_seconds, "resolution"
         if left is not None:
-            key = "staff.open.promise_left" if left >= 0 else "staff.open.promise_late"
+            key = f"staff.open.{target}_left" if left >= 0 else f"staff.open.{target}_late"
             out[-1] += t(lang, key, age=format_duration(abs(left), lang))
         if queued and line.request.id in queued:
             n, waited = queued[line.request.id]

@@ -59,6 +59,7 @@ async def report_with(
         risk_weights=settings.risk_weights,
         risk=risk,
         min_answers=settings.report_min_answers,
+        business_hours=bool(settings.business_hours.strip()),
     )
 
 
@@ -101,6 +102,7 @@ class Reports:
     async def texts(self, report: Report) -> list[str]:
         """The report as Telegram HTML messages, staff and staff groups shown by name."""
         team = [f.user_id for f in report.team.staff if f.user_id is not None]
+        team += [int(b.key) for b in report.sla.by_staff if b.key]
         names = await self._staff_names(report.nps.by_staff, team)
         return render_text.render_report(report, staff_names=names)
 

@@ -13,8 +13,8 @@ from conversations.customer_rate import CustomerRate
 from conversations.helpdesk import HelpDesk
 from conversations.intake import Intake
 from conversations.ownership import Ownership
-from conversations.promise_watch import PromiseWatch
 from conversations.saved_replies import SavedReplies
+from conversations.sla_watch import SlaWatch
 from conversations.store import Database
 from conversations.surveys import Surveys
 from conversations.tags import Tags
@@ -51,7 +51,7 @@ class Services:
     notes: Notes  # /note: notes on customers
     tags: Tags  # /tag, /untag
     calendar: Calendar  # business hours (CAREBOT_BUSINESS_HOURS, CAREBOT_HOLIDAYS)
-    promise_watch: PromiseWatch | None = None  # with CAREBOT_SLA_FIRST_RESPONSE_MINUTES
+    sla_watch: SlaWatch | None = None  # with CAREBOT_SLA_FIRST_RESPONSE or _RESOLUTION
 
 
 def get_services(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from functools import cached_property
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -84,7 +85,8 @@ class ReportSettings(StoreSettings):
     )
     business_hours: str = Field(
         default="",
-        description="Opening hours per weekday: mon-fri 09:00-13:00 14:00-18:00; sat 09:00-12:00",
+        description="Opening hours per weekday: mon-fri 09:00-13:00 14:00-18:00; sat 09:00-12:00 "
+        "(Italian day names too: lun-ven)",
     )
     holidays: str = Field(
         default="", description="Dates the team is out, e.g. 2026-12-25,2026-12-26"
@@ -95,11 +97,17 @@ class ReportSettings(StoreSettings):
         description="A new request is promised its first answer within this many business "
         "minutes (0: no promise)",
     )
+    sla_resolution_minutes: int = Field(
+        default=0,
+        ge=0,
+        description="A request is to be resolved within this many business minutes of "
+        "opening (0: no resolution target)",
+    )
     sla_warning_share: float = Field(
         default=0.8,
         gt=0,
         lt=1,
-        description="Staff are warned once this share of a promised first answer's time has passed",
+        description="Staff are warned once this share of a target's business time has passed",
     )
 
     @field_validator("business_hours")
@@ -146,6 +154,12 @@ class ReportSettings(StoreSettings):
     def calendar(self) -> Calendar:
         """When the team is in (always, without CAREBOT_BUSINESS_HOURS)."""
         return Calendar.parse(self.tz, self.business_hours, self.holidays)
+
+    def sla_targets(self) -> tuple[timedelta | None, timedelta | None]:
+        """The first-response and resolution targets in business time (None: not set)."""
+        minutes = (self.sla_first_response_minutes, self.sla_resolution_minutes)
+        first, resolution = (timedelta(minutes=m) if m else None for m in minutes)
+        return first, resolution
 
 
 class Settings(ReportSettings):

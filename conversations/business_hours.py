@@ -19,6 +19,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The same days as an Italian team writes them (lun-ven 09:00-18:00).
+ITALIAN_DAYS = ("lun", "mar", "mer", "gio", "ven", "sab", "dom")
+_DAY_NUMBERS = {name: i for names in (DAYS, ITALIAN_DAYS) for i, name in enumerate(names)}
 MINUTES_PER_DAY = 24 * 60
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 _SEARCH_DAYS = 370  # a calendar open at all opens within a year (holidays included)
@@ -41,9 +44,12 @@ def _days(spec: str) -> list[int]:
     found: list[int] = []
     for part in spec.split(","):
         ends = part.strip().split("-")
-        if not 1 <= len(ends) <= 2 or any(e not in DAYS for e in ends):
-            raise CalendarError(f"unknown day {part.strip()!r}: use {', '.join(DAYS)}")
-        first, last = DAYS.index(ends[0]), DAYS.index(ends[-1])
+        if not 1 <= len(ends) <= 2 or any(e not in _DAY_NUMBERS for e in ends):
+            raise CalendarError(
+                f"unknown day {part.strip()!r}: use {', '.join(DAYS)} "
+                f"(or {', '.join(ITALIAN_DAYS)})"
+            )
+        first, last = _DAY_NUMBERS[ends[0]], _DAY_NUMBERS[ends[-1]]
         span = (last - first) % 7
         found += [(first + i) % 7 for i in range(span + 1)]
     return found

@@ -67,7 +67,20 @@ class HelpDeskPolicy:
     # A new request is promised a first answer within this much business time (none: no
     # promise), counted on this calendar (from the next opening when the team is out).
     first_response_target: timedelta | None = None
+    resolution_target: timedelta | None = None  # likewise for its resolution (an SLA)
     calendar: Calendar | None = None
+
+    def business_seconds(self, start: datetime, end: datetime) -> int:
+        """Whole seconds of business time between two instants (all of it without hours)."""
+        if self.calendar is None:
+            return max(0, int((end - start).total_seconds()))
+        return int(self.calendar.business_seconds(start, end))
+
+    def deadline(self, start: datetime, target: timedelta | None) -> datetime | None:
+        """When a target of business time started at `start` falls due (None: no target)."""
+        if target is None or self.calendar is None:
+            return None
+        return self.calendar.add_business(start, target.total_seconds())
 
 
 def pick_language(telegram_code: str | None, default: str) -> str:
@@ -197,17 +210,13 @@ class HelpDesk(StaffViews):
         # Its group before any category is picked (conversations.intake may change it).
         group = self.policy.routing.route(None, customer.language)
         opened = await repo.open_request(customer.id, group.chat_id, now)
-        promise = self._promise(now)
-        if promise is not None:
-            opened = await repo.update_request(opened.id, promised_by=promise)
+        promise = self.policy.deadline(now, self.policy.first_response_target)
+        resolution = self.policy.deadline(now, self.policy.resolution_target)
+        if promise is not None or resolution is not None:
+            opened = await repo.update_request(
+                opened.id, promised_by=promise, resolution_due=resolution
+            )
         return opened, True, False
-
-    def _promise(self, now: datetime) -> datetime | None:
-        """When a request opened now is promised its first answer (None: no promise)."""
-        target, calendar = self.policy.first_response_target, self.policy.calendar
-        if target is None or calendar is None:
-            return None
-        return calendar.add_business(now, target.total_seconds())
 
     async def choose_language(self, who: Sender, language: str) -> bool:
         """Store the language a user picked (creating the customer if new)."""
@@ -322,6 +331,9 @@ class HelpDesk(StaffViews):
         if request.first_response_at is None:
             values["first_response_at"] = now
             values["first_response_seconds"] = int((now - request.opened_at).total_seconds())
+            values["first_response_business_seconds"] = self.policy.business_seconds(
+                request.opened_at, now
+            )
         return await repo.update_request(request.id, **values)
 
     # edits -----------------------------------------------------------------------------
@@ -510,6 +522,7 @@ class HelpDesk(StaffViews):
             resolved_by=actor_id,
             resolution_source=actor,
             resolution_seconds=int((now - request.opened_at).total_seconds()),
+            resolution_business_seconds=self.policy.business_seconds(request.opened_at, now),
         )
         await repo.add_event(request_id, EventKind.RESOLVED, now, actor, actor_id)
         event = RequestResolved(
@@ -556,6 +569,7 @@ class HelpDesk(StaffViews):
             resolved_by=None,
             resolution_source=None,
             resolution_seconds=None,
+            resolution_business_seconds=None,
             reopen_count=request.reopen_count + 1,
         )
         await repo.add_event(request.id, EventKind.REOPENED, self.clock.now(), actor, actor_id)

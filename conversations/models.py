@@ -66,6 +66,10 @@ class Request:
     assignee_id: int | None = None  # the staff member who owns it (StaffMember.user_id)
     promised_by: datetime | None = None  # the first answer promised to the customer by then
     promise_warned_at: datetime | None = None  # staff were warned it was about to be late
+    resolution_due: datetime | None = None  # the resolution target's deadline (an SLA)
+    resolution_warned_at: datetime | None = None
+    promise_escalated_at: datetime | None = None  # managers were told the target broke
+    resolution_escalated_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +232,8 @@ class OpenRequestLine:
     owner: StaffMember | None = None
     # Until the promised first answer (negative: that late); None: answered or no promise.
     promise_left_seconds: float | None = None
+    # Until its resolution target (negative: broken that long ago), or None without one.
+    resolution_left_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

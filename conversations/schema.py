@@ -113,6 +113,15 @@ requests = Table(
     # CAREBOT_SLA_FIRST_RESPONSE), or none: reports count the promises kept.
     Column("promised_by", UtcDateTime),
     Column("promise_warned_at", UtcDateTime),  # staff were warned it is about to break
+    # The resolution promised by this time (CAREBOT_SLA_RESOLUTION), or none.
+    Column("resolution_due", UtcDateTime),
+    Column("resolution_warned_at", UtcDateTime),  # staff were warned it is about to break
+    # Managers were told a target broke (conversations.sla_watch).
+    Column("promise_escalated_at", UtcDateTime),
+    Column("resolution_escalated_at", UtcDateTime),
+    # The service times again, counting only business hours (conversations.business_hours).
+    Column("first_response_business_seconds", Integer),
+    Column("resolution_business_seconds", Integer),
     Index(None, "customer_id", "status"),
     Index(None, "status", "last_staff_message_at"),
     Index(None, "opened_at"),
@@ -132,6 +141,9 @@ requests = Table(
     # Reports: the exact values inside one service-time histogram bin (conversations.rollups).
     Index("ix_requests_first_response_bin", "first_response_seconds", "first_response_at"),
     Index("ix_requests_resolution_bin", "status", "resolution_seconds", "resolved_at"),
+    # Reports: the SLA targets that came due in a period.
+    Index(None, "promised_by"),
+    Index(None, "resolution_due"),
 )
 
 request_events = Table(

@@ -56,6 +56,11 @@ class StaffViews:
                         if r.promised_by is not None and r.first_response_at is None
                         else None
                     ),
+                    resolution_left_seconds=(
+                        (r.resolution_due - now).total_seconds()
+                        if r.resolution_due is not None
+                        else None
+                    ),
                 )
                 for r in pending
             ]

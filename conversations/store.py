@@ -49,10 +49,12 @@ class RequestChanges(TypedDict, total=False):
     status: Status
     first_response_at: datetime
     first_response_seconds: int
+    first_response_business_seconds: int
     resolved_at: datetime | None
     resolved_by: int | None
     resolution_source: Actor | None
     resolution_seconds: int | None
+    resolution_business_seconds: int | None
     reopen_count: int
     last_customer_message_at: datetime
     last_staff_message_at: datetime
@@ -61,6 +63,7 @@ class RequestChanges(TypedDict, total=False):
     category: str | None
     staff_chat_id: int
     promised_by: datetime | None
+    resolution_due: datetime | None
     assignee_id: int | None
 
 

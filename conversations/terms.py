@@ -26,6 +26,7 @@ __all__ = [
     "Direction",
     "EventKind",
     "Pillar",
+    "SlaTarget",
     "Status",
     "SurveyStatus",
     "SurveyStep",
@@ -62,6 +63,13 @@ class EventKind(StrEnum):
     SAVED_REPLY = "saved_reply"  # a saved reply (request_events.detail: its key) was sent
     TAGGED = "tagged"  # request_events.detail: the tag
     UNTAGGED = "untagged"
+
+
+class SlaTarget(StrEnum):
+    """The service targets a request runs against (in business time)."""
+
+    FIRST_RESPONSE = "first_response"  # the promise told to the customer
+    RESOLUTION = "resolution"
 
 
 class Actor(StrEnum):

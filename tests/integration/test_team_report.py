@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.promises import build_promises, promise_lines
 from analytics.render_csv import export_csv
+from analytics.render_sla import promise_lines
 from analytics.render_tag import render_tag_report
 from analytics.render_team import team_blocks
+from analytics.sla import build_sla
 from analytics.tag_report import build_tag_report
 from analytics.team import build_team
 from conversations import schema
@@ -203,13 +204,12 @@ async def test_promises_kept_count_the_promises_that_came_due(
     await rows.request(customer, promised_by=NOW - timedelta(days=60), **answered)  # before
     await rows.request(customer)  # no promise
 
-    figures = await build_promises(conn, last_30_days(), now=NOW)
-    assert (figures.due, figures.kept, figures.share) == (4, 2, 0.5)
+    figures = await build_sla(conn, last_30_days(), now=NOW)
+    first = figures.first_response
+    assert (first.due, first.met, first.share) == (4, 2, 0.5)
     (line,) = promise_lines(figures, "it")
     assert "Promesse mantenute" in line and "50% (2 su 4)" in line
     assert (
-        promise_lines(
-            await build_promises(conn, last_30_days(), now=NOW - timedelta(days=40)), "it"
-        )
+        promise_lines(await build_sla(conn, last_30_days(), now=NOW - timedelta(days=40)), "it")
         == []
     )

@@ -32,6 +32,16 @@ def test_open_and_next_opening() -> None:
     assert OFFICE.next_open(rome(2026, 12, 24, 18, 30)) == rome(2026, 12, 26, 9, 0)
 
 
+def test_italian_day_names_read_the_same() -> None:
+    italian = Calendar.parse(ROME, "lun-ven 09:00-13:00 14:00-18:00; SAB 09:00-12:00", "2026-12-25")
+    assert italian == OFFICE
+    # A range may wrap the week: Friday to Monday.
+    weekend = Calendar.parse(ROME, "ven-lun 10:00-12:00")
+    assert [weekend.is_open(rome(2026, 12, d, 11, 0)) for d in range(1, 8)] == [
+        False, False, False, True, True, True, True,
+    ]  # fmt: skip
+
+
 def test_business_time_skips_nights_weekends_and_holidays() -> None:
     friday_5pm, monday_10am = rome(2026, 12, 4, 17, 0), rome(2026, 12, 7, 10, 0)
     # Friday 17-18, Saturday 9-12, Monday 9-10: five hours.
