@@ -13,6 +13,7 @@ __all__ = [
     "MAX_DAYS",
     "Period",
     "PeriodError",
+    "iso_week",
     "parse_period",
     "previous",
     "weeks_back",
@@ -90,6 +91,21 @@ def _week_of(day: date, tz: ZoneInfo) -> Period:
     """Return the Monday-start local week that contains `day`."""
     monday = day - timedelta(days=day.weekday())
     return _days(monday, monday + timedelta(days=6), tz, _iso_week_label(monday))
+
+
+_ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})", re.ASCII)
+
+
+def iso_week(text: str, tz: ZoneInfo) -> Period:
+    """The local Monday–Sunday week an ISO label names ("2026-W47")."""
+    found = _ISO_WEEK.fullmatch(text.strip().upper())
+    if found is None:
+        raise PeriodError("bad_week", f"{text!r} is not an ISO week such as 2026-W47.")
+    try:
+        monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
+    except ValueError:
+        raise PeriodError("bad_week", f"{text!r} has no such week.") from None
+    return _week_of(_in_range(monday), tz)
 
 
 def _too_long() -> PeriodError:

@@ -64,7 +64,7 @@ def promise_lines(sla: SlaSection, lang: Lang) -> list[str]:
     return [_t(lang, "promises", s=percent(f.share, lang), k=f.met, d=f.due)]
 
 
-def _figures(f: TargetFigures, lang: Lang) -> str:
+def target_figures(f: TargetFigures, lang: Lang) -> str:
     if f.share is None:
         return _t(lang, "none")
     return _t(lang, "figures", s=percent(f.share, lang), m=f.met, d=f.due)
@@ -73,7 +73,7 @@ def _figures(f: TargetFigures, lang: Lang) -> str:
 def _line(name: str, now: TargetFigures, before: TargetFigures, lang: Lang) -> str | None:
     if not now.due and not before.due:
         return None
-    text = f"{_t(lang, name)}: {_figures(now, lang)}"
+    text = f"{_t(lang, name)}: {target_figures(now, lang)}"
     change = share_change(now, before)
     if change is not None and before.share is not None:
         c = number(change, lang, sign=True)
@@ -85,7 +85,7 @@ def _line(name: str, now: TargetFigures, before: TargetFigures, lang: Lang) -> s
 
 def _slice(b: SlaBreakdown, names: Mapping[int, str], lang: Lang) -> str:
     name = escape(names.get(int(b.key), b.key)) if b.key else _t(lang, "nobody")
-    f, r = _figures(b.first_response, lang), _figures(b.resolution, lang)
+    f, r = target_figures(b.first_response, lang), target_figures(b.resolution, lang)
     return "• " + _t(lang, "slice", name=name, f=f, r=r)
 
 

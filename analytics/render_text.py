@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from analytics.catalog import pillar_name, translate
@@ -29,7 +28,7 @@ from analytics.report import (
     WhoisExtras,
 )
 from analytics.service_times import ServiceTimes, format_duration
-from analytics.text_format import escape, number, percent
+from analytics.text_format import escape, money, number, percent
 
 __all__ = [
     "period_title",
@@ -170,14 +169,6 @@ def _t(lang: Lang, key: str, **values: object) -> str:
 _e = escape
 _number = number
 _percent = percent
-
-
-def _money(value: Decimal, lang: Lang) -> str:
-    """Whole euros with thousands separators: "4.000 €" / "€4,000"."""
-    whole = f"{value.quantize(Decimal(1)):,}"
-    if lang == "it":
-        return whole.replace(",", ".").replace("-", "−") + " €"
-    return ("−€" + whole[1:]) if whole.startswith("-") else "€" + whole
 
 
 def period_title(period: Period, tz: ZoneInfo) -> str:
@@ -350,10 +341,10 @@ def _churn_block(churn: ChurnSection, clv: ClvSection | None, lang: Lang) -> lis
                 _t(
                     lang,
                     "clv",
-                    avg=_money(clv.average, lang),
+                    avg=money(clv.average, lang),
                     k=clv.known,
                     c=clv.customers,
-                    t=_money(clv.total, lang),
+                    t=money(clv.total, lang),
                 )
             )
     return lines
@@ -366,7 +357,7 @@ def _customer(at_risk: AtRisk, rank: int, lang: Lang) -> list[str]:
     band = _t(lang, f"band.{at_risk.risk.band}")
     head = f"{rank}. <b>{who}</b> — {at_risk.risk.score}/100 {band}"
     if at_risk.clv is not None:
-        head += f" · CLV {_money(at_risk.clv, lang)}"
+        head += f" · CLV {money(at_risk.clv, lang)}"
     reasons = [
         f"   • {_e(c.text(lang))} (+{_number(c.points, lang)})"
         for c in at_risk.risk.contributions[:4]
@@ -387,7 +378,7 @@ def _risk_block(risk: RiskSection, lang: Lang, tz: ZoneInfo | None = None) -> li
         if risk.revenue_at_risk is None:
             lines.append(_t(lang, "revenue_unknown", h=risk.high))
         else:
-            value = _money(risk.revenue_at_risk, lang)
+            value = money(risk.revenue_at_risk, lang)
             lines.append(_t(lang, "revenue_at_risk", v=value, k=risk.revenue_known, h=risk.high))
     return lines
 
@@ -468,6 +459,6 @@ def render_whois_extras(extras: WhoisExtras, lang: Lang, tz: ZoneInfo) -> str:
             f"   • {_e(c.text(lang))} (+{_number(c.points, lang)})"
             for c in extras.risk.contributions
         ]
-    clv = _money(extras.clv, lang) if extras.clv is not None else _t(lang, "not_available")
+    clv = money(extras.clv, lang) if extras.clv is not None else _t(lang, "not_available")
     lines.append(f"{_t(lang, 'whois_clv')}: {clv}")
     return "\n".join(lines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from analytics import queries as q
-from analytics.churn_risk import RiskScore, RiskWeights, risk_band, score_risk
+from analytics.churn_risk import RiskScore, RiskWeights, score_risk
 from analytics.lang import Lang
 from analytics.nps import NpsChange, NpsResult, compare, nps_from_counts, response_rate
 from analytics.periods import Period, previous, weeks_back
@@ -40,6 +39,7 @@ __all__ = [
     "RiskSection",
     "WeekNps",
     "WhoisExtras",
+    "at_risk",
     "build_churn",
     "build_nps",
     "build_pillars",
@@ -313,8 +313,17 @@ async def build_clv(
     )
 
 
-def _name(customer: q.CustomerRisk) -> str:
-    return full_name(customer.first_name, customer.last_name, missing="—")
+def at_risk(customer: q.CustomerRisk, risk: RiskScore, clv: Decimal | None) -> AtRisk:
+    """A scored customer as reports list them."""
+    return AtRisk(
+        customer_id=customer.customer_id,
+        telegram_user_id=customer.telegram_user_id,
+        name=full_name(customer.first_name, customer.last_name, missing="—"),
+        username=customer.username,
+        language=customer.language,
+        risk=risk,
+        clv=clv,
+    )
 
 
 async def build_risk(
@@ -330,10 +339,7 @@ async def build_risk(
         raise ValueError("top_n cannot be negative")
     async with q.connect(source) as conn:
         weights = weights or RiskWeights()
-        # Customers left out by risk_signals lack every recent signal; read everyone when
-        # the weights let the other signals alone reach the high band.
-        rest = sum(w for k, w in weights.model_dump().items() if k not in q.RECENT_SIGNALS)
-        everyone = risk_band(math.ceil(rest * 100 / weights.total)) == "high"
+        everyone = q.reads_everyone(weights)
         # Scores everyone risk_signals reads, but builds the explained score only for
         # the top: the high count and revenue are exact (q.risk_ranking).
         ranking = await q.risk_ranking(
@@ -346,18 +352,7 @@ async def build_risk(
     return RiskSection(
         scored=ranking.scored,
         high=len(ranking.high),
-        top=[
-            AtRisk(
-                customer_id=c.customer_id,
-                telegram_user_id=c.telegram_user_id,
-                name=_name(c),
-                username=c.username,
-                language=c.language,
-                risk=risk,
-                clv=clvs.get(c.customer_id),
-            )
-            for c, risk in top
-        ],
+        top=[at_risk(c, risk, clvs.get(c.customer_id)) for c, risk in top],
         revenue_at_risk=sum(known, Decimal(0)) if known else None,
         revenue_known=len(known),
     )

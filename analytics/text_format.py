@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 
 from analytics.lang import Lang
 
@@ -24,3 +25,11 @@ def number(value: float, lang: Lang, digits: int = 0, *, sign: bool = False) -> 
 def percent(share: float, lang: Lang) -> str:
     """A share as a percentage: one decimal below 10 % (but not for 0)."""
     return number(share * 100, lang, 0 if share * 100 >= 10 or share == 0 else 1) + "%"
+
+
+def money(value: Decimal, lang: Lang) -> str:
+    """Whole euros with thousands separators: "4.000 €" / "€4,000"."""
+    whole = f"{value.quantize(Decimal(1)):,}"
+    if lang == "it":
+        return whole.replace(",", ".").replace("-", "−") + " €"
+    return ("−€" + whole[1:]) if whole.startswith("-") else "€" + whole

@@ -18,6 +18,7 @@ from bot.handlers import (
     customer,
     edits,
     fallback,
+    managers,
     notes,
     reports,
     saved,
@@ -48,6 +49,7 @@ from conversations.ownership import Ownership
 from conversations.saved_replies import SavedReplies
 from conversations.sla_watch import SlaWatch
 from conversations.store import Database
+from conversations.subscriptions import Subscriptions
 from conversations.surveys import SurveyPolicy, Surveys
 from conversations.tags import Tags
 from conversations.terms import LANGUAGES, SlaTarget
@@ -158,11 +160,13 @@ def build_application(
         Notes(db, clock),
         Tags(db, clock, settings.tags),
         calendar,
+        Subscriptions(db, clock, settings.staff_language),
         SlaWatch(db, clock, calendar, targets, settings.sla_warning_share) if targets else None,
     )
     app.bot_data["carebot.jobs"] = job_intervals
 
     survey.register(app)
+    managers.register(app)
     customer.register(app)
     groups = settings.routing.chat_ids
     staff.register(app, groups)

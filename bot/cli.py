@@ -292,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "import-customers":
         return cmd_import_customers(args.database_url, args.file)
-    if args.command in ("report", "export"):
+    if args.command in ("report", "summary", "export"):
         settings = _load(ReportSettings, args.database_url)
         return cli_reports.run(args, settings) if settings else 2
     return 2

@@ -1,4 +1,5 @@
-"""`carebot report` and `carebot export`: the staff reports from the database, without Telegram."""
+"""`carebot report`, `carebot summary` and `carebot export`: the staff reports and the
+managers' weekly summary from the database, without Telegram."""
 
 from __future__ import annotations
 
@@ -23,13 +24,18 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report.add_argument("--format", choices=("text", "json"), default="text")
     report.add_argument("--chart", metavar="FILE.png", help="also write the PNG dashboard")
     report.add_argument("--database-url", help="default: CAREBOT_DATABASE_URL")
+    summary = sub.add_parser("summary", help="preview the managers' weekly summary of a week")
+    summary.add_argument("--week", help="ISO week such as 2026-W47 (default: last full week)")
+    summary.add_argument("--lang", choices=("it", "en"), help="default: CAREBOT_STAFF_LANGUAGE")
+    summary.add_argument("--chart", metavar="FILE.png", help="also write the PNG dashboard")
+    summary.add_argument("--database-url", help="default: CAREBOT_DATABASE_URL")
     export = sub.add_parser("export", help="write requests, surveys and messages as CSV files")
     export.add_argument("--period", default="30d", help="as for report (30d)")
     export.add_argument("--out", required=True, metavar="DIR", help="folder for the CSV files")
     export.add_argument("--database-url", help="default: CAREBOT_DATABASE_URL")
 
 
-def _plain(html: str) -> str:
+def plain_text(html: str) -> str:
     """Telegram HTML to terminal text."""
     text = _TAGS.sub("", html)
     for entity, char in _ENTITIES.items():
@@ -38,8 +44,10 @@ def _plain(html: str) -> str:
 
 
 def run(args: argparse.Namespace, settings: ReportSettings) -> int:
-    """Run `report` or `export` with the validated settings; return the exit code."""
+    """Run `report`, `summary` or `export` with the validated settings; return the exit code."""
     now = datetime.now(UTC)
+    if args.command == "summary":
+        return _summary(args, settings, now)
     try:
         period = parse_period(args.period, now=now, tz=settings.tz)
     except PeriodError as exc:
@@ -66,11 +74,51 @@ async def _report(
     if args.format == "json":
         print(report.model_dump_json(indent=2))
     else:
-        print(_plain(render_report_html(report)))
+        print(plain_text(render_report_html(report)))
     if args.chart:
         from analytics.render_chart import render_dashboard
 
         await asyncio.to_thread(Path(args.chart).write_bytes, render_dashboard(report))
+        print(f"chart written to {args.chart}", file=sys.stderr)
+    return 0
+
+
+def _summary(args: argparse.Namespace, settings: ReportSettings, now: datetime) -> int:
+    from analytics.periods import iso_week
+    from conversations.weekly import last_full_week
+
+    if args.week:
+        label = args.week
+    else:
+        year, week, _ = last_full_week(now, settings.tz).isocalendar()
+        label = f"{year}-W{week:02d}"
+    try:
+        period = iso_week(label, settings.tz)
+    except PeriodError as exc:
+        print(f"carebot: --week: {exc.message}", file=sys.stderr)
+        return 2
+    return asyncio.run(_print_summary(args, settings, period, now))
+
+
+async def _print_summary(
+    args: argparse.Namespace, settings: ReportSettings, period: Period, now: datetime
+) -> int:
+    from bot.summary import weekly_summary
+    from conversations.db import create_engine, migrate
+    from conversations.store import Database
+
+    db = Database(create_engine(settings.database_url))
+    try:
+        await migrate(db.engine)
+        built = await weekly_summary(db, settings, period, now, lang=args.lang)
+    finally:
+        await db.engine.dispose()
+    print(plain_text(built.html()))
+    if args.chart:
+        from analytics.render_chart import render_dashboard
+
+        png = render_dashboard(built.summary.report)
+        await asyncio.to_thread(Path(args.chart).write_bytes, png)
         print(f"chart written to {args.chart}", file=sys.stderr)
     return 0
 

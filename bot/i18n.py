@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from analytics.catalog import translate
+from bot import i18n_managers as manager_texts
 from bot import i18n_reports as report_texts
 from bot import i18n_saved as saved_texts
 from bot import i18n_sla as sla_texts
@@ -233,6 +234,8 @@ IT.update(saved_texts.IT)
 EN.update(saved_texts.EN)
 IT.update(sla_texts.IT)
 EN.update(sla_texts.EN)
+IT.update(manager_texts.IT)
+EN.update(manager_texts.EN)
 
 CATALOGS: dict[str, Catalog] = {"it": IT, "en": EN}
 

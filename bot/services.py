@@ -16,6 +16,7 @@ from conversations.ownership import Ownership
 from conversations.saved_replies import SavedReplies
 from conversations.sla_watch import SlaWatch
 from conversations.store import Database
+from conversations.subscriptions import Subscriptions
 from conversations.surveys import Surveys
 from conversations.tags import Tags
 
@@ -51,6 +52,7 @@ class Services:
     notes: Notes  # /note: notes on customers
     tags: Tags  # /tag, /untag
     calendar: Calendar  # business hours (CAREBOT_BUSINESS_HOURS, CAREBOT_HOLIDAYS)
+    subscriptions: Subscriptions  # managers' weekly-summary choices
     sla_watch: SlaWatch | None = None  # with CAREBOT_SLA_FIRST_RESPONSE or _RESOLUTION
 
 

@@ -109,6 +109,7 @@ class ReportSettings(StoreSettings):
         lt=1,
         description="Staff are warned once this share of a target's business time has passed",
     )
+    brand_name: str = Field(default="carebot", description="Your company name, used in messages")
 
     @field_validator("business_hours")
     @classmethod
@@ -195,7 +196,6 @@ class Settings(ReportSettings):
     default_language: Literal["it", "en"] = Field(
         default="it", description="Language for users whose Telegram language is neither it nor en"
     )
-    brand_name: str = Field(default="carebot", description="Your company name, used in messages")
     reopen_grace_hours: float = Field(
         default=24, ge=0, description="A message this soon after resolution reopens the request"
     )

@@ -1,4 +1,5 @@
-"""The weekly summary: each manager gets last week's report in a private chat, once.
+"""The weekly summary: each manager gets last week's summary (bot.summary: what to act
+on, in one message) and its chart in a private chat, once.
 
 The job runs every half hour; from Monday at CAREBOT_WEEKLY_SUMMARY_HOUR (local time) it
 sends the last full Monday–Sunday week to every manager who has not had it. The ledger in
@@ -13,9 +14,10 @@ from datetime import datetime, time, timedelta
 
 from telegram.error import TelegramError
 
-from bot import render
-from bot.i18n import t
+from analytics.lang import as_lang
+from analytics.periods import iso_week
 from bot.services import Services
+from bot.summary import weekly_summary
 from conversations.weekly import WeeklySummaries, last_full_week
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,8 @@ def due_week(s: Services, now: datetime) -> datetime | None:
 
 
 async def send_weekly_summaries(s: Services) -> int:
-    """Send the due weekly summary to every manager who has not had it; return how many."""
+    """Send the due weekly summary to every subscribed manager who has not had it, in
+    their language; return how many."""
     st = s.settings
     if not st.manager_ids:
         return 0
@@ -46,19 +49,20 @@ async def send_weekly_summaries(s: Services) -> int:
         return 0
     week = monday.date()
     ledger = WeeklySummaries(s.db, s.helpdesk.clock)
-    claimed = [m for m in st.manager_ids if await ledger.claim(week, m)]
+    recipients = await s.subscriptions.recipients(st.manager_ids)
+    claimed = [m for m in recipients if await ledger.claim(week, m)]
     if not claimed:
         return 0
-    last = week + timedelta(days=6)
-    period = s.reports.period(f"{week.isoformat()}..{last.isoformat()}")
-    report = await s.reports.full(period)
-    header = t(st.staff_language, "weekly.header", brand=render.escape(st.brand_name))
-    parts = await s.reports.texts(report)
-    png, caption = await s.reports.dashboard(report)
+    year, number, _ = week.isocalendar()
+    period = iso_week(f"{year}-W{number:02d}", st.tz)
+    groups = {g.chat_id: g.name for g in st.routing.groups}
+    built = await weekly_summary(s.db, st, period, now, group_names=groups)
+    png, caption = await s.reports.dashboard(built.summary.report)
     sent = 0
     for manager in claimed:
         try:
-            await s.relay.to_manager(manager, [header, *parts], png, f"week-{week}.png", caption)
+            lang = as_lang(recipients[manager], st.staff_language)
+            await s.relay.to_manager(manager, [built.html(lang)], png, f"week-{week}.png", caption)
         except TelegramError as exc:
             # Typically the manager never pressed Start: the next run tries again.
             log.warning("weekly summary to manager %s failed: %s", manager, exc)

@@ -192,6 +192,17 @@ saved_replies = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# Managers' choices about the weekly summary (/subscribe, /unsubscribe); a manager with no
+# row gets it in the staff language.
+manager_subscriptions = Table(
+    "manager_subscriptions",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("subscribed", Boolean, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+)
+
 # Everyone seen acting in a staff group: /assign @name finds them, cards show their names.
 staff_members = Table(
     "staff_members",

@@ -28,6 +28,7 @@ from analytics.queries.risk import (
     RECENT_SIGNALS,
     CustomerRisk,
     RiskRanking,
+    reads_everyone,
     risk_ranking,
     risk_signals,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "nps_by_group",
     "nps_figures",
     "pillar_figures",
+    "reads_everyone",
     "risk_ranking",
     "risk_signals",
     "service_figures",

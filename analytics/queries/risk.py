@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -77,6 +78,14 @@ STRONG_NEGATIVE = -0.25  # below this a message counts as adverse even if labell
 # Signals that need a recent adverse fact (or an open request) to score at all: a
 # customer without any is never read, and can score only through the other signals.
 RECENT_SIGNALS = ("negative_messages", "strong_negative", "open_requests", "churn_words")
+
+
+def reads_everyone(weights: RiskWeights) -> bool:
+    """Whether risk_ranking must read every customer: risk_signals leaves out those who lack
+    every recent signal, which is only safe while the other signals alone cannot reach
+    the high band."""
+    rest = sum(w for k, w in weights.model_dump().items() if k not in RECENT_SIGNALS)
+    return risk_band(math.ceil(rest * 100 / weights.total)) == "high"
 
 
 async def risk_signals(

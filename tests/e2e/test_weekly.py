@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+
+from bot.cli import main
+from bot.cli_reports import plain_text
 from bot.fake_bot_api import Message, User
 from bot.lifecycle import weekly_summaries
 from tests.e2e.harness import HelpDeskWorld, settings_for
@@ -45,8 +51,9 @@ async def test_each_manager_gets_the_week_once(forum: HelpDeskWorld) -> None:
         forum.clock.set(MONDAY_0900_ROME)
         assert await weekly_summaries(app) == 2
         assert await weekly_summaries(app) == 0
-        report = await forum.customer_sees(anna, "2026-11-16 – 2026-11-22")
-        assert "NPS: +100" in (report.text or "")
+        summary = await forum.customer_sees(anna, "2026-W47 (16/11 – 22/11)")
+        assert "<b>NPS +100</b>" in (summary.text or "")
+        assert "Il commento migliore" not in (summary.text or "")  # John gave no reason yet
         await forum.tg.wait_for_bot_message(anna, kind="photo")
     forum.clock.advance(days=2)
     async with forum.bot_running() as app:  # a restart mid-week sends nothing again
@@ -66,3 +73,64 @@ async def test_a_manager_who_cannot_be_reached_is_retried_later(forum: HelpDeskW
         assert await weekly_summaries(app) == 1
         assert await weekly_summaries(app) == 0
     assert len(summaries(forum, anna)) == 1
+
+
+async def test_the_preview_prints_what_managers_get(
+    forum: HelpDeskWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    anna = forum.tg.add_user("Anna", "Manager", language_code="it")
+    with_managers(forum, anna)
+    forum.clock.set(FRIDAY_BEFORE)
+    async with forum.bot_running() as app:
+        await surveyed_last_week(forum)
+        forum.clock.set(MONDAY_0900_ROME)
+        assert await weekly_summaries(app) == 1
+        (sent,) = summaries(forum, anna)
+    monkeypatch.chdir(tmp_path)  # no .env around
+    st = forum.settings
+    for key, value in {
+        "CAREBOT_BRAND_NAME": st.brand_name,
+        "CAREBOT_STAFF_LANGUAGE": st.staff_language,
+        "CAREBOT_TIMEZONE": st.timezone,
+    }.items():
+        monkeypatch.setenv(key, value)
+    url = st.database_url
+    # The command runs its own event loop, as from a terminal.
+    assert (
+        await asyncio.to_thread(main, ["summary", "--week", "2026-W47", "--database-url", url]) == 0
+    )
+    assert capsys.readouterr().out.rstrip("\n") == plain_text(sent.text or "")
+    assert (
+        await asyncio.to_thread(main, ["summary", "--week", "2026-W99", "--database-url", url]) == 2
+    )
+    assert "--week: '2026-W99' has no such week." in capsys.readouterr().err
+
+
+async def test_managers_choose_and_others_are_refused(forum: HelpDeskWorld) -> None:
+    anna = forum.tg.add_user("Anna", "Manager", language_code="it")
+    mark = forum.tg.add_user("Mark", "Manager", language_code="en")
+    john = forum.tg.add_user("John", language_code="en")
+    with_managers(forum, anna, mark)
+    forum.clock.set(FRIDAY_BEFORE)
+    async with forum.bot_running() as app:
+        await surveyed_last_week(forum)
+        await forum.customer_writes(anna, "/unsubscribe")
+        await forum.customer_sees(anna, "Niente più riepiloghi settimanali")
+        await forum.customer_writes(mark, "/subscribe")
+        await forum.customer_sees(mark, "Every Monday at 09:00 you'll get the week's summary")
+        await forum.customer_writes(john, "/summary")
+        await forum.customer_sees(john, "This command is for customer-care managers")
+        await forum.customer_writes(mark, "/summary")  # the week so far, on demand
+        now = await forum.customer_sees(mark, "weekly summary</b> · 2026-W47")
+        assert "<b>NPS +100</b>" in (now.text or "")
+
+        forum.clock.set(MONDAY_0900_ROME)
+        assert await weekly_summaries(app) == 1  # Mark only
+        sent = await forum.customer_sees(
+            mark, "Acme weekly summary</b> · 2026-W47", after=now.message_id
+        )
+        assert "<b>NPS +100</b>" in (sent.text or "")  # in English: what Mark speaks
+    assert summaries(forum, anna) == []

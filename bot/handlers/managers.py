@@ -1,0 +1,74 @@
+"""Managers in their private chat: /subscribe and /unsubscribe to the weekly summary, and
+/summary for the week so far. Anyone not in CAREBOT_MANAGER_IDS gets a polite refusal."""
+
+from __future__ import annotations
+
+from telegram import Message, Update, User
+from telegram.constants import ParseMode
+from telegram.ext import CommandHandler, filters
+
+from analytics.lang import as_lang
+from analytics.periods import iso_week
+from bot.context import CareApp, CareContext
+from bot.i18n import t
+from bot.services import Services
+from bot.summary import weekly_summary
+
+
+async def _manager(update: Update, s: Services) -> tuple[Message, User, str] | None:
+    """The command's message, its manager and their language; None (refused) otherwise."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return None
+    lang = await s.helpdesk.language_of(user.id, user.language_code)
+    if user.id not in s.settings.manager_ids:
+        await message.reply_text(t(lang, "manager.only"))
+        return None
+    return message, user, lang
+
+
+async def subscribe(update: Update, context: CareContext) -> None:
+    """Get the weekly summary, in the language the manager speaks."""
+    s = context.services
+    found = await _manager(update, s)
+    if found is None:
+        return
+    message, user, lang = found
+    await s.subscriptions.choose(user.id, True, lang)
+    hour = s.settings.weekly_summary_hour
+    await message.reply_text(t(lang, "manager.subscribed", hour=f"{hour:02d}"))
+
+
+async def unsubscribe(update: Update, context: CareContext) -> None:
+    """Stop the weekly summary."""
+    s = context.services
+    found = await _manager(update, s)
+    if found is None:
+        return
+    message, user, lang = found
+    await s.subscriptions.choose(user.id, False, lang)
+    await message.reply_text(t(lang, "manager.unsubscribed"))
+
+
+async def summary(update: Update, context: CareContext) -> None:
+    """The summary of the current week so far."""
+    s = context.services
+    found = await _manager(update, s)
+    if found is None:
+        return
+    message, _, lang = found
+    now = s.helpdesk.clock.now()
+    year, week, _ = now.astimezone(s.settings.tz).isocalendar()
+    period = iso_week(f"{year}-W{week:02d}", s.settings.tz)
+    groups = {g.chat_id: g.name for g in s.settings.routing.groups}
+    built = await weekly_summary(s.db, s.settings, period, now, group_names=groups)
+    html = built.html(as_lang(lang, s.settings.staff_language))
+    await message.reply_text(html, parse_mode=ParseMode.HTML)
+
+
+def register(app: CareApp) -> None:
+    """Add the managers' commands (before the customer handlers, which would take them)."""
+    private = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
+    app.add_handler(CommandHandler("subscribe", subscribe, filters=private))
+    app.add_handler(CommandHandler("unsubscribe", unsubscribe, filters=private))
+    app.add_handler(CommandHandler("summary", summary, filters=private))
