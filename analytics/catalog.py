@@ -6,9 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversations.terms import Pillar
+from conversations.terms import Pillar, RootCause
 
-__all__ = ["FALLBACK", "PILLAR_NAMES", "Catalogs", "pillar_name", "translate"]
+__all__ = [
+    "FALLBACK",
+    "PILLAR_NAMES",
+    "ROOT_CAUSE_NAMES",
+    "Catalogs",
+    "pillar_name",
+    "root_cause_name",
+    "translate",
+]
 
 Catalogs = Mapping[str, Mapping[str, str]]
 
@@ -32,6 +40,35 @@ PILLAR_NAMES: dict[str, dict[Pillar, str]] = {
         Pillar.EMPATHY: "Empathy",
     },
 }
+
+
+ROOT_CAUSE_NAMES: dict[str, dict[RootCause, str]] = {
+    "it": {
+        RootCause.PRODUCT: "Prodotto",
+        RootCause.DELIVERY: "Consegna",
+        RootCause.BILLING: "Fatturazione",
+        RootCause.STAFF: "Personale",
+        RootCause.PROCESS: "Procedura",
+        RootCause.OTHER: "Altro",
+    },
+    "en": {
+        RootCause.PRODUCT: "Product",
+        RootCause.DELIVERY: "Delivery",
+        RootCause.BILLING: "Billing",
+        RootCause.STAFF: "Staff",
+        RootCause.PROCESS: "Process",
+        RootCause.OTHER: "Other",
+    },
+}
+
+
+def root_cause_name(cause: RootCause | str, lang: str) -> str:
+    """A recovery root cause's display name (shared by the staff card and the reports)."""
+    names = ROOT_CAUSE_NAMES.get(lang, ROOT_CAUSE_NAMES[FALLBACK])
+    try:
+        return names[RootCause(cause)]
+    except ValueError:
+        return str(cause)
 
 
 def translate(catalogs: Catalogs, lang: str, key: str, /, **values: Any) -> str:

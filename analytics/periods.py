@@ -14,6 +14,7 @@ __all__ = [
     "Period",
     "PeriodError",
     "iso_week",
+    "iso_week_of",
     "parse_period",
     "previous",
     "weeks_back",
@@ -106,6 +107,11 @@ def iso_week(text: str, tz: ZoneInfo) -> Period:
     except ValueError:
         raise PeriodError("bad_week", f"{text!r} has no such week.") from None
     return _week_of(_in_range(monday), tz)
+
+
+def iso_week_of(day: date, tz: ZoneInfo) -> Period:
+    """The local Monday–Sunday week that holds `day`, labelled like "2026-W47"."""
+    return _week_of(day, tz)
 
 
 def _too_long() -> PeriodError:

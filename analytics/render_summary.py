@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 from analytics.catalog import pillar_name, translate
 from analytics.lang import Lang
-from analytics.nps import NpsChange, NpsResult
+from analytics.nps import SMALL_N, NpsChange, NpsResult
+from analytics.render_recovery import recovery_line
 from analytics.render_sla import target_figures
 from analytics.sla import TargetFigures, share_change
 from analytics.summary import Comment, Detractor, WeeklySummary
@@ -34,8 +35,13 @@ _T: dict[str, dict[str, str]] = {
         "change": "{c} punti",
         "detractors": "😞 <b>Detrattori</b> ({n}):",
         "more": "… e altri {n}",
-        "detractor": "• #{id} {name} ({s}){reason} · 👤 {owner}",
+        "detractor": "• #{id} {name} ({s}){reason} · 👤 {owner}{state}",
         "nobody": "nessuno",
+        "state.open": " · 🩹 da tentare",
+        "state.attempted": " · 📞 tentativo fatto",
+        "state.won": " · 💚 recuperato",
+        "state.lost": " · 💔 non recuperato",
+        "state.no_answer": " · ⌛ nessuna risposta",
         "movers": "📉 <b>Ora ad alto rischio di abbandono</b> ({n}):",
         "movers_revenue": "📉 <b>Ora ad alto rischio di abbandono</b> ({n}; valore a rischio {v}):",
         "mover": "• {name} {s}/100: {why}",
@@ -45,7 +51,8 @@ _T: dict[str, dict[str, str]] = {
         "hidden": "{name}: risolte {h}, NPS con meno di {m} risposte",
         "member": "{name}: risolte {h}, NPS {v} ({n})",
         "group": "{name}: NPS {v} ({n})",
-        "full": "Il report completo: /report {period}",
+        "more_team": "… e altri {n} nel report completo",
+        "full": "Il report completo, nel gruppo staff: /report {period}",
     },
     "en": {
         "title": "📬 <b>{brand} weekly summary</b> · {week} ({first} – {last})",
@@ -66,22 +73,28 @@ _T: dict[str, dict[str, str]] = {
         "change": "{c} points",
         "detractors": "😞 <b>Detractors</b> ({n}):",
         "more": "… and {n} more",
-        "detractor": "• #{id} {name} ({s}){reason} · 👤 {owner}",
+        "detractor": "• #{id} {name} ({s}){reason} · 👤 {owner}{state}",
         "nobody": "nobody",
+        "state.open": " · 🩹 to try",
+        "state.attempted": " · 📞 attempt made",
+        "state.won": " · 💚 won back",
+        "state.lost": " · 💔 not won back",
+        "state.no_answer": " · ⌛ no answer",
         "movers": "📉 <b>Now at high churn risk</b> ({n}):",
         "movers_revenue": "📉 <b>Now at high churn risk</b> ({n}; value at risk {v}):",
         "mover": "• {name} {s}/100: {why}",
         "best": "💬 Best comment: “{t}” ({name}, {s})",
         "worst": "💬 Worst: “{t}” ({name}, {s})",
         "team": "👥 {parts}",
-        "hidden": "{name}: risolte {h}, NPS con meno di {m} risposte",
-        "member": "{name}: risolte {h}, NPS {v} ({n})",
+        "hidden": "{name}: {h} resolved, NPS of fewer than {m} answers",
+        "member": "{name}: {h} resolved, NPS {v} ({n})",
         "group": "{name}: NPS {v} ({n})",
-        "full": "The full report: /report {period}",
+        "more_team": "… and {n} more in the full report",
+        "full": "The full report, in the staff group: /report {period}",
     },
 }
 
-FEW_ANSWERS = 30  # below this an NPS is indicative (as analytics.nps marks it)
+MAX_TEAM_LINES = 6  # people and groups shown; the rest are counted (one phone screen)
 
 
 def _t(lang: Lang, key: str, **values: object) -> str:
@@ -119,7 +132,7 @@ def _headline(s: WeeklySummary, lang: Lang) -> list[str]:
             + change_words(s.vs_average, average, lang)
         )
     if c.indicative:
-        lines.append(_t(lang, "few", m=FEW_ANSWERS))
+        lines.append(_t(lang, "few", m=SMALL_N))
     return lines
 
 
@@ -149,7 +162,17 @@ def _detractor(d: Detractor, names: Mapping[int, str], lang: Lang) -> str:
     owner = escape(names.get(d.owner_id, str(d.owner_id))) if d.owner_id else _t(lang, "nobody")
     reason = f": «{escape(d.reason)}»" if d.reason else ""
     name = escape(d.customer)
-    return _t(lang, "detractor", id=d.request_id, name=name, s=d.score, reason=reason, owner=owner)
+    state = "" if d.recovery == "none" else _t(lang, f"state.{d.recovery}")
+    return _t(
+        lang,
+        "detractor",
+        id=d.request_id,
+        name=name,
+        s=d.score,
+        reason=reason,
+        owner=owner,
+        state=state,
+    )
 
 
 def _movers(s: WeeklySummary, lang: Lang) -> list[str]:
@@ -191,7 +214,12 @@ def _team(s: WeeklySummary, names: Mapping[int, str], lang: Lang) -> str | None:
         name = escape(names.get(int(g.key), g.key))
         if g.result.n >= team.min_answers:
             parts.append(_t(lang, "group", name=name, v=_value(g.result, lang), n=g.result.n))
-    return "\n".join(_t(lang, "team", parts=p) for p in parts) if parts else None
+    if not parts:
+        return None
+    lines = [_t(lang, "team", parts=p) for p in parts[:MAX_TEAM_LINES]]
+    if len(parts) > MAX_TEAM_LINES:
+        lines.append(_t(lang, "more_team", n=len(parts) - MAX_TEAM_LINES))
+    return "\n".join(lines)
 
 
 def render_summary(
@@ -222,6 +250,9 @@ def render_summary(
         lines += [_detractor(d, names, lang) for d in s.detractors]
         if s.detractor_count > len(s.detractors):
             lines.append(_t(lang, "more", n=s.detractor_count - len(s.detractors)))
+        recovered = recovery_line(r.recovery, lang)
+        if recovered:
+            lines.append(recovered)
         blocks.append(lines)
     movers = _movers(s, lang)
     if movers:

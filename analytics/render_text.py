@@ -15,6 +15,7 @@ from analytics.html_split import split_html
 from analytics.lang import Lang
 from analytics.nps import NpsChange, NpsResult
 from analytics.periods import Period
+from analytics.render_recovery import recovery_block
 from analytics.render_sla import promise_lines, sla_block
 from analytics.render_team import team_blocks
 from analytics.report import (
@@ -405,6 +406,7 @@ def render_report_html(
         _churn_block(report.churn, report.clv, lang),
         _risk_block(report.risk, lang, ZoneInfo(report.timezone)),
         *team_blocks(report.team, lang, staff_names or {}),
+        recovery_block(report.recovery, lang, staff_names or {}),
     ]
     return "\n\n".join("\n".join(block) for block in blocks if block)
 

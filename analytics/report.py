@@ -20,6 +20,7 @@ from analytics.pillars import (
     key_driver_counts,
     pillar_index,
 )
+from analytics.recovery import RecoverySection, build_recovery
 from analytics.service_times import ServiceTimes
 from analytics.sla import SlaSection, build_sla
 from analytics.team import DEFAULT_MIN_ANSWERS, TeamSection, build_team
@@ -180,6 +181,7 @@ class Report(BaseModel):
     risk: RiskSection
     team: TeamSection = TeamSection(staff=[], saved_replies=[], min_answers=DEFAULT_MIN_ANSWERS)
     sla: SlaSection = SlaSection()
+    recovery: RecoverySection = RecoverySection()
 
     @property
     def empty(self) -> bool:
@@ -396,6 +398,7 @@ async def build_report(
         if risk is None:
             risk = await build_risk(conn, now=now, tz=tz, top_n=top_n, weights=risk_weights)
         team = await build_team(conn, period, min_answers=min_answers)
+        recovery = await build_recovery(conn, period)
         sla = await build_sla(conn, period, now=now, business_hours=business_hours)
     return Report(
         period=period,
@@ -411,6 +414,7 @@ async def build_report(
         clv=clv,
         risk=risk,
         team=team,
+        recovery=recovery,
         sla=sla,
     )
 

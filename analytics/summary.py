@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,7 +33,7 @@ from analytics.report import AtRisk, Report, at_risk
 from analytics.team import owner_of
 from conversations import schema as tables
 from conversations.models import full_name
-from conversations.terms import DETRACTOR_MAX
+from conversations.terms import DETRACTOR_MAX, RECOVERED_MIN
 
 __all__ = [
     "AVERAGE_WEEKS",
@@ -70,6 +71,25 @@ class Detractor(BaseModel):
     score: int = Field(ge=0, le=10)
     reason: str | None  # shortened
     owner_id: int | None  # its owner, else the staff member who resolved it
+    recovery: RecoveryState = "none"
+
+
+# Where a detractor's recovery stands (conversations.recovery): none opened, opened with no
+# attempt yet, attempt made (re-ask pending), won back, not won back, no answer.
+RecoveryState = Literal["none", "open", "attempted", "won", "lost", "no_answer"]
+
+
+def recovery_state(
+    opened: bool, attempted: bool, outcome: str | None, score: int | None
+) -> RecoveryState:
+    """A recovery's state from its row's facts."""
+    if not opened:
+        return "none"
+    if outcome == "answered" and score is not None:
+        return "won" if score >= RECOVERED_MIN else "lost"
+    if outcome is not None:
+        return "no_answer"
+    return "attempted" if attempted else "open"
 
 
 class Comment(BaseModel):
@@ -130,6 +150,7 @@ def _short(text: str) -> str:
 
 async def _detractors(conn: AsyncConnection, week: Period) -> tuple[list[Detractor], int]:
     s, r, c = tables.surveys.c, tables.requests.c, tables.customers.c
+    v = tables.recoveries.c
     q_ = (
         select(
             s.request_id,
@@ -140,11 +161,16 @@ async def _detractors(conn: AsyncConnection, week: Period) -> tuple[list[Detract
             r.resolution_source,
             c.first_name,
             c.last_name,
+            v.request_id.label("recovery"),
+            v.owner_id.label("recovery_owner"),
+            v.attempted_at,
+            v.reask_outcome,
+            v.reask_score,
         )
         .select_from(
-            tables.surveys.join(tables.requests, r.id == s.request_id).join(
-                tables.customers, c.id == s.customer_id
-            )
+            tables.surveys.join(tables.requests, r.id == s.request_id)
+            .join(tables.customers, c.id == s.customer_id)
+            .outerjoin(tables.recoveries, v.request_id == s.request_id)
         )
         .where(s.scored_at >= week.start, s.scored_at < week.end, s.score <= DETRACTOR_MAX)
         .order_by(s.score, s.scored_at)
@@ -156,7 +182,15 @@ async def _detractors(conn: AsyncConnection, week: Period) -> tuple[list[Detract
             customer=full_name(row.first_name, row.last_name, missing="—"),
             score=int(row.score),
             reason=_short(row.reason_text) if row.reason_text else None,
-            owner_id=owner_of(row.assignee_id, row.resolved_by, row.resolution_source),
+            owner_id=row.recovery_owner
+            if row.recovery_owner is not None
+            else owner_of(row.assignee_id, row.resolved_by, row.resolution_source),
+            recovery=recovery_state(
+                row.recovery is not None,
+                row.attempted_at is not None,
+                row.reask_outcome,
+                row.reask_score,
+            ),
         )
         for row in rows[:MAX_DETRACTORS]
     ]

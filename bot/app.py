@@ -28,9 +28,11 @@ from bot.handlers import (
     tags,
     team,
 )
+from bot.handlers import recovery as recovery_handlers
 from bot.lifecycle import on_shutdown, on_startup
 from bot.processor import PerChatUpdateProcessor
 from bot.raw_updates import UpdatesRequest
+from bot.recovery_flow import RecoveryFlow
 from bot.relay import Relay
 from bot.reporting import Reports
 from bot.services import Services
@@ -46,6 +48,7 @@ from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
 from conversations.intake import Intake
 from conversations.ledger import UpdateLedger
 from conversations.ownership import Ownership
+from conversations.recovery import Recoveries
 from conversations.saved_replies import SavedReplies
 from conversations.sla_watch import SlaWatch
 from conversations.store import Database
@@ -142,6 +145,15 @@ def build_application(
     reserve = limiter.reserve if isinstance(limiter, FloodLimiter) else None
     outbox = StaffOutbox(relay, reserve=reserve)
     outbox.after.append(flow.after_relay)
+    ownership = Ownership(db, clock)
+    recoveries = Recoveries(
+        db,
+        clock,
+        reask_after=timedelta(days=settings.recovery_reask_days),
+        expiry=timedelta(hours=settings.survey_expiry_hours),  # the survey rules' window
+    )
+    recovery = RecoveryFlow(recoveries, helpdesk, ownership, relay, flow.digest, settings)
+    flow.recovery = recovery
     app.bot_data[SERVICES_KEY] = Services(
         settings,
         db,
@@ -155,18 +167,20 @@ def build_application(
         updates_request,
         CustomerRate(settings.customer_rate),
         Intake(db, settings.routing),
-        Ownership(db, clock),
+        ownership,
         SavedReplies(db, clock, (settings.default_language, *LANGUAGES)),
         Notes(db, clock),
         Tags(db, clock, settings.tags),
         calendar,
         Subscriptions(db, clock, settings.staff_language),
+        recovery,
         SlaWatch(db, clock, calendar, targets, settings.sla_warning_share) if targets else None,
     )
     app.bot_data["carebot.jobs"] = job_intervals
 
     survey.register(app)
     managers.register(app)
+    recovery_handlers.register(app)
     customer.register(app)
     groups = settings.routing.chat_ids
     staff.register(app, groups)

@@ -84,16 +84,15 @@ async def _report(
 
 
 def _summary(args: argparse.Namespace, settings: ReportSettings, now: datetime) -> int:
-    from analytics.periods import iso_week
+    from analytics.periods import iso_week, iso_week_of
     from conversations.weekly import last_full_week
 
-    if args.week:
-        label = args.week
-    else:
-        year, week, _ = last_full_week(now, settings.tz).isocalendar()
-        label = f"{year}-W{week:02d}"
     try:
-        period = iso_week(label, settings.tz)
+        period = (
+            iso_week(args.week, settings.tz)
+            if args.week
+            else iso_week_of(last_full_week(now, settings.tz), settings.tz)
+        )
     except PeriodError as exc:
         print(f"carebot: --week: {exc.message}", file=sys.stderr)
         return 2

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from bot.app import build_application
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
-from bot.lifecycle import auto_resolve, running, sla_checks, weekly_summaries
+from bot.lifecycle import (
+    auto_resolve,
+    recovery_reasks,
+    running,
+    sla_checks,
+    weekly_summaries,
+)
 from bot.services import get_services
 from bot.settings import load_settings
 from conversations.clock import FrozenClock
@@ -286,6 +292,22 @@ async def play(pause: float = 0.0) -> None:
             await _settle(tg)
 
             scene(
+                "09:25 John's 4 opened a recovery: its card in his topic is the alert. Carla "
+                "records the cause (billing), writes to John, and marks the attempt made"
+            )
+            card = await tg.wait_for_bot_message(billing, contains="🩹", thread_id=john_topic)
+            await tg.press_button(carla, card, "rv:2:billing")
+            await tg.send_text(
+                carla,
+                "John, I'm sorry: I've refunded the double charge and added a month free.",
+                chat=billing,
+                thread_id=john_topic,
+            )
+            await _settle(tg)
+            await tg.press_button(carla, card, "rv:2:attempt")
+            await _settle(tg)
+
+            scene(
                 "10:30 Giulia writes an angry message and skips the question: staff get a "
                 "close-the-loop alert, Bob hands her request to Luca with /assign, and Luca "
                 "sends the saved apology (/r sorry, in Italian)"
@@ -373,10 +395,21 @@ async def play(pause: float = 0.0) -> None:
             await tg.wait_for_bot_message(staff, kind="photo", timeout=30)
             await _settle(tg)
 
-            out.step("Next Monday 09:00: Anna, the manager, gets the weekly summary (once)")
             local = clock.now().astimezone(settings.tz)
             monday = local.date() + timedelta(days=7 - local.weekday())
-            clock.set(datetime.combine(monday, time(9, 5), tzinfo=settings.tz))
+            out.step(
+                "Next Monday 09:30: a week after Carla's attempt John is asked once \"Are we "
+                'OK now?"; he answers 8, and the card in his topic says won back'
+            )
+            clock.set(datetime.combine(monday, time(9, 30), tzinfo=settings.tz))
+            await recovery_reasks(app)
+            asked = await tg.wait_for_bot_message(john, contains="Are we OK now?")
+            await _settle(tg)
+            await tg.press_button(john, asked, "ra:2:8")
+            await _settle(tg)
+
+            out.step("Next Monday 10:00: Anna, the manager, gets the weekly summary (once)")
+            clock.set(datetime.combine(monday, time(10, 0), tzinfo=settings.tz))
             await weekly_summaries(app)
             await weekly_summaries(app)  # the half-hourly check again: nothing more
             await tg.wait_for_bot_message(anna, kind="photo", timeout=30)

@@ -6,6 +6,7 @@ from typing import Any
 
 from analytics.catalog import translate
 from bot import i18n_managers as manager_texts
+from bot import i18n_recovery as recovery_texts
 from bot import i18n_reports as report_texts
 from bot import i18n_saved as saved_texts
 from bot import i18n_sla as sla_texts
@@ -236,6 +237,8 @@ IT.update(sla_texts.IT)
 EN.update(sla_texts.EN)
 IT.update(manager_texts.IT)
 EN.update(manager_texts.EN)
+IT.update(recovery_texts.IT)
+EN.update(recovery_texts.EN)
 
 CATALOGS: dict[str, Catalog] = {"it": IT, "en": EN}
 

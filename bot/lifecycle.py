@@ -32,6 +32,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 SWEEP_SECONDS = 30.0
 SURVEY_SWEEP_SECONDS = 60.0
 PRUNE_SECONDS = 3600.0
+RECOVERY_SECONDS = 600.0  # a re-ask falls due days after its attempt: minutes late is fine
 SLA_CHECK_SECONDS = 60.0  # a target is minutes long: a minute early is soon enough
 
 
@@ -78,6 +79,9 @@ async def on_startup(app: App) -> None:
         # Not a run_daily: a check every half hour also catches up after downtime.
         app.job_queue.run_repeating(
             _weekly_job, interval=weekly.CHECK_SECONDS, first=20, name="weekly-summary"
+        )
+        app.job_queue.run_repeating(
+            _recovery_job, interval=RECOVERY_SECONDS, first=40, name="recovery-reasks"
         )
         if s.sla_watch is not None:
             app.job_queue.run_repeating(
@@ -131,6 +135,15 @@ async def sla_checks(app: App) -> tuple[int, int]:
     """Warn about the service targets about to break, escalate the broken ones (each once);
     return (warnings, escalations)."""
     return await check_targets(get_services(app))
+
+
+async def recovery_reasks(app: App) -> int:
+    """Ask the detractors whose re-ask fell due (once each); return how many were asked."""
+    return await get_services(app).recovery.sweep()
+
+
+async def _recovery_job(context: CareContext) -> None:
+    await recovery_reasks(context.application)
 
 
 async def _sla_job(context: CareContext) -> None:

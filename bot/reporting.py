@@ -103,6 +103,7 @@ class Reports:
         """The report as Telegram HTML messages, staff and staff groups shown by name."""
         team = [f.user_id for f in report.team.staff if f.user_id is not None]
         team += [int(b.key) for b in report.sla.by_staff if b.key]
+        team += [owner for owner, _ in report.recovery.by_staff if owner is not None]
         names = await self._staff_names(report.nps.by_staff, team)
         return render_text.render_report(report, staff_names=names)
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
     from bot.raw_updates import UpdatesRequest
+    from bot.recovery_flow import RecoveryFlow
     from bot.relay import Relay
     from bot.reporting import Reports
     from bot.staff_outbox import StaffOutbox
@@ -53,6 +54,7 @@ class Services:
     tags: Tags  # /tag, /untag
     calendar: Calendar  # business hours (CAREBOT_BUSINESS_HOURS, CAREBOT_HOLIDAYS)
     subscriptions: Subscriptions  # managers' weekly-summary choices
+    recovery: RecoveryFlow  # detractors being won back
     sla_watch: SlaWatch | None = None  # with CAREBOT_SLA_FIRST_RESPONSE or _RESOLUTION
 
 

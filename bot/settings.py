@@ -211,6 +211,13 @@ class Settings(ReportSettings):
     survey_cooldown_days: float = Field(
         default=0, ge=0, description="Survey a customer at most this often (0: every resolution)"
     )
+    recovery_reask_days: int = Field(
+        default=7,
+        ge=1,
+        le=90,
+        description="Days after a detractor's recovery attempt when the customer is asked "
+        "once whether things are OK now",
+    )
     survey_expiry_hours: float = Field(
         default=72, gt=0, description="Unanswered surveys stop accepting answers after this"
     )

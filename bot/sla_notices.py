@@ -5,9 +5,15 @@ from the group's budget)."""
 
 from __future__ import annotations
 
+import logging
+
+from telegram.error import TelegramError
+
 from analytics.html_split import split_html
 from bot.services import Services
 from bot.sla_render import breach_digest, breach_line, sla_warning
+
+log = logging.getLogger(__name__)
 
 
 async def check_targets(s: Services) -> tuple[int, int]:
@@ -18,7 +24,10 @@ async def check_targets(s: Services) -> tuple[int, int]:
     now = s.sla_watch.clock.now()
     warnings = await s.sla_watch.due_warnings()
     for w in warnings:
-        await s.relay.staff_notice(w.request, w.customer, sla_warning(w, lang, tz, now))
+        try:
+            await s.relay.staff_notice(w.request, w.customer, sla_warning(w, lang, tz, now))
+        except TelegramError as exc:  # one refused notice must not cost the others theirs
+            log.warning("SLA warning for #%s not posted: %s", w.request.id, exc)
     breaches = await s.sla_watch.breaches()
     if breaches:
         for b in breaches:

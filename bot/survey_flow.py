@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -30,7 +31,10 @@ from conversations.survey_models import (
     SurveyQuestion,
 )
 from conversations.surveys import Surveys
-from conversations.terms import Band, SurveyStep
+from conversations.terms import DETRACTOR_MAX, Band, SurveyStep
+
+if TYPE_CHECKING:
+    from bot.recovery_flow import RecoveryFlow
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,7 @@ class SurveyFlow:
         self.staff_lang = settings.staff_language
         # The general topic's alert lines, at most one message a minute.
         self.digest = AlertDigest(relay.staff_general, self.staff_lang)
+        self.recovery: RecoveryFlow | None = None  # detractors' recoveries (bot.app sets it)
 
     # asking ----------------------------------------------------------------------------
 
@@ -154,7 +159,23 @@ class SurveyFlow:
         if result.score is not None:
             text = sr.nps_answered(lang, self.settings.brand_name, result.score)
             await _edit(query, text)
-        if result.kind == Outcome.OK and result.alert_due:
+        detractor = result.score is not None and result.score <= DETRACTOR_MAX
+        if result.kind == Outcome.OK and detractor and self.recovery is not None:
+            # The recovery card is the detractor's alert where the request lives.
+            summary = await self.surveys.summary_for_staff(result.survey_id)
+            card = await self.helpdesk.whois_request(summary.request_id)
+            line = None
+            if result.alert_due and card is not None:
+                line = t(
+                    self.staff_lang,
+                    "staff.alert.detractor",
+                    id=summary.request_id,
+                    name=escape(card.customer.full_name),
+                    score=result.score,
+                )
+            assert result.score is not None
+            await self.recovery.detractor(summary.request_id, result.score, line)
+        elif result.kind == Outcome.OK and result.alert_due:
             await self._alert(result.survey_id, "staff.alert.detractor", score=result.score)
         await self.ask_current(result.survey_id)
 

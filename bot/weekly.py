@@ -14,8 +14,9 @@ from datetime import datetime, time, timedelta
 
 from telegram.error import TelegramError
 
+from analytics.html_split import split_html
 from analytics.lang import as_lang
-from analytics.periods import iso_week
+from analytics.periods import iso_week_of
 from bot.services import Services
 from bot.summary import weekly_summary
 from conversations.weekly import WeeklySummaries, last_full_week
@@ -53,8 +54,7 @@ async def send_weekly_summaries(s: Services) -> int:
     claimed = [m for m in recipients if await ledger.claim(week, m)]
     if not claimed:
         return 0
-    year, number, _ = week.isocalendar()
-    period = iso_week(f"{year}-W{number:02d}", st.tz)
+    period = iso_week_of(week, st.tz)
     groups = {g.chat_id: g.name for g in st.routing.groups}
     built = await weekly_summary(s.db, st, period, now, group_names=groups)
     png, caption = await s.reports.dashboard(built.summary.report)
@@ -62,7 +62,9 @@ async def send_weekly_summaries(s: Services) -> int:
     for manager in claimed:
         try:
             lang = as_lang(recipients[manager], st.staff_language)
-            await s.relay.to_manager(manager, [built.html(lang)], png, f"week-{week}.png", caption)
+            await s.relay.to_manager(
+                manager, split_html(built.html(lang)), png, f"week-{week}.png", caption
+            )
         except TelegramError as exc:
             # Typically the manager never pressed Start: the next run tries again.
             log.warning("weekly summary to manager %s failed: %s", manager, exc)

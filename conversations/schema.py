@@ -192,6 +192,33 @@ saved_replies = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# A detractor's recovery: who took it, the root cause, the attempt, and the customer's
+# answer to "Are we OK now?" some days later (conversations.recovery).
+recoveries = Table(
+    "recoveries",
+    metadata,
+    Column("request_id", Id, ForeignKey("requests.id"), primary_key=True),
+    Column("customer_id", Id, ForeignKey("customers.id"), nullable=False),
+    Column("score", Integer, nullable=False),  # the NPS answer that opened it
+    Column("opened_at", UtcDateTime, nullable=False),
+    # Who works it: the request's owner (else whoever resolved it), or who took it after.
+    Column("owner_id", BigInteger),
+    Column("root_cause", String(16)),  # terms.RootCause
+    Column("cause_by", BigInteger),
+    Column("attempted_at", UtcDateTime),
+    Column("attempted_by", BigInteger),
+    Column("reask_due", UtcDateTime),
+    Column("reask_sent_at", UtcDateTime),
+    Column("reask_message_id", BigInteger),
+    Column("reask_score", Integer),
+    Column("reask_at", UtcDateTime),  # answered, skipped or expired
+    Column("reask_outcome", String(16)),  # answered | skipped | expired | not_asked
+    Column("card_chat_id", BigInteger),  # the recovery card in the staff group
+    Column("card_message_id", BigInteger),
+    Index(None, "opened_at"),
+    Index(None, "reask_due"),
+)
+
 # Managers' choices about the weekly summary (/subscribe, /unsubscribe); a manager with no
 # row gets it in the staff language.
 manager_subscriptions = Table(

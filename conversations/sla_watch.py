@@ -113,9 +113,11 @@ class SlaWatch:
                 left = self.calendar.business_seconds(now, due)
                 if left > margin or (escalate and now < due):
                     continue
+                # Still running and unmarked: an answer or a resolution that landed since
+                # the read wins, and nothing is said.
                 claimed = await repo.conn.execute(
                     update(tables.requests)
-                    .where(_r.id == request.id, mark.is_(None))
+                    .where(_r.id == request.id, mark.is_(None), c.running)
                     .values({mark.name: now})
                 )
                 if claimed.rowcount == 1:

@@ -18,6 +18,7 @@ __all__ = [
     "OPEN_STATUSES",
     "PASSIVE_MAX",
     "PILLARS",
+    "RECOVERED_MIN",
     "SAVED_REPLY_KIND",
     "SUPPORTED_KINDS",
     "Actor",
@@ -26,6 +27,7 @@ __all__ = [
     "Direction",
     "EventKind",
     "Pillar",
+    "RootCause",
     "SlaTarget",
     "Status",
     "SurveyStatus",
@@ -70,6 +72,21 @@ class SlaTarget(StrEnum):
 
     FIRST_RESPONSE = "first_response"  # the promise told to the customer
     RESOLUTION = "resolution"
+
+
+class RootCause(StrEnum):
+    """Why a detractor was unhappy, as the owner of their recovery records it."""
+
+    PRODUCT = "product"
+    DELIVERY = "delivery"
+    BILLING = "billing"
+    STAFF = "staff"
+    PROCESS = "process"
+    OTHER = "other"
+
+
+# A recovery's re-ask ("Are we OK now?") answered with at least this: the customer is won back.
+RECOVERED_MIN = 7
 
 
 class Actor(StrEnum):

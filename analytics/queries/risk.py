@@ -291,7 +291,9 @@ async def _risk_facts(
     )
     open_q = (
         select(r.c.customer_id, func.count(), func.min(r.c.opened_at))
-        .where(r.c.status.in_(OPEN_STATUSES), only(r.c.customer_id))
+        # opened_at <= now: scored as of an earlier moment (the weekly summary's week
+        # start), a request opened later does not count yet.
+        .where(r.c.status.in_(OPEN_STATUSES), r.c.opened_at <= now, only(r.c.customer_id))
         .group_by(r.c.customer_id)
     )
     reopened = func.coalesce(func.sum(case((r.c.reopen_count > 0, 1), else_=0)), 0)

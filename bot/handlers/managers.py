@@ -7,8 +7,9 @@ from telegram import Message, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler, filters
 
+from analytics.html_split import split_html
 from analytics.lang import as_lang
-from analytics.periods import iso_week
+from analytics.periods import iso_week_of
 from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.services import Services
@@ -58,12 +59,11 @@ async def summary(update: Update, context: CareContext) -> None:
         return
     message, _, lang = found
     now = s.helpdesk.clock.now()
-    year, week, _ = now.astimezone(s.settings.tz).isocalendar()
-    period = iso_week(f"{year}-W{week:02d}", s.settings.tz)
+    period = iso_week_of(now.astimezone(s.settings.tz).date(), s.settings.tz)
     groups = {g.chat_id: g.name for g in s.settings.routing.groups}
     built = await weekly_summary(s.db, s.settings, period, now, group_names=groups)
-    html = built.html(as_lang(lang, s.settings.staff_language))
-    await message.reply_text(html, parse_mode=ParseMode.HTML)
+    for part in split_html(built.html(as_lang(lang, s.settings.staff_language))):
+        await message.reply_text(part, parse_mode=ParseMode.HTML)
 
 
 def register(app: CareApp) -> None:

@@ -27,8 +27,10 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "Gentilissimi e veloci, grazie!",
         "NPS 9 (promotore)",
         "Your score: 4",
+        "🩹 Da recuperare: #2 John Smith ha dato 4 su 10",  # the recovery card is the alert
         "NPS 4 (detrattore): «It took three days",
         "🚨 #2 · John Smith",
+        "Causa: Fatturazione ⏎ 📞 Tentativo fatto da Carla Neri",
         "Da scalare · #3 · Giulia Verdi",
         "Bob Bianchi ha passato la richiesta #3 a Luca Galli",
         "Ci scusiamo per l'attesa, Giulia: sono Luca e seguo io la richiesta #3",
@@ -44,6 +46,7 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "Le tue richieste aperte: 1 ⏎ #3 · Giulia Verdi",
         "Ora siamo fuori orario: torniamo domani alle 09:00",  # Paolo at 20:30
         "⏰ #4 (Paolo Neri): la prima risposta promessa per le 09:30 scade tra 5 min",
+        "🚨 Un obiettivo di servizio mancato: ⏎ 🔥 #4 Paolo Neri",  # to Anna, once
         "chiusa automaticamente dopo 48 h",
         "/report 7d",
         "NPS: 0 ±73",  # one promoter (9), one detractor (4)
@@ -53,7 +56,10 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "• Carla Neri: 1 richiesta · 1ª risposta",
         "• «sorry»: 1 uso in 1 richiesta",  # and how Giulia wrote right after it
         "[photo] 📈 Cruscotto",
+        "Are we OK now?",
+        "💚 Recuperato: ora dà 8 su 10",
         "Riepilogo settimanale di Acme",
+        "👤 Carla Neri · 💚 recuperato",  # the summary's detractor, won back
         "Demo finished",
     ]
     positions = [out.find(line) for line in expected_in_order]

@@ -56,8 +56,9 @@ async def test_detractor_in_italian_full_survey(forum: HelpDeskWorld) -> None:
         assert question.buttons == []
         reason_q = await forum.customer_sees(maria, "Qual è il motivo principale")
         assert reason_q.button_texts == ["Salta ⏭"]
-        alert = await forum.staff_sees("Cliente insoddisfatto", thread_id=thread)
-        assert "NPS 3" in (alert.text or "") and "/whois #1" in (alert.text or "")
+        # In the topic the alert is the recovery card (tests/e2e/test_recovery.py).
+        alert = await forum.staff_sees("🩹 <b>Da recuperare</b>", thread_id=thread)
+        assert "ha dato 3 su 10" in (alert.text or "")
         await forum.tg.wait_for(
             lambda: any(
                 "Cliente insoddisfatto" in (m.text or "") for m in forum.general_messages()

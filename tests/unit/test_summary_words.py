@@ -6,7 +6,7 @@ from __future__ import annotations
 from analytics.nps import compare, nps_from_counts
 from analytics.pillars import KeyDriver, pillar_score
 from analytics.render_summary import change_words
-from analytics.summary import focus_pillar
+from analytics.summary import focus_pillar, recovery_state
 
 
 def test_a_change_beyond_the_margin_is_called_so() -> None:
@@ -50,3 +50,13 @@ def test_the_pillar_to_fix_first_weighs_its_link_by_how_low_it_scores() -> None:
     # 0.9 × 6.25 = 5.6 against 0.5 × 68.75 = 34.4: time and effort.
     assert found is not None and found.score.pillar == "time_and_effort"
     assert focus_pillar(scores, [_driver("resolution", None)]) is None
+
+
+def test_a_recovery_state_reads_its_facts() -> None:
+    assert recovery_state(False, False, None, None) == "none"
+    assert recovery_state(True, False, None, None) == "open"
+    assert recovery_state(True, True, None, None) == "attempted"
+    assert recovery_state(True, True, "answered", 7) == "won"  # 7 is the threshold
+    assert recovery_state(True, True, "answered", 6) == "lost"
+    assert recovery_state(True, True, "expired", None) == "no_answer"
+    assert recovery_state(True, True, "skipped", None) == "no_answer"

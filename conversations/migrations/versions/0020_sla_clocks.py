@@ -26,6 +26,13 @@ def upgrade() -> None:
     for column in ("resolution_due", "resolution_warned_at", "promise_escalated_at"):
         op.add_column("requests", sa.Column(column, UtcDateTime(), nullable=True))
     op.add_column("requests", sa.Column("resolution_escalated_at", UtcDateTime(), nullable=True))
+    # Promises broken before this upgrade were never escalated: mark them as told, so the
+    # first check after it does not send managers every old miss at once.
+    op.execute(
+        "UPDATE requests SET promise_escalated_at = promised_by, "
+        "promise_warned_at = COALESCE(promise_warned_at, promised_by) "
+        "WHERE promised_by IS NOT NULL AND promised_by < CURRENT_TIMESTAMP"
+    )
     # Reports: the targets that came due in a period.
     op.create_index("ix_requests_promised_by", "requests", ["promised_by"])
     op.create_index("ix_requests_resolution_due", "requests", ["resolution_due"])

@@ -1,0 +1,198 @@
+"""Detractor recovery over Telegram: a detractor's score opens the recovery and posts its
+card where the request lives (that card is the detractor alert: no second message); the
+card's buttons take it, record the root cause and the attempt, each an edit of the card;
+days later the customer is asked once "Are we OK now?", and the answer edits the card."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from analytics.catalog import root_cause_name
+from analytics.team import owner_of
+from bot import recovery_render as rr
+from bot.alert_digest import AlertDigest
+from bot.answers import answer
+from bot.i18n import t
+from bot.incoming import sender
+from bot.relay import Relay
+from bot.render import escape
+from bot.settings import Settings
+from conversations.helpdesk import HelpDesk
+from conversations.ownership import Ownership
+from conversations.recovery import Recoveries, Recovery
+from conversations.terms import NPS_MAX, NPS_MIN, RootCause
+
+log = logging.getLogger(__name__)
+
+
+class RecoveryFlow:
+    """Runs recoveries over Telegram for the recovery use cases."""
+
+    def __init__(
+        self,
+        recoveries: Recoveries,
+        helpdesk: HelpDesk,
+        ownership: Ownership,
+        relay: Relay,
+        digest: AlertDigest,
+        settings: Settings,
+    ) -> None:
+        self.recoveries = recoveries
+        self.helpdesk = helpdesk
+        self.ownership = ownership
+        self.relay = relay
+        self.digest = digest
+        self.settings = settings
+        self.lang = settings.staff_language
+
+    async def detractor(self, request_id: int, score: int, general_line: str | None) -> None:
+        """Open the recovery of a detractor's request and post its card (once); with
+        topics, `general_line` (the alert, when due) joins the general topic's digest."""
+        request = await self.helpdesk.request(request_id)
+        card = await self.helpdesk.whois_request(request_id)
+        if request is None or card is None:
+            return
+        owner = owner_of(request.assignee_id, request.resolved_by, request.resolution_source)
+        opened = await self.recoveries.open(request_id, card.customer.id, score, owner)
+        if opened is None:
+            return  # a repeat: the card is there already
+        text, markup = await self._card(opened)
+        shown = await self.relay.staff_notice(request, card.customer, text, markup)
+        await self.recoveries.set_card(request_id, request.staff_chat_id, shown)
+        if general_line and self.relay.is_forum(request.staff_chat_id):
+            self.digest.add(request.staff_chat_id, general_line)
+
+    async def _card(self, r: Recovery) -> tuple[str, InlineKeyboardMarkup | None]:
+        customer = await self.recoveries.customer(r)
+        owner = await self.helpdesk.staff_member(r.owner_id) if r.owner_id else None
+        by = await self.helpdesk.staff_member(r.attempted_by) if r.attempted_by else None
+        text = rr.card_text(r, customer, owner, by, self.lang, self.settings.tz)
+        return text, rr.card_keyboard(r, r.owner_id is not None, self.lang)
+
+    async def refresh(self, request_id: int) -> None:
+        """Edit the card to what the recovery is now (an edit: no message of the budget)."""
+        r = await self.recoveries.get(request_id)
+        if r is None or r.card_chat_id is None or r.card_message_id is None:
+            return
+        text, markup = await self._card(r)
+        try:
+            await self.relay.bot.edit_message_text(
+                text,
+                chat_id=r.card_chat_id,
+                message_id=r.card_message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        except TelegramError as exc:  # not modified, or deleted: the state is stored
+            log.info("could not edit recovery card of #%s: %s", request_id, exc)
+
+    async def staff_press(self, query: CallbackQuery) -> None:
+        """A button of a recovery card: take, a root cause, or the attempt made."""
+        lang = self.lang
+        parsed = rr.parse(query.data, rr.CB_RECOVERY)
+        r = await self.recoveries.get(parsed[0]) if parsed else None
+        on = query.message
+        if (
+            parsed is None
+            or r is None
+            or on is None
+            or (r.card_chat_id, r.card_message_id) != (on.chat.id, on.message_id)
+        ):
+            await answer(query, t(lang, "callback.unknown"))  # only on its own card
+            return
+        action, who = parsed[1], sender(query.from_user)
+        if action == rr.TAKE:
+            await self.ownership.seen(who)  # named on the card from now on
+            if await self.recoveries.take(r.request_id, who.user_id):
+                await answer(query, t(lang, "recovery.toast.taken", id=r.request_id))
+            else:
+                await answer(query, t(lang, "recovery.toast.same"))
+        elif action == rr.ATTEMPT:
+            done = await self.recoveries.attempted(r.request_id, who.user_id)
+            days = self.settings.recovery_reask_days
+            await answer(
+                query,
+                t(lang, "recovery.toast.attempt" if done else "recovery.toast.same", days=days),
+            )
+        elif action in {c.value for c in RootCause}:
+            cause = RootCause(action)
+            done = await self.recoveries.set_cause(r.request_id, cause, who.user_id)
+            name = root_cause_name(cause, lang)
+            await answer(
+                query,
+                t(lang, "recovery.toast.cause" if done else "recovery.toast.same", cause=name),
+            )
+        else:
+            await answer(query, t(lang, "callback.unknown"))
+            return
+        await self.refresh(r.request_id)
+
+    async def sweep(self) -> int:
+        """Ask the re-asks that fell due, close the stale ones; return how many were asked."""
+        asked = 0
+        for r, customer in await self.recoveries.due_reasks():
+            request = await self.helpdesk.request(r.request_id)
+            if request is None:
+                continue
+            lang = customer.language
+            text = t(lang, "recovery.reask", score=r.score, id=r.request_id)
+            sent = await self.relay.tell_customer(
+                request, customer, text, rr.reask_keyboard(r.request_id, lang)
+            )
+            if sent is not None:
+                await self.recoveries.set_reask_message(r.request_id, sent.message_id)
+                asked += 1
+            await self.refresh(r.request_id)
+        for r in await self.recoveries.expire_due():
+            if r.reask_message_id is not None:
+                customer = await self.recoveries.customer(r)
+                if customer.telegram_user_id is not None:
+                    await self.relay.drop_buttons(customer.telegram_user_id, r.reask_message_id)
+            await self.refresh(r.request_id)
+        return asked
+
+    async def customer_press(self, query: CallbackQuery) -> None:
+        """The customer's answer to "Are we OK now?", from the message that asked only."""
+        user = query.from_user
+        lang = await self.helpdesk.language_of(user.id, user.language_code)
+        parsed = rr.parse(query.data, rr.CB_REASK)
+        r = await self.recoveries.get(parsed[0]) if parsed else None
+        on = query.message
+        customer = await self.recoveries.customer(r) if r else None
+        if (
+            parsed is None
+            or r is None
+            or customer is None
+            or on is None
+            or on.chat.id != user.id
+            or customer.telegram_user_id != user.id
+            or r.reask_message_id != on.message_id
+        ):
+            await answer(query, t(lang, "callback.not_yours"), alert=True)
+            return
+        score: int | None = None
+        if parsed[1] != rr.SKIP:
+            if not parsed[1].isdigit() or not NPS_MIN <= int(parsed[1]) <= NPS_MAX:
+                await answer(query, t(lang, "callback.unknown"))
+                return
+            score = int(parsed[1])
+        result = await self.recoveries.answer(r.request_id, score)
+        if result is None or not result.changed:
+            await answer(query, t(lang, "survey.callback.already"))
+            return
+        await answer(query, t(lang, "survey.callback.thanks"))
+        said = (
+            t(lang, "recovery.reask.thanks", score=score)
+            if score is not None
+            else t(lang, "recovery.reask.skipped")
+        )
+        question = t(lang, "recovery.reask", score=r.score, id=r.request_id)
+        try:
+            await query.edit_message_text(f"{question}\n\n{escape(said)}", reply_markup=None)
+        except TelegramError as exc:
+            log.info("could not edit the re-ask of #%s: %s", r.request_id, exc)
+        await self.refresh(r.request_id)
