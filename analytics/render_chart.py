@@ -7,6 +7,7 @@ figure registry that leaks memory in a long-running bot or clashes between threa
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -14,9 +15,9 @@ from matplotlib.figure import Figure
 
 from analytics.catalog import pillar_name
 from analytics.lang import Lang
-from analytics.report import Report
+from analytics.report import Report, WeekNps
 
-__all__ = ["render_dashboard"]
+__all__ = ["draw_trend", "render_dashboard"]
 
 _LABELS: dict[Lang, dict[str, str]] = {
     "it": {
@@ -45,6 +46,34 @@ def _no_data(ax: Axes, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="grey")
 
 
+def draw_trend(ax: Axes, weeks: Sequence[WeekNps], title: str, no_data: str) -> None:
+    """Weekly NPS with the 95 % band; weeks without answers leave gaps, not zeros."""
+    xs = list(range(len(weeks)))
+    ax.set_title(title, fontsize=10)
+    ax.axhline(0, color=_GREY, linewidth=0.8)
+    ax.set_ylim(-100, 100)
+    ax.set_xticks(xs, [w.label[-3:] for w in weeks], fontsize=8)
+    points = [(x, w.result) for x, w in zip(xs, weeks, strict=True) if w.result.score is not None]
+    if not points:
+        _no_data(ax, no_data)
+        return
+    px = [x for x, _ in points]
+    ax.fill_between(
+        px,
+        [r.low if r.low is not None else r.score or 0.0 for _, r in points],
+        [r.high if r.high is not None else r.score or 0.0 for _, r in points],
+        color=_BLUE,
+        alpha=0.15,
+        linewidth=0,
+    )
+    ax.plot(px, [r.score or 0.0 for _, r in points], marker="o", color=_BLUE)
+    for x, r in points:
+        ax.annotate(
+            f"{r.score:+.0f}", (x, r.score or 0.0), textcoords="offset points",
+            xytext=(0, 6), ha="center", fontsize=7,
+        )  # fmt: skip
+
+
 def render_dashboard(report: Report, lang: Lang | None = None, *, dpi: int = 100) -> bytes:
     """Return a PNG with the weekly NPS trend, the 0–10 distribution and the pillar scores."""
     lang = lang or report.lang
@@ -58,32 +87,7 @@ def render_dashboard(report: Report, lang: Lang | None = None, *, dpi: int = 100
     first, last = report.first_day.isoformat(), report.last_day.isoformat()
     fig.suptitle(labels["title"].format(period=first if first == last else f"{first} – {last}"))
 
-    # Weekly NPS with the 95 % band; weeks without answers leave gaps, not zeros.
-    weeks = report.nps.weekly
-    xs = list(range(len(weeks)))
-    trend.set_title(labels["trend"], fontsize=10)
-    trend.axhline(0, color=_GREY, linewidth=0.8)
-    trend.set_ylim(-100, 100)
-    trend.set_xticks(xs, [w.label[-3:] for w in weeks], fontsize=8)
-    points = [(x, w.result) for x, w in zip(xs, weeks, strict=True) if w.result.score is not None]
-    if points:
-        px = [x for x, _ in points]
-        trend.fill_between(
-            px,
-            [r.low if r.low is not None else r.score or 0.0 for _, r in points],
-            [r.high if r.high is not None else r.score or 0.0 for _, r in points],
-            color=_BLUE,
-            alpha=0.15,
-            linewidth=0,
-        )
-        trend.plot(px, [r.score or 0.0 for _, r in points], marker="o", color=_BLUE)
-        for x, r in points:
-            trend.annotate(
-                f"{r.score:+.0f}", (x, r.score or 0.0), textcoords="offset points",
-                xytext=(0, 6), ha="center", fontsize=7,
-            )  # fmt: skip
-    else:
-        _no_data(trend, labels["no_data"])
+    draw_trend(trend, report.nps.weekly, labels["trend"], labels["no_data"])
 
     # Distribution of 0–10 answers coloured by band.
     counts = report.nps.distribution

@@ -27,9 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics import queries as q
 from analytics.churn_risk import RiskWeights
 from analytics.nps import NpsChange, NpsResult, compare, nps_from_counts
-from analytics.periods import Period
+from analytics.periods import Period, previous
 from analytics.pillars import KeyDriver, PillarScore
-from analytics.report import AtRisk, Report, at_risk
+from analytics.report import AtRisk, Report, at_risk, build_pillars
 from analytics.team import owner_of
 from conversations import schema as tables
 from conversations.models import full_name
@@ -117,6 +117,7 @@ class WeeklySummary(BaseModel):
     detractor_count: int = Field(ge=0)
     best: Comment | None
     worst: Comment | None
+    previous_pillars: list[PillarScore] = []  # the week before's, for the chart's change
     movers: list[AtRisk] = []  # moved into high churn risk, riskiest first
     movers_revenue: Decimal | None = None  # their known CLVs added up
 
@@ -253,6 +254,7 @@ async def build_summary(
     )
     async with q.connect(source) as conn:
         (counts,) = await q.band_counts_by_period(conn, [pooled])
+        before = await build_pillars(conn, previous(week))
         detractors, count = await _detractors(conn, week)
         best = await _comment(conn, week, positive=True)
         worst = await _comment(conn, week, positive=False)
@@ -271,6 +273,7 @@ async def build_summary(
         detractor_count=count,
         best=best,
         worst=worst,
+        previous_pillars=before.scores,
         movers=movers,
         movers_revenue=sum(known, Decimal(0)) if known else None,
     )

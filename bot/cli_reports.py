@@ -114,9 +114,7 @@ async def _print_summary(
         await db.engine.dispose()
     print(plain_text(built.html()))
     if args.chart:
-        from analytics.render_chart import render_dashboard
-
-        png = render_dashboard(built.summary.report)
+        png = await built.chart()
         await asyncio.to_thread(Path(args.chart).write_bytes, png)
         print(f"chart written to {args.chart}", file=sys.stderr)
     return 0

@@ -11,6 +11,7 @@ IT: dict[str, str] = {
     "manager.unsubscribed": (
         "🔕 Niente più riepiloghi settimanali. /subscribe per riaverli quando vuoi."
     ),
+    "weekly.chart_caption": "📈 Settimana {week}: NPS e pilastri",
     "manager.only": (
         "Questo comando è per i responsabili del servizio clienti. Per una richiesta, "
         "scrivila pure qui."
@@ -23,6 +24,7 @@ EN: dict[str, str] = {
         "/unsubscribe to stop, /summary for the week so far."
     ),
     "manager.unsubscribed": "🔕 No more weekly summaries. /subscribe to get them back any time.",
+    "weekly.chart_caption": "📈 Week {week}: NPS and pillars",
     "manager.only": (
         "This command is for customer-care managers. If you have a request, just write it here."
     ),

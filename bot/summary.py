@@ -4,6 +4,7 @@ preview is what managers get."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +32,13 @@ class SummaryText:
     def html(self, lang: Lang | None = None) -> str:
         """The summary as Telegram HTML in `lang` (default: the one it was built for)."""
         return render_summary(self.summary, self.brand, lang or self.lang, self.names)
+
+    async def chart(self, lang: Lang | None = None) -> bytes:
+        """The summary's PNG (NPS trend, pillars with their change), drawn off the loop."""
+        # matplotlib (about 30 MB) loads with the first chart, not at start.
+        from analytics.render_summary_chart import render_summary_chart
+
+        return await asyncio.to_thread(render_summary_chart, self.summary, lang or self.lang)
 
 
 async def weekly_summary(

@@ -15,8 +15,9 @@ from datetime import datetime, time, timedelta
 from telegram.error import TelegramError
 
 from analytics.html_split import split_html
-from analytics.lang import as_lang
+from analytics.lang import Lang, as_lang
 from analytics.periods import iso_week_of
+from bot.i18n import t
 from bot.services import Services
 from bot.summary import weekly_summary
 from conversations.weekly import WeeklySummaries, last_full_week
@@ -57,13 +58,16 @@ async def send_weekly_summaries(s: Services) -> int:
     period = iso_week_of(week, st.tz)
     groups = {g.chat_id: g.name for g in st.routing.groups}
     built = await weekly_summary(s.db, st, period, now, group_names=groups)
-    png, caption = await s.reports.dashboard(built.summary.report)
+    charts: dict[Lang, bytes] = {}  # one per language the managers speak
     sent = 0
     for manager in claimed:
         try:
             lang = as_lang(recipients[manager], st.staff_language)
+            if lang not in charts:
+                charts[lang] = await built.chart(lang)
+            caption = t(lang, "weekly.chart_caption", week=period.label)
             await s.relay.to_manager(
-                manager, split_html(built.html(lang)), png, f"week-{week}.png", caption
+                manager, split_html(built.html(lang)), charts[lang], f"week-{week}.png", caption
             )
         except TelegramError as exc:
             # Typically the manager never pressed Start: the next run tries again.

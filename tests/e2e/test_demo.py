@@ -60,6 +60,7 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         "💚 Recuperato: ora dà 8 su 10",
         "Riepilogo settimanale di Acme",
         "👤 Carla Neri · 💚 recuperato",  # the summary's detractor, won back
+        "[photo] 📈 Settimana 2026-W",
         "Demo finished",
     ]
     positions = [out.find(line) for line in expected_in_order]

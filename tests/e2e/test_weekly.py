@@ -54,7 +54,8 @@ async def test_each_manager_gets_the_week_once(forum: HelpDeskWorld) -> None:
         summary = await forum.customer_sees(anna, "2026-W47 (16/11 – 22/11)")
         assert "<b>NPS +100</b>" in (summary.text or "")
         assert "Il commento migliore" not in (summary.text or "")  # John gave no reason yet
-        await forum.tg.wait_for_bot_message(anna, kind="photo")
+        chart = await forum.tg.wait_for_bot_message(anna, kind="photo")
+        assert chart.content.get("caption") == "📈 Settimana 2026-W47: NPS e pilastri"
     forum.clock.advance(days=2)
     async with forum.bot_running() as app:  # a restart mid-week sends nothing again
         assert await weekly_summaries(app) == 0
@@ -103,6 +104,10 @@ async def test_the_preview_prints_what_managers_get(
         await asyncio.to_thread(main, ["summary", "--week", "2026-W47", "--database-url", url]) == 0
     )
     assert capsys.readouterr().out.rstrip("\n") == plain_text(sent.text or "")
+    png = tmp_path / "week.png"
+    week = ["summary", "--week", "2026-W47", "--chart", str(png), "--database-url", url]
+    assert await asyncio.to_thread(main, week) == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
     assert (
         await asyncio.to_thread(main, ["summary", "--week", "2026-W99", "--database-url", url]) == 2
     )
