@@ -1,7 +1,8 @@
-"""Detractor recovery figures of a period, over the recoveries opened in it (one per
-detractor answer, conversations.recovery): the share with an attempt and the median time
-to it, the re-ask answer rate, the recovery rate (re-ask score of RECOVERED_MIN or more,
-of the answers), the root causes ranked, and the same per staff member who worked them."""
+"""Recovery figures of a period, over the recoveries opened in it (one per request, opened
+by a detractor's answer or an escalating message, conversations.recovery): the share with
+an attempt and the median time to it, the re-ask answer rate, the recovery rate (re-ask
+score of RECOVERED_MIN or more, of the answers), the root causes ranked, and the same per
+staff member who worked them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from analytics.periods import Period
 from analytics.service_times import median
 from conversations import schema as tables
-from conversations.terms import RECOVERED_MIN
+from conversations.terms import RECOVERED_MIN, RecoveryTrigger
 
 ASKED_OUTCOMES = ("answered", "skipped", "expired")  # re-asks that reached the customer
 
@@ -27,7 +28,8 @@ class RecoveryFigures(BaseModel):
 
     opened: int = Field(ge=0)
     attempted: int = Field(ge=0)
-    attempt_median: float | None = None  # seconds from the detractor's answer to the attempt
+    escalations: int = Field(ge=0, default=0)  # of `opened`, those an escalation opened
+    attempt_median: float | None = None  # seconds from the opening to the attempt
     asked: int = Field(ge=0, default=0)  # re-asks sent and closed (answered, skipped, expired)
     answered: int = Field(ge=0, default=0)
     won: int = Field(ge=0, default=0)
@@ -59,6 +61,7 @@ class RecoverySection(BaseModel):
 @dataclass
 class _Tally:
     opened: int = 0
+    escalations: int = 0
     waits: list[float] = field(default_factory=list)
     asked: int = 0
     answered: int = 0
@@ -68,6 +71,7 @@ class _Tally:
         return RecoveryFigures(
             opened=self.opened,
             attempted=len(self.waits),
+            escalations=self.escalations,
             attempt_median=median(self.waits),
             asked=self.asked,
             answered=self.answered,
@@ -79,7 +83,13 @@ async def build_recovery(conn: AsyncConnection, period: Period) -> RecoverySecti
     """The recoveries opened in `period`."""
     v = tables.recoveries.c
     q = select(
-        v.owner_id, v.opened_at, v.attempted_at, v.root_cause, v.reask_outcome, v.reask_score
+        v.owner_id,
+        v.trigger,
+        v.opened_at,
+        v.attempted_at,
+        v.root_cause,
+        v.reask_outcome,
+        v.reask_score,
     ).where(v.opened_at >= period.start, v.opened_at < period.end)
     total = _Tally()
     staff: dict[int | None, _Tally] = defaultdict(_Tally)
@@ -88,6 +98,7 @@ async def build_recovery(conn: AsyncConnection, period: Period) -> RecoverySecti
         owner = int(row.owner_id) if row.owner_id is not None else None
         for tally in (total, staff[owner]):
             tally.opened += 1
+            tally.escalations += 1 if row.trigger == RecoveryTrigger.ESCALATION else 0
             if row.attempted_at is not None:
                 tally.waits.append((row.attempted_at - row.opened_at).total_seconds())
             if row.reask_outcome in ASKED_OUTCOMES:

@@ -1,4 +1,4 @@
-"""The report's detractor-recovery lines (analytics.recovery), and the weekly summary's
+"""The report's recovery lines (analytics.recovery), and the weekly summary's
 one line of them."""
 
 from __future__ import annotations
@@ -13,27 +13,31 @@ from analytics.text_format import escape, percent
 
 _T: dict[str, dict[str, str]] = {
     "it": {
-        "title": "Recupero detrattori",
-        "note": "recuperi aperti nel periodo",
-        "figures": "Detrattori {o} · con tentativo {a} ({s}){wait} · richiesti di nuovo {k}, "
+        "title": "Recupero clienti",
+        "note": "recuperi aperti nel periodo, da detrattori e da escalation",
+        "figures": "Recuperi {o}{esc} · con tentativo {a} ({s}){wait} · richiesti di nuovo {k}, "
         "risposte {r} ({rr}) · recuperati {w} ({wr} delle risposte)",
         "wait": " in mediana {d}",
         "causes": "Cause: {parts}",
-        "staff": "• {name}: detrattori {o} · tentativi {a} · recuperati {w} su {r}",
+        "esc": " (da escalation {e})",
+        "staff": "• {name}: recuperi {o} · tentativi {a} · recuperati {w} su {r}",
         "nobody": "nessuno",
-        "short": "🩹 Recupero: detrattori {o}, con tentativo {a}, recuperati {w} su {r} risposte",
+        "short": "🩹 Recupero: aperti {o}{esc}, con tentativo {a}, recuperati {w} su {r} risposte",
+        "mine": "recuperati {w} su {r}",
         "none": "—",
     },
     "en": {
-        "title": "Detractor recovery",
-        "note": "recoveries opened in the period",
-        "figures": "Detractors {o} · attempted {a} ({s}){wait} · asked again {k}, "
+        "title": "Winning customers back",
+        "note": "recoveries opened in the period, by detractors and escalations",
+        "figures": "Recoveries {o}{esc} · attempted {a} ({s}){wait} · asked again {k}, "
         "answers {r} ({rr}) · won back {w} ({wr} of answers)",
         "wait": ", median {d} after",
         "causes": "Causes: {parts}",
-        "staff": "• {name}: detractors {o} · attempts {a} · won back {w} of {r}",
+        "esc": " ({e} from escalations)",
+        "staff": "• {name}: recoveries {o} · attempts {a} · won back {w} of {r}",
         "nobody": "nobody",
-        "short": "🩹 Recovery: detractors {o}, attempted {a}, won back {w} of {r} answers",
+        "short": "🩹 Recovery: opened {o}{esc}, attempted {a}, won back {w} of {r} answers",
+        "mine": "won back {w} of {r}",
         "none": "—",
     },
 }
@@ -47,6 +51,10 @@ def _share(value: float | None, lang: Lang) -> str:
     return percent(value, lang) if value is not None else _t(lang, "none")
 
 
+def _escalations(f: RecoveryFigures, lang: Lang) -> str:
+    return _t(lang, "esc", e=f.escalations) if f.escalations else ""
+
+
 def _figures(f: RecoveryFigures, lang: Lang) -> str:
     wait = ""
     if f.attempt_median is not None:
@@ -55,6 +63,7 @@ def _figures(f: RecoveryFigures, lang: Lang) -> str:
         lang,
         "figures",
         o=f.opened,
+        esc=_escalations(f, lang),
         a=f.attempted,
         s=_share(f.attempt_share, lang),
         wait=wait,
@@ -89,4 +98,14 @@ def recovery_line(section: RecoverySection, lang: Lang) -> str | None:
     t = section.total
     if not t.opened:
         return None
-    return _t(lang, "short", a=t.attempted, o=t.opened, w=t.won, r=t.answered)
+    esc = _escalations(t, lang)
+    return _t(lang, "short", a=t.attempted, o=t.opened, esc=esc, w=t.won, r=t.answered)
+
+
+def person_recovery(section: RecoverySection, user_id: int, lang: Lang) -> str | None:
+    """A staff member's recoveries in the weekly summary's team line ("won back 2 of 3"),
+    None when no re-ask of theirs was answered."""
+    for owner, f in section.by_staff:
+        if owner == user_id and f.answered:
+            return _t(lang, "mine", w=f.won, r=f.answered)
+    return None

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from analytics.catalog import pillar_name, translate
 from analytics.lang import Lang
 from analytics.nps import SMALL_N, NpsChange, NpsResult
-from analytics.render_recovery import recovery_line
+from analytics.render_recovery import person_recovery, recovery_line
 from analytics.render_sla import target_figures
 from analytics.sla import TargetFigures, share_change
 from analytics.summary import Comment, Detractor, WeeklySummary
@@ -206,10 +206,11 @@ def _team(s: WeeklySummary, names: Mapping[int, str], lang: Lang) -> str | None:
             continue
         name = escape(names.get(f.user_id, str(f.user_id)))
         if f.nps.n < team.min_answers:
-            parts.append(_t(lang, "hidden", name=name, h=f.handled, m=team.min_answers))
+            part = _t(lang, "hidden", name=name, h=f.handled, m=team.min_answers)
         else:
-            v = _value(f.nps, lang)
-            parts.append(_t(lang, "member", name=name, h=f.handled, v=v, n=f.nps.n))
+            part = _t(lang, "member", name=name, h=f.handled, v=_value(f.nps, lang), n=f.nps.n)
+        won = person_recovery(s.report.recovery, f.user_id, lang)
+        parts.append(f"{part} · {won}" if won else part)
     for g in s.report.nps.by_group:  # groups below the minimum are left out
         name = escape(names.get(int(g.key), g.key))
         if g.result.n >= team.min_answers:
@@ -245,15 +246,17 @@ def render_summary(
             _t(lang, "targets", p=p, r=_target(sla.resolution, sla.previous_resolution, lang))
         )
     blocks.append(act)
+    recovered = recovery_line(r.recovery, lang)
     if s.detractor_count:
         lines = [_t(lang, "detractors", n=s.detractor_count)]
         lines += [_detractor(d, names, lang) for d in s.detractors]
         if s.detractor_count > len(s.detractors):
             lines.append(_t(lang, "more", n=s.detractor_count - len(s.detractors)))
-        recovered = recovery_line(r.recovery, lang)
         if recovered:
             lines.append(recovered)
         blocks.append(lines)
+    elif recovered:  # escalations open recoveries in a week without detractors too
+        blocks.append([recovered])
     movers = _movers(s, lang)
     if movers:
         blocks.append(movers)

@@ -292,6 +292,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "import-customers":
         return cmd_import_customers(args.database_url, args.file)
+    if args.command == "summary" and args.send:
+        full = _load(Settings, args.database_url)
+        return cli_reports.send_summary(args, full) if full else 2
     if args.command in ("report", "summary", "export"):
         settings = _load(ReportSettings, args.database_url)
         return cli_reports.run(args, settings) if settings else 2

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analytics.periods import Period, PeriodError, parse_period
-from bot.settings import ReportSettings
+from bot.settings import ReportSettings, Settings
 
 _TAGS = re.compile(r"<[^>]+>")
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&amp;": "&"}
@@ -28,6 +28,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     summary.add_argument("--week", help="ISO week such as 2026-W47 (default: last full week)")
     summary.add_argument("--lang", choices=("it", "en"), help="default: CAREBOT_STAFF_LANGUAGE")
     summary.add_argument("--chart", metavar="FILE.png", help="also write the PNG dashboard")
+    summary.add_argument(
+        "--send",
+        action="store_true",
+        help="send it to the subscribed managers who have not had it (needs the bot's settings)",
+    )
     summary.add_argument("--database-url", help="default: CAREBOT_DATABASE_URL")
     export = sub.add_parser("export", help="write requests, surveys and messages as CSV files")
     export.add_argument("--period", default="30d", help="as for report (30d)")
@@ -83,20 +88,68 @@ async def _report(
     return 0
 
 
-def _summary(args: argparse.Namespace, settings: ReportSettings, now: datetime) -> int:
+def _week(args: argparse.Namespace, settings: ReportSettings, now: datetime) -> Period | None:
+    """The ISO week of --week (default: the last full week); None, said, when malformed."""
     from analytics.periods import iso_week, iso_week_of
     from conversations.weekly import last_full_week
 
     try:
-        period = (
-            iso_week(args.week, settings.tz)
-            if args.week
-            else iso_week_of(last_full_week(now, settings.tz), settings.tz)
-        )
+        if args.week:
+            return iso_week(args.week, settings.tz)
+        return iso_week_of(last_full_week(now, settings.tz), settings.tz)
     except PeriodError as exc:
         print(f"carebot: --week: {exc.message}", file=sys.stderr)
+        return None
+
+
+def _summary(args: argparse.Namespace, settings: ReportSettings, now: datetime) -> int:
+    period = _week(args, settings, now)
+    if period is None:
         return 2
     return asyncio.run(_print_summary(args, settings, period, now))
+
+
+def send_summary(args: argparse.Namespace, settings: Settings) -> int:
+    """`carebot summary --send`: the week to every subscribed manager who has not had it
+    (the ledger the weekly job keeps, so neither sends it twice); exit 1 if one failed."""
+    from bot import logs
+
+    logs.setup(settings.log_level, logs.secret_parts(settings.bot_token.get_secret_value()))
+    now = datetime.now(UTC)
+    period = _week(args, settings, now)
+    if period is None:
+        return 2
+    return asyncio.run(_send_summary(settings, period, now))
+
+
+async def _send_summary(settings: Settings, period: Period, now: datetime) -> int:
+    from bot.app import build_application
+    from bot.services import get_services
+    from bot.weekly import send_week
+    from conversations.db import migrate
+
+    if not settings.manager_ids:
+        print("carebot: no managers: set CAREBOT_MANAGER_IDS", file=sys.stderr)
+        return 2
+    app = build_application(settings, job_intervals=False)
+    s = get_services(app)
+    try:
+        await migrate(s.db.engine)
+        async with app:
+            week = period.start.astimezone(settings.tz).date()
+            outcome = await send_week(s, week, now)
+    finally:
+        await s.db.engine.dispose()
+    print(f"{period.label}: sent to {len(outcome.sent)} manager(s) {_ids(outcome.sent)}")
+    if outcome.had_it:
+        print(f"already had it (not sent again): {_ids(outcome.had_it)}")
+    for manager, error in outcome.failed.items():
+        print(f"not sent to {manager}: {error} (has the manager pressed Start?)", file=sys.stderr)
+    return 1 if outcome.failed else 0
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(str(i) for i in ids) or "-"
 
 
 async def _print_summary(

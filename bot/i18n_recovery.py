@@ -27,6 +27,11 @@ IT: dict[str, str] = {
         "Ciao! Qualche giorno fa ci avevi dato {score} su 10 per la richiesta #{id}. "
         "Adesso va meglio? Da 0 a 10, quanto ci consiglieresti ora?"
     ),
+    "recovery.reask.escalation": (
+        "Ciao! Qualche giorno fa ci avevi scritto per la richiesta #{id} e qualcosa non andava. "
+        "Adesso va meglio? Da 0 a 10, quanto ci consiglieresti ora?"
+    ),
+    "recovery.then_scored": "Poi ha dato {score} su 10",
     "recovery.reask.skip": "Preferisco non rispondere",
     "recovery.reask.thanks": "Grazie! Hai risposto {score}.",
     "recovery.reask.skipped": "Va bene, nessun problema.",
@@ -58,6 +63,11 @@ EN: dict[str, str] = {
         "Hi! A few days ago you gave us {score} out of 10 for request #{id}. "
         "Are we OK now? From 0 to 10, how likely are you to recommend us now?"
     ),
+    "recovery.reask.escalation": (
+        "Hi! A few days ago you wrote to us about request #{id} and were not happy. "
+        "Are we OK now? From 0 to 10, how likely are you to recommend us now?"
+    ),
+    "recovery.then_scored": "Then gave {score} out of 10",
     "recovery.reask.skip": "I'd rather not say",
     "recovery.reask.thanks": "Thank you! You answered {score}.",
     "recovery.reask.skipped": "All right, no problem.",

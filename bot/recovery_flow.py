@@ -1,11 +1,13 @@
-"""Detractor recovery over Telegram: a detractor's score opens the recovery and posts its
-card where the request lives (that card is the detractor alert: no second message); the
-card's buttons take it, record the root cause and the attempt, each an edit of the card;
-days later the customer is asked once "Are we OK now?", and the answer edits the card."""
+"""Recovery over Telegram: a detractor's score opens the recovery and posts its card where
+the request lives (that card is the detractor alert: no second message); an escalating
+customer message opens one on the staff copy of that message (an edit); the card's buttons
+take it, record the root cause and the attempt, each an edit of the card; days later the
+customer is asked once "Are we OK now?", and the answer edits the card."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -22,6 +24,7 @@ from bot.relay import Relay
 from bot.render import escape
 from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
+from conversations.models import Customer, Request
 from conversations.ownership import Ownership
 from conversations.recovery import Recoveries, Recovery
 from conversations.terms import NPS_MAX, NPS_MIN, RootCause
@@ -51,7 +54,8 @@ class RecoveryFlow:
 
     async def detractor(self, request_id: int, score: int, general_line: str | None) -> None:
         """Open the recovery of a detractor's request and post its card (once); with
-        topics, `general_line` (the alert, when due) joins the general topic's digest."""
+        topics, `general_line` (the alert, when due) joins the general topic's digest. A
+        recovery an escalation opened takes the score on its card instead."""
         request = await self.helpdesk.request(request_id)
         card = await self.helpdesk.whois_request(request_id)
         if request is None or card is None:
@@ -59,12 +63,48 @@ class RecoveryFlow:
         owner = owner_of(request.assignee_id, request.resolved_by, request.resolution_source)
         opened = await self.recoveries.open(request_id, card.customer.id, score, owner)
         if opened is None:
-            return  # a repeat: the card is there already
+            if await self.recoveries.add_score(request_id, score):
+                await self.refresh(request_id)
+                self._to_digest(request, general_line)
+            return  # else a repeat: the card is there already
         text, markup = await self._card(opened)
         shown = await self.relay.staff_notice(request, card.customer, text, markup)
         await self.recoveries.set_card(request_id, request.staff_chat_id, shown)
-        if general_line and self.relay.is_forum(request.staff_chat_id):
-            self.digest.add(request.staff_chat_id, general_line)
+        self._to_digest(request, general_line)
+
+    async def escalation(
+        self,
+        request: Request,
+        customer: Customer,
+        row_id: int,
+        reasons: Sequence[str],
+        general_line: str,
+    ) -> bool:
+        """Open the recovery of a request whose customer wrote something that calls for a
+        senior person (message row `row_id`); with topics its card is the staff copy of that
+        message, marked and given the buttons (an edit), else a card of its own. False when
+        the request has a recovery already: the caller alerts as it would without one."""
+        why = ",".join(reasons)  # Escalation.reasons, named in the staff's language on the card
+        opened = await self.recoveries.escalate(request.id, customer.id, why, request.assignee_id)
+        if opened is None:
+            return False
+        text, markup = await self._card(opened)
+        if self.relay.is_forum(request.staff_chat_id):
+            copy = await self.relay.mark_copy(row_id, request, customer, text, markup)
+            if copy is not None:
+                await self.recoveries.set_card(request.id, request.staff_chat_id, copy, row_id)
+                self._to_digest(request, general_line)
+                return True
+        shown = await self.relay.staff_notice(request, customer, text, markup)
+        await self.recoveries.set_card(request.id, request.staff_chat_id, shown)
+        self._to_digest(request, general_line)
+        return True
+
+    def _to_digest(self, request: Request, line: str | None) -> None:
+        """With topics, everyone hears of it in the general topic's digest (without, the
+        card in the group is that)."""
+        if line and self.relay.is_forum(request.staff_chat_id):
+            self.digest.add(request.staff_chat_id, line)
 
     async def _card(self, r: Recovery) -> tuple[str, InlineKeyboardMarkup | None]:
         customer = await self.recoveries.customer(r)
@@ -79,6 +119,12 @@ class RecoveryFlow:
         if r is None or r.card_chat_id is None or r.card_message_id is None:
             return
         text, markup = await self._card(r)
+        if r.copy_row_id is not None:
+            request = await self.helpdesk.request(request_id)
+            if request is not None:
+                customer = await self.recoveries.customer(r)
+                await self.relay.mark_copy(r.copy_row_id, request, customer, text, markup)
+            return
         try:
             await self.relay.bot.edit_message_text(
                 text,
@@ -139,7 +185,7 @@ class RecoveryFlow:
             if request is None:
                 continue
             lang = customer.language
-            text = t(lang, "recovery.reask", score=r.score, id=r.request_id)
+            text = rr.reask_text(r, lang)
             sent = await self.relay.tell_customer(
                 request, customer, text, rr.reask_keyboard(r.request_id, lang)
             )
@@ -190,7 +236,7 @@ class RecoveryFlow:
             if score is not None
             else t(lang, "recovery.reask.skipped")
         )
-        question = t(lang, "recovery.reask", score=r.score, id=r.request_id)
+        question = rr.reask_text(r, lang)
         try:
             await query.edit_message_text(f"{question}\n\n{escape(said)}", reply_markup=None)
         except TelegramError as exc:

@@ -10,9 +10,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from analytics.catalog import root_cause_name
 from bot.i18n import t
 from bot.render import escape, when
+from bot.survey_render import reasons_text
 from conversations.models import Customer, StaffMember
 from conversations.recovery import ReaskOutcome, Recovery
-from conversations.terms import NPS_MAX, NPS_MIN, RootCause
+from conversations.terms import NPS_MAX, NPS_MIN, RecoveryTrigger, RootCause
 
 CB_RECOVERY = "rv"  # staff: rv:<request>:take | attempt | <root cause>
 CB_REASK = "ra"  # customer: ra:<request>:<0..10> | skip
@@ -37,9 +38,16 @@ def card_text(
     lang: str,
     tz: ZoneInfo,
 ) -> str:
-    """The card: who gave what, who owns it, the cause, the attempt and the re-ask."""
+    """The card: who gave what (or what escalated), who owns it, the cause, the attempt
+    and the re-ask."""
     name = escape(customer.full_name)
-    lines = [t(lang, "recovery.head", id=r.request_id, name=name, score=r.score)]
+    if r.trigger == RecoveryTrigger.ESCALATION:
+        why = escape(reasons_text(r.reason.split(","), lang) if r.reason else "")
+        lines = [t(lang, "staff.alert.mark", id=r.request_id, why=why)]
+        if r.score is not None:
+            lines.append(t(lang, "recovery.then_scored", score=r.score))
+    else:
+        lines = [t(lang, "recovery.head", id=r.request_id, name=name, score=r.score)]
     lines.append(
         t(lang, "recovery.owner", name=escape(owner.full_name))
         if owner
@@ -82,6 +90,13 @@ def card_keyboard(r: Recovery, has_owner: bool, lang: str) -> InlineKeyboardMark
     if r.attempted_at is None:
         rows.append([_button(t(lang, "recovery.attempt"), r.request_id, ATTEMPT)])
     return InlineKeyboardMarkup(rows)
+
+
+def reask_text(r: Recovery, lang: str) -> str:
+    """The question "Are we OK now?", recalling the score, or the escalation, it follows."""
+    if r.score is None:
+        return t(lang, "recovery.reask.escalation", id=r.request_id)
+    return t(lang, "recovery.reask", score=r.score, id=r.request_id)
 
 
 def reask_keyboard(request_id: int, lang: str) -> InlineKeyboardMarkup:

@@ -215,8 +215,8 @@ class Settings(ReportSettings):
         default=7,
         ge=1,
         le=90,
-        description="Days after a detractor's recovery attempt when the customer is asked "
-        "once whether things are OK now",
+        description="Days after a recovery attempt (and after the request's resolution) "
+        "when the customer is asked once whether things are OK now",
     )
     survey_expiry_hours: float = Field(
         default=72, gt=0, description="Unanswered surveys stop accepting answers after this"

@@ -74,20 +74,30 @@ class StaffPlace:
             await self.retitle(request, outcome.customer)
         return request
 
-    async def mark_copy(self, row_id: int, request: Request, customer: Customer, mark: str) -> bool:
-        """Put `mark` (an alert's line) above the staff copy of customer message `row_id`:
-        an edit, so it spends none of the group's budget. False when the copy cannot carry
-        it (not landed, media, too long) or Telegram refuses; the caller posts instead.
-        The copy is shown as plain text then; a card edited later loses the mark."""
+    async def mark_copy(
+        self,
+        row_id: int,
+        request: Request,
+        customer: Customer,
+        mark: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> int | None:
+        """Put `mark` (an alert's lines) above the staff copy of customer message `row_id`,
+        with `markup` as its buttons if given: an edit, so it spends none of the group's
+        budget; return the copy's message id. None when the copy cannot carry it (not
+        landed, media, too long, or buttons asked of the ticket card, whose own edits would
+        drop them) or Telegram refuses; the caller posts instead. The copy is shown as
+        plain text then; a card edited later loses the mark."""
         found = await self.helpdesk.staff_copy(row_id)
         if found is None:
-            return False
+            return None
         row, texts = found
         copy = row.copy_message_id
         if row.copy_chat_id != request.staff_chat_id or copy is None:
-            return False
-        markup = None
+            return None
         if copy == request.card_message_id:
+            if markup is not None:
+                return None
             body = await self._card(request, customer, texts)
             markup = render.card_keyboard(request, self.staff_lang)
         elif len(texts) > 1:
@@ -95,10 +105,10 @@ class StaffPlace:
         elif row.kind == "text" and row.text:
             body = render.escape(row.text)
         else:
-            return False
+            return None
         text = f"{mark}\n{body}"
         if len(text) > LIMIT:
-            return False
+            return None
         try:
             await self.bot.edit_message_text(
                 text,
@@ -108,9 +118,11 @@ class StaffPlace:
                 reply_markup=markup,
             )
         except TelegramError as exc:
+            if "not modified" in str(exc).lower():
+                return copy  # it shows this already (a repeat)
             log.info("could not mark the copy of message row %s: %s", row_id, exc)
-            return False
-        return True
+            return None
+        return copy
 
     async def edit_staff_text(self, chat_id: int, message_id: int, text: str) -> bool:
         """Replace the text of a bot message in the staff group (a survey's result line as

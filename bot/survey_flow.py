@@ -271,9 +271,16 @@ class SurveyFlow:
             text=sr.quote(text or ""),
         )
         request = await self.helpdesk.request(outcome.request.id)
-        if request is not None and self.relay.is_forum(request.staff_chat_id):
+        if request is None:
+            return
+        row_id, customer = outcome.message_row_id, outcome.customer
+        if self.recovery is not None and await self.recovery.escalation(
+            request, customer, row_id, found.reasons, line
+        ):
+            return  # its recovery card is the alert
+        if self.relay.is_forum(request.staff_chat_id):
             mark = t(self.staff_lang, "staff.alert.mark", id=request.id, why=why)
-            if await self.relay.mark_copy(outcome.message_row_id, request, outcome.customer, mark):
+            if await self.relay.mark_copy(row_id, request, customer, mark) is not None:
                 self.digest.add(request.staff_chat_id, line)
                 return
         await self._post_alert(outcome.request.id, line, line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
@@ -114,7 +115,12 @@ def quote(text: str) -> str:
 
 def alert_reasons(found: Escalation, lang: str) -> str:
     """Why a message raised an alert, in the staff's language ("angry, wrote before")."""
-    return ", ".join(t(lang, f"alert.why.{reason}") for reason in found.reasons)
+    return reasons_text(found.reasons, lang)
+
+
+def reasons_text(reasons: Iterable[str], lang: str) -> str:
+    """Escalation signals (Escalation.reasons) in the staff's language."""
+    return ", ".join(t(lang, f"alert.why.{reason}") for reason in reasons)
 
 
 def staff_summary(summary: SurveySummary, lang: str) -> str:

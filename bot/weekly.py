@@ -10,7 +10,8 @@ downtime and a second replica never send a week twice.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from telegram.error import TelegramError
 
@@ -39,27 +40,43 @@ def due_week(s: Services, now: datetime) -> datetime | None:
     return datetime.combine(week, time(0), tzinfo=tz)
 
 
+@dataclass
+class WeekSent:
+    """What sending one week's summary did, per manager."""
+
+    sent: list[int] = field(default_factory=list)
+    had_it: list[int] = field(default_factory=list)  # sent before (or being sent): not again
+    failed: dict[int, str] = field(default_factory=dict)  # the reason, tried again later
+
+
 async def send_weekly_summaries(s: Services) -> int:
     """Send the due weekly summary to every subscribed manager who has not had it, in
     their language; return how many."""
-    st = s.settings
-    if not st.manager_ids:
+    if not s.settings.manager_ids:
         return 0
     now = s.helpdesk.clock.now()
     monday = due_week(s, now)
     if monday is None:
         return 0
-    week = monday.date()
+    return len((await send_week(s, monday.date(), now)).sent)
+
+
+async def send_week(s: Services, week: date, now: datetime) -> WeekSent:
+    """Send the summary of the week starting on Monday `week` to every subscribed manager
+    who has not had it (the job, and `carebot summary --send`)."""
+    st = s.settings
     ledger = WeeklySummaries(s.db, s.helpdesk.clock)
     recipients = await s.subscriptions.recipients(st.manager_ids)
-    claimed = [m for m in recipients if await ledger.claim(week, m)]
+    outcome = WeekSent()
+    claimed: list[int] = []
+    for manager in recipients:
+        (claimed if await ledger.claim(week, manager) else outcome.had_it).append(manager)
     if not claimed:
-        return 0
+        return outcome
     period = iso_week_of(week, st.tz)
     groups = {g.chat_id: g.name for g in st.routing.groups}
     built = await weekly_summary(s.db, st, period, now, group_names=groups)
     charts: dict[Lang, bytes] = {}  # one per language the managers speak
-    sent = 0
     for manager in claimed:
         try:
             lang = as_lang(recipients[manager], st.staff_language)
@@ -73,7 +90,8 @@ async def send_weekly_summaries(s: Services) -> int:
             # Typically the manager never pressed Start: the next run tries again.
             log.warning("weekly summary to manager %s failed: %s", manager, exc)
             await ledger.mark(week, manager, error=str(exc))
+            outcome.failed[manager] = str(exc)
             continue
         await ledger.mark(week, manager)
-        sent += 1
-    return sent
+        outcome.sent.append(manager)
+    return outcome

@@ -1,6 +1,8 @@
-"""Detractor recovery: a detractor's answer opens a recovery on its request; its owner
-records the root cause and marks the attempt made; some days later the customer is asked
-once "Are we OK now?" (0–10), and an answer of RECOVERED_MIN or more means won back.
+"""Recovery: a detractor's answer or an escalating customer message opens a recovery on
+its request (one per request; a detractor score that comes later is added to it); its owner
+records the root cause and marks the attempt made; some days later, once the request is
+resolved, the customer is asked once "Are we OK now?" (0–10), and an answer of
+RECOVERED_MIN or more means won back.
 
 Every step is a conditional update on the recovery's row, so a repeated button press, a
 re-delivered update or a second worker changes nothing twice.
@@ -20,7 +22,14 @@ from conversations import schema as tables
 from conversations.clock import Clock
 from conversations.models import Customer
 from conversations.store import Database, from_row
-from conversations.terms import NPS_MAX, NPS_MIN, RECOVERED_MIN, RootCause
+from conversations.terms import (
+    NPS_MAX,
+    NPS_MIN,
+    RECOVERED_MIN,
+    RecoveryTrigger,
+    RootCause,
+    Status,
+)
 
 __all__ = ["ReaskOutcome", "ReaskResult", "Recoveries", "Recovery"]
 
@@ -38,12 +47,15 @@ class ReaskOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Recovery:
-    """One detractor's recovery (a row of recoveries)."""
+    """One request's recovery (a row of recoveries)."""
 
     request_id: int
     customer_id: int
-    score: int
+    trigger: RecoveryTrigger
+    score: int | None
     opened_at: datetime
+    reason: str | None = None
+    copy_row_id: int | None = None
     owner_id: int | None = None
     root_cause: RootCause | None = None
     cause_by: int | None = None
@@ -75,7 +87,9 @@ class ReaskResult:
 
 
 def _recovery(row: Row[Any]) -> Recovery:
-    return from_row(Recovery, row, root_cause=RootCause, reask_outcome=ReaskOutcome)
+    return from_row(
+        Recovery, row, trigger=RecoveryTrigger, root_cause=RootCause, reask_outcome=ReaskOutcome
+    )
 
 
 class Recoveries:
@@ -103,20 +117,44 @@ class Recoveries:
         self, request_id: int, customer_id: int, score: int, owner_id: int | None
     ) -> Recovery | None:
         """Open the recovery of a detractor's request, worked by `owner_id` (its owner or
-        resolver, if known); None if it was open already."""
-        values = {
+        resolver, if known); None if it was open already (an escalation's recovery takes
+        the score then, see `add_score`)."""
+        return await self._open(request_id, customer_id, owner_id, score=score)
+
+    async def escalate(
+        self, request_id: int, customer_id: int, reason: str, owner_id: int | None
+    ) -> Recovery | None:
+        """Open the recovery of a request whose customer wrote something that calls for a
+        senior person (`reason`: the signals); None if the request has one already."""
+        return await self._open(
+            request_id,
+            customer_id,
+            owner_id,
+            trigger=RecoveryTrigger.ESCALATION,
+            reason=reason[: tables.RECOVERY_REASON_MAX],
+        )
+
+    async def _open(
+        self, request_id: int, customer_id: int, owner_id: int | None, **values: object
+    ) -> Recovery | None:
+        row = {
             "request_id": request_id,
             "customer_id": customer_id,
-            "score": score,
             "opened_at": self.clock.now(),
             "owner_id": owner_id,
+            **values,
         }
         try:
             async with self.db.transaction() as repo:
-                await repo.conn.execute(insert(_r).values(values))
+                await repo.conn.execute(insert(_r).values(row))
         except IntegrityError:
             return None
         return await self.get(request_id)
+
+    async def add_score(self, request_id: int, score: int) -> bool:
+        """A detractor's answer on a request whose recovery an escalation opened: the card
+        shows it from now on; False when it had one (a repeat)."""
+        return await self._change(request_id, _r.c.score.is_(None), score=score)
 
     async def _change(self, request_id: int, *where: ColumnElement[bool], **values: object) -> bool:
         async with self.db.transaction() as repo:
@@ -129,9 +167,17 @@ class Recoveries:
         """`by` works the recovery, if nobody does yet; False when someone was quicker."""
         return await self._change(request_id, _r.c.owner_id.is_(None), owner_id=by)
 
-    async def set_card(self, request_id: int, chat_id: int, message_id: int) -> None:
-        """Remember the staff-group message that shows the recovery (edited as it moves)."""
-        await self._change(request_id, card_chat_id=chat_id, card_message_id=message_id)
+    async def set_card(
+        self, request_id: int, chat_id: int, message_id: int, copy_row_id: int | None = None
+    ) -> None:
+        """Remember the staff-group message that shows the recovery (edited as it moves):
+        a card of its own, or the staff copy of customer message `copy_row_id`."""
+        await self._change(
+            request_id,
+            card_chat_id=chat_id,
+            card_message_id=message_id,
+            copy_row_id=copy_row_id,
+        )
 
     async def set_cause(self, request_id: int, cause: RootCause, by: int) -> bool:
         """Record (or correct) the root cause; False when nothing changed."""
@@ -151,9 +197,21 @@ class Recoveries:
         )
 
     async def due_reasks(self) -> list[tuple[Recovery, Customer]]:
-        """The re-asks to send now, each claimed once; a banned customer's is closed unasked."""
+        """The re-asks to send now, each claimed once; a banned customer's is closed unasked.
+        An escalation's waits until `reask_after` past the request's resolution too: the
+        customer is not asked mid-conversation, nor right after its survey."""
         now = self.clock.now()
-        waiting = select(_r.c.request_id).where(_r.c.reask_due <= now, _r.c.reask_sent_at.is_(None))
+        q = tables.requests.c
+        waiting = (
+            select(_r.c.request_id)
+            .join(tables.requests, q.id == _r.c.request_id)
+            .where(
+                _r.c.reask_due <= now,
+                _r.c.reask_sent_at.is_(None),
+                q.status == Status.RESOLVED,
+                q.resolved_at <= now - self.reask_after,
+            )
+        )
         found: list[tuple[Recovery, Customer]] = []
         async with self.db.transaction() as repo:
             for (request_id,) in (await repo.conn.execute(waiting)).all():

@@ -194,12 +194,18 @@ saved_replies = Table(
 
 # A detractor's recovery: who took it, the root cause, the attempt, and the customer's
 # answer to "Are we OK now?" some days later (conversations.recovery).
+RECOVERY_REASON_MAX = 200
+
 recoveries = Table(
     "recoveries",
     metadata,
     Column("request_id", Id, ForeignKey("requests.id"), primary_key=True),
     Column("customer_id", Id, ForeignKey("customers.id"), nullable=False),
-    Column("score", Integer, nullable=False),  # the NPS answer that opened it
+    Column("trigger", String(16), nullable=False, server_default="detractor"),  # terms
+    Column("score", Integer),  # the detractor's NPS answer (also when it came after)
+    Column("reason", String(RECOVERY_REASON_MAX)),  # an escalation's signals, as staff read
+    # An escalation's card is the staff copy of this customer message (an edit, no send).
+    Column("copy_row_id", BigInteger),
     Column("opened_at", UtcDateTime, nullable=False),
     # Who works it: the request's owner (else whoever resolved it), or who took it after.
     Column("owner_id", BigInteger),

@@ -27,6 +27,7 @@ __all__ = [
     "Direction",
     "EventKind",
     "Pillar",
+    "RecoveryTrigger",
     "RootCause",
     "SlaTarget",
     "Status",
@@ -83,6 +84,13 @@ class RootCause(StrEnum):
     STAFF = "staff"
     PROCESS = "process"
     OTHER = "other"
+
+
+class RecoveryTrigger(StrEnum):
+    """What opened a recovery on a request."""
+
+    DETRACTOR = "detractor"  # an NPS answer of DETRACTOR_MAX or less
+    ESCALATION = "escalation"  # a customer message that calls for a senior person
 
 
 # A recovery's re-ask ("Are we OK now?") answered with at least this: the customer is won back.

@@ -106,3 +106,60 @@ async def test_a_card_button_acts_on_its_own_card_only(forum: HelpDeskWorld) -> 
         forged = await forum.tg.press_button(forum.agent, other, "rv:1:attempt")
         assert forged.text is not None and "non" in forged.text.lower()
         assert "Tentativo fatto da" not in (card.text or "")
+
+
+async def test_an_escalation_is_won_back_on_the_copy_that_raised_it(forum: HelpDeskWorld) -> None:
+    maria = forum.tg.add_user("Maria", "Rossi", language_code="it")
+    async with forum.bot_running() as app:
+        await forum.customer_writes(maria, "Il pacco non arriva")
+        thread = await forum.topic_of(1)
+        await forum.customer_writes(maria, "Siete pessimi, vergognoso! Nessuno risponde mai")
+        copy = await forum.staff_sees("Da scalare", thread_id=thread)
+        before = len(forum.tg.bot_messages(forum.staff, thread_id=thread))
+        # The copy is the recovery card: marked and given the buttons, no message sent.
+        assert "Siete pessimi" in (copy.text or "") and "👤 Nessuno" in (copy.text or "")
+        assert any(d == "rv:1:take" for row in copy.buttons for _, d in row)
+        await forum.tg.press_button(forum.agent, copy, "rv:1:take")
+        await forum.tg.wait_for(lambda: "👤 Bob Staff" in (copy.text or ""), what="owner")
+        await forum.tg.press_button(forum.agent, copy, "rv:1:staff")
+        await forum.agent_writes_in_topic(thread, "Mi scuso, la seguo io da adesso")
+        await forum.tg.press_button(forum.agent, copy, "rv:1:attempt")
+        await forum.tg.wait_for(lambda: "Tentativo fatto da Bob" in (copy.text or ""), what="try")
+        assert "Siete pessimi" in (copy.text or "")  # the customer's words stay on it
+        forum.clock.advance(days=8)
+        assert await recovery_reasks(app) == 0  # still open: not asked mid-conversation
+
+        await forum.agent_writes_in_topic(thread, "/resolve")
+        question = await nps_question(forum, maria, "Quanto è probabile che tu consigli")
+        await forum.tg.press_button(maria, question, "nps:1:2")
+        await forum.tg.wait_for(lambda: "Poi ha dato 2 su 10" in (copy.text or ""), what="score")
+        cards = [
+            m
+            for m in forum.tg.bot_messages(forum.staff, thread_id=thread)
+            if "Da recuperare" in (m.text or "")
+        ]
+        assert cards == []  # the detractor joined the recovery already open
+        assert await recovery_reasks(app) == 0  # not right after the survey
+        forum.clock.advance(days=7, minutes=1)
+        assert await recovery_reasks(app) == 1
+        asked = await forum.customer_sees(maria, "Adesso va meglio?")
+        await forum.tg.press_button(maria, asked, "ra:1:8")
+        await forum.tg.wait_for(lambda: "💚 Recuperato" in (copy.text or ""), what="won back")
+        assert "Siete pessimi" in (copy.text or "")
+        # Take, cause, attempt, score and answer: all edits; the survey's line is the one
+        # message the topic received meanwhile, besides the answers staff wrote.
+        after = forum.tg.bot_messages(forum.staff, thread_id=thread)
+        assert not any("Da scalare" in (m.text or "") for m in after[before:])
+
+
+async def test_without_topics_an_escalation_posts_its_card(plain: HelpDeskWorld) -> None:
+    john = plain.tg.add_user("John", language_code="en")
+    async with plain.bot_running():
+        await plain.customer_writes(john, "My parcel is late")
+        await plain.staff_sees("My parcel is late")
+        await plain.customer_writes(john, "This is the third time I write, useless idiots!!!")
+        card = await plain.staff_sees("Da scalare")  # the staff speak Italian here
+        assert any(d == "rv:1:take" for row in card.buttons for _, d in row)
+        assert "👤 Nessuno" in (card.text or "") and "ha già scritto" in (card.text or "")
+        await plain.tg.press_button(plain.agent, card, "rv:1:take")
+        await plain.tg.wait_for(lambda: "👤 Bob Staff" in (card.text or ""), what="owner")

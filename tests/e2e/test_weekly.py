@@ -139,3 +139,47 @@ async def test_managers_choose_and_others_are_refused(forum: HelpDeskWorld) -> N
         )
         assert "<b>NPS +100</b>" in (sent.text or "")  # in English: what Mark speaks
     assert summaries(forum, anna) == []
+
+
+async def test_the_send_command_sends_each_manager_the_week_once(
+    forum: HelpDeskWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    anna = forum.tg.add_user("Anna", "Manager", language_code="it")
+    marco = forum.tg.add_user("Marco", "Manager", language_code="it")
+    with_managers(forum, anna, marco)
+    forum.clock.set(FRIDAY_BEFORE)
+    async with forum.bot_running():
+        await surveyed_last_week(forum)
+    forum.tg.block_bot(marco)  # never pressed Start
+    monkeypatch.chdir(tmp_path)  # no .env around
+    st = forum.settings
+    for key, value in {
+        "CAREBOT_BOT_TOKEN": st.bot_token.get_secret_value(),
+        "CAREBOT_STAFF_CHAT_ID": str(forum.staff.id),
+        "CAREBOT_TELEGRAM_API_URL": st.telegram_api_url,
+        "CAREBOT_MANAGER_IDS": f"{anna.id},{marco.id}",
+        "CAREBOT_BRAND_NAME": st.brand_name,
+    }.items():
+        monkeypatch.setenv(key, value)
+    send = ["summary", "--week", "2026-W47", "--send", "--database-url", st.database_url]
+    assert await asyncio.to_thread(main, send) == 1  # Marco could not be reached
+    out, err = capsys.readouterr()
+    assert f"2026-W47: sent to 1 manager(s) {anna.id}" in out
+    assert f"not sent to {marco.id}:" in err and "pressed Start" in err
+    (sent,) = summaries(forum, anna)
+    assert "<b>NPS +100</b>" in (sent.text or "")
+    await forum.tg.wait_for_bot_message(anna, kind="photo")
+
+    marco.blocked_bot = False
+    assert await asyncio.to_thread(main, send) == 0
+    out, _ = capsys.readouterr()
+    assert f"sent to 1 manager(s) {marco.id}" in out
+    assert f"already had it (not sent again): {anna.id}" in out
+    assert len(summaries(forum, anna)) == 1 and len(summaries(forum, marco)) == 1
+    forum.clock.set(MONDAY_0900_ROME)
+    async with forum.bot_running() as app:  # the weekly job sends nobody the week again
+        assert await weekly_summaries(app) == 0
+    assert len(summaries(forum, anna)) == 1 and len(summaries(forum, marco)) == 1

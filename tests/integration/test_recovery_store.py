@@ -26,7 +26,7 @@ async def test_each_step_happens_once(db: Database, clock: FrozenClock) -> None:
     async with db.engine.begin() as conn:
         rows = Rows(conn)
         customer = await rows.customer()
-        request = await rows.request(customer)
+        request = await rows.request(customer, resolved_at=NOW - timedelta(hours=1))
     recoveries = Recoveries(db, clock, timedelta(days=7), timedelta(hours=72))
     opened = await recoveries.open(request, customer, 3, None)
     assert opened is not None and opened.owner_id is None
@@ -51,6 +51,38 @@ async def test_each_step_happens_once(db: Database, clock: FrozenClock) -> None:
     assert await recoveries.expire_due() == []  # answered: nothing to expire
 
 
+async def test_an_escalation_opens_one_and_waits_for_the_resolution(
+    db: Database, clock: FrozenClock
+) -> None:
+    clock.set(NOW)
+    async with db.engine.begin() as conn:
+        rows = Rows(conn)
+        customer = await rows.customer()
+        request = await rows.request(customer, status="open", resolved_at=None)
+    recoveries = Recoveries(db, clock, timedelta(days=7), timedelta(hours=72))
+    opened = await recoveries.escalate(request, customer, "anger,repeat", None)
+    assert opened is not None and opened.trigger == "escalation" and opened.score is None
+    assert opened.reason == "anger,repeat"
+    assert await recoveries.escalate(request, customer, "anger", None) is None  # once
+    assert await recoveries.open(request, customer, 2, None) is None  # a later detractor...
+    assert await recoveries.add_score(request, 2)  # ...is added to it, once
+    assert not await recoveries.add_score(request, 1)
+    assert await recoveries.attempted(request, 7)
+    clock.set(NOW + timedelta(days=8))
+    assert await recoveries.due_reasks() == []  # still open: not asked mid-conversation
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            schema.requests.update()
+            .where(schema.requests.c.id == request)
+            .values(status="resolved", resolved_at=NOW + timedelta(days=8))
+        )
+    assert await recoveries.due_reasks() == []  # not right after the resolution either
+    clock.set(NOW + timedelta(days=15))
+    found = await recoveries.due_reasks()
+    assert [r.request_id for r, _ in found] == [request]
+    assert found[0][0].score == 2
+
+
 async def test_recovery_figures_of_a_period(db: Database) -> None:
     week = iso_week("2026-W50", ZoneInfo("Europe/Rome"))
     at = week.start + timedelta(days=1)
@@ -67,7 +99,7 @@ async def test_recovery_figures_of_a_period(db: Database) -> None:
             # worked by 8: attempt, re-ask expired
             {"owner_id": 8, "root_cause": "delivery", "attempted_at": at + timedelta(hours=6),
              "reask_outcome": "expired"},
-            {},  # nobody took it
+            {"trigger": "escalation", "score": None, "reason": "anger"},  # nobody took it
             {"opened_at": week.start - timedelta(days=1)},  # the week before: not counted
         ]  # fmt: skip
         for case in cases:
@@ -77,6 +109,7 @@ async def test_recovery_figures_of_a_period(db: Database) -> None:
         section = await build_recovery(conn, week)
     t = section.total
     assert (t.opened, t.attempted, t.asked, t.answered, t.won) == (4, 3, 3, 2, 1)
+    assert t.escalations == 1
     assert t.attempt_median == 4 * 3600
     assert (t.attempt_share, t.recovery_rate) == (0.75, 0.5)
     assert section.causes == [("billing", 2), ("delivery", 1)]
@@ -84,8 +117,8 @@ async def test_recovery_figures_of_a_period(db: Database) -> None:
     assert staff == {7: (2, 1), 8: (1, 0), None: (1, 0)}
     lines = recovery_block(section, "en", {7: "Carla"})
     assert lines[1] == (
-        "Detractors 4 · attempted 3 (75%), median 4 h after · asked again 3, answers 2 (67%)"
-        " · won back 1 (50% of answers)"
+        "Recoveries 4 (1 from escalations) · attempted 3 (75%), median 4 h after"
+        " · asked again 3, answers 2 (67%) · won back 1 (50% of answers)"
     )
     assert lines[2] == "Causes: Billing 2 · Delivery 1"
-    assert "• Carla: detractors 2 · attempts 2 · won back 1 of 2" in lines
+    assert "• Carla: recoveries 2 · attempts 2 · won back 1 of 2" in lines
