@@ -85,8 +85,9 @@ class RiskWeights(BaseModel):
 
     @model_validator(mode="after")
     def _some_weight(self) -> RiskWeights:
-        """Reject all-zero weights: the score would be undefined."""
-        if not math.isfinite(self.total) or self.total <= 0:
+        """Reject all-zero weights (the score would be undefined), and weights so close to
+        zero that scaling them to 100 points overflows."""
+        if not math.isfinite(self.total) or self.total <= 0 or math.isinf(100.0 / self.total):
             raise ValueError("risk weights must be finite and not all zero")
         return self
 

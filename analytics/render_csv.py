@@ -97,7 +97,7 @@ COLUMNS: dict[ExportKind, Sequence[ColumnElement[Any]]] = {
         _s.c.reason_label,
         _s.c.pillar,
         _s.c.pillar_score,
-        _s.c.resolved_by,
+        _s.c.resolved_by.label("owner_id"),  # whom the answer counts for
     ),
     "messages": (
         _m.c.id,

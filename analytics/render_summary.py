@@ -31,6 +31,7 @@ _T: dict[str, dict[str, str]] = {
         "focus": "👉 <b>Da sistemare prima</b>: {p}, {s}/100 (n={n}), il pilastro più legato "
         "all'NPS fra i più bassi (ρ {r})",
         "no_focus": "👉 Troppo poche risposte sui pilastri per dire cosa sistemare prima.",
+        "over_weeks": " · nelle ultime {w} settimane: questa da sola ne ha troppo poche",
         "targets": "⏱ Promesse mantenute {p} · risoluzione entro l'obiettivo {r}",
         "change": "{c} punti",
         "detractors": "😞 <b>Detrattori</b> ({n}):",
@@ -69,6 +70,7 @@ _T: dict[str, dict[str, str]] = {
         "focus": "👉 <b>Fix first</b>: {p}, {s}/100 (n={n}), the pillar most tied to NPS "
         "among the lowest (ρ {r})",
         "no_focus": "👉 Too few pillar answers to say what to fix first.",
+        "over_weeks": " · over the last {w} weeks: this one alone has too few",
         "targets": "⏱ Promises kept {p} · resolution within target {r}",
         "change": "{c} points",
         "detractors": "😞 <b>Detractors</b> ({n}):",
@@ -140,7 +142,7 @@ def _focus(s: WeeklySummary, lang: Lang) -> str:
     f = s.focus
     if f is None or f.score.index is None or f.driver.rho is None:
         return _t(lang, "no_focus")
-    return _t(
+    text = _t(
         lang,
         "focus",
         p=pillar_name(f.score.pillar, lang),
@@ -148,6 +150,7 @@ def _focus(s: WeeklySummary, lang: Lang) -> str:
         n=f.score.n,
         r=number(f.driver.rho, lang, 2),
     )
+    return text + (_t(lang, "over_weeks", w=f.weeks) if f.weeks > 1 else "")
 
 
 def _target(now: TargetFigures, before: TargetFigures, lang: Lang) -> str:

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from analytics.periods import Period, previous
 from analytics.service_times import median, percentile
-from analytics.team import owner_of
 from conversations import schema as tables
+from conversations.owners import owner_of
 from conversations.terms import Status
 
 __all__ = [

@@ -30,9 +30,9 @@ from analytics.nps import NpsChange, NpsResult, compare, nps_from_counts
 from analytics.periods import Period, previous
 from analytics.pillars import KeyDriver, PillarScore
 from analytics.report import AtRisk, Report, at_risk, build_pillars
-from analytics.team import owner_of
 from conversations import schema as tables
 from conversations.models import full_name
+from conversations.owners import owner_of
 from conversations.terms import DETRACTOR_MAX, RECOVERED_MIN
 
 __all__ = [
@@ -59,6 +59,7 @@ class Focus(BaseModel):
 
     score: PillarScore
     driver: KeyDriver
+    weeks: int = 1  # read over the week alone, or over it and the weeks before when thin
 
 
 class Detractor(BaseModel):
@@ -261,6 +262,14 @@ async def build_summary(
         tz = ZoneInfo(report.timezone)
         weights = risk_weights or RiskWeights()
         movers = await _movers(conn, week, report.generated_at, tz, weights)
+        focus = focus_pillar(report.pillars.scores, report.pillars.drivers)
+        if focus is None:
+            # A small team's week is too thin to rank the pillars: the quarter says more.
+            quarter = Period(start=pooled.start, end=week.end, label=f"{pooled.label} +1")
+            longer = await build_pillars(conn, quarter)
+            found = focus_pillar(longer.scores, longer.drivers)
+            if found is not None:
+                focus = found.model_copy(update={"weeks": AVERAGE_WEEKS + 1})
     known = [m.clv for m in movers if m.clv is not None]
     average = nps_from_counts(counts.promoters, counts.passives, counts.detractors)
     return WeeklySummary(
@@ -268,7 +277,7 @@ async def build_summary(
         report=report,
         average=average,
         vs_average=compare(report.nps.current, average),
-        focus=focus_pillar(report.pillars.scores, report.pillars.drivers),
+        focus=focus,
         detractors=detractors,
         detractor_count=count,
         best=best,

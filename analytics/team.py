@@ -1,8 +1,10 @@
 """The team's figures of a period: per staff member, and per saved reply.
 
-Per staff member: the requests resolved in the period, each counted for its owner (the
-assignee), else for the staff member who resolved it; of those, the median first response and
-resolution times, the share reopened at least once, and the NPS of their surveys.
+Per staff member, each request counted for its owner (conversations.owners: the assignee,
+else the staff member who resolved it), with the service times' own readings: the requests
+resolved in the period and the share of them reopened at least once; the median first
+response of the first responses given in it, the median resolution of the resolutions in
+it; the NPS of the answers scored in it.
 
 Per saved reply: its uses in the period, the NPS of the requests it was used in, the share
 of those requests reopened after it was sent, and the mean polarity of the customer's next
@@ -22,10 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from analytics.nps import NpsResult, nps_from_scores
+from analytics.nps import NpsResult, nps_from_counts, nps_from_scores
 from analytics.periods import Period
+from analytics.queries.nps import BandCounts, nps_figures
+from analytics.queries.service_times import medians_by_owner
+from analytics.queries.split import rolled_up, split_period
 from conversations import schema as tables
-from conversations.terms import Actor, Direction, EventKind, Status
+from conversations.histograms import DURATIONS, FIRST_RESPONSE
+from conversations.owners import owner_of
+from conversations.terms import Direction, EventKind, Status
 
 DEFAULT_MIN_ANSWERS = 5
 
@@ -73,68 +80,97 @@ def tagged(request_id: ColumnElement[int], tag: str) -> ColumnElement[bool]:
     return exists().where(and_(t.request_id == request_id, t.tag == tag))
 
 
-def owner_of(assignee_id: int | None, resolved_by: int | None, source: str | None) -> int | None:
-    """Whom a request counts for: its owner, else the staff member who resolved it (the
-    resolved_by of a customer's own "Solved" is the customer's id, so it is not kept)."""
-    if assignee_id is not None:
-        return int(assignee_id)
-    return int(resolved_by) if resolved_by is not None and source == Actor.STAFF else None
-
-
 @dataclass
 class _Tally:
     handled: int = 0
-    first: list[int] = field(default_factory=list)
-    resolution: list[int] = field(default_factory=list)
     reopened: int = 0
-    scores: list[int] = field(default_factory=list)
+    first: float | None = None  # seconds
+    resolution: float | None = None
+    answers: BandCounts = field(default_factory=BandCounts)
 
 
-async def _staff(conn: AsyncConnection, period: Period, tag: str | None) -> list[StaffFigures]:
-    r, s = tables.requests.c, tables.surveys.c
-    q = (
-        select(
-            r.assignee_id,
-            r.resolved_by,
-            r.first_response_seconds,
-            r.resolution_seconds,
-            r.reopen_count,
-            r.resolution_source,
-            s.score,
-        )
-        .select_from(tables.requests.outerjoin(tables.surveys, s.request_id == r.id))
-        .where(
-            r.status == Status.RESOLVED,
-            r.resolved_at >= period.start,
-            r.resolved_at < period.end,
-        )
-    )
-    if tag is not None:
-        q = q.where(tagged(r.id, tag))
-    tallies: dict[int | None, _Tally] = defaultdict(_Tally)
-    for row in (await conn.execute(q)).all():
-        tally = tallies[owner_of(row.assignee_id, row.resolved_by, row.resolution_source)]
-        tally.handled += 1
-        if row.first_response_seconds is not None:
-            tally.first.append(int(row.first_response_seconds))
-        if row.resolution_seconds is not None:
-            tally.resolution.append(int(row.resolution_seconds))
-        tally.reopened += 1 if row.reopen_count else 0
-        if row.score is not None:
-            tally.scores.append(int(row.score))
+def _figures(tallies: dict[int | None, _Tally]) -> list[StaffFigures]:
     figures = [
         StaffFigures(
             user_id=user_id,
             handled=t.handled,
-            first_response_median=median(t.first) if t.first else None,
-            resolution_median=median(t.resolution) if t.resolution else None,
-            reopen_rate=t.reopened / t.handled,
-            nps=nps_from_scores(t.scores),
+            first_response_median=t.first,
+            resolution_median=t.resolution,
+            reopen_rate=t.reopened / t.handled if t.handled else None,
+            nps=nps_from_counts(t.answers.promoters, t.answers.passives, t.answers.detractors),
         )
         for user_id, t in tallies.items()
     ]
     # People first (most handled), then what nobody owned.
     return sorted(figures, key=lambda f: (f.user_id is None, -f.handled, f.user_id or 0))
+
+
+async def _staff(conn: AsyncConnection, period: Period) -> list[StaffFigures]:
+    """From the roll-ups (conversations.rollups: daily_owners, daily_owner_bins, daily_nps),
+    so a year costs what a week does."""
+    split = split_period(period)
+    tallies: dict[int | None, _Tally] = defaultdict(_Tally)
+    for (owner,), (handled, reopened) in (await rolled_up(conn, "daily_owners", split)).items():
+        tally = tallies[int(owner) or None]
+        tally.handled += int(handled)
+        tally.reopened += int(reopened)
+    histograms: dict[str, dict[int, list[tuple[int, int]]]] = defaultdict(dict)
+    bins = await rolled_up(conn, "daily_owner_bins", split)
+    for (owner, kind, bin_id), (count,) in sorted(bins.items()):
+        if count:
+            histograms[str(kind)].setdefault(int(owner), []).append((int(bin_id), int(count)))
+    for durations in DURATIONS:
+        medians = await medians_by_owner(conn, durations, histograms[durations.kind], period)
+        for owner, value in medians.items():
+            tally = tallies[owner or None]
+            if durations is FIRST_RESPONSE:
+                tally.first = value
+            else:
+                tally.resolution = value
+    for staff, counts in (await nps_figures(conn, period)).by_staff.items():
+        tallies[staff].answers = counts
+    return _figures(tallies)
+
+
+async def _tagged_staff(conn: AsyncConnection, period: Period, tag: str) -> list[StaffFigures]:
+    """The same figures over the requests tagged `tag` (a few): read from their rows."""
+    r, s = tables.requests.c, tables.surveys.c
+    owner = (r.assignee_id, r.resolved_by, r.resolution_source)
+    resolved = and_(
+        r.status == Status.RESOLVED, r.resolved_at >= period.start, r.resolved_at < period.end
+    )
+    tallies: dict[int | None, _Tally] = defaultdict(_Tally)
+    first: dict[int | None, list[int]] = defaultdict(list)
+    resolution: dict[int | None, list[int]] = defaultdict(list)
+    rows = select(*owner, r.reopen_count, r.resolution_seconds).where(resolved, tagged(r.id, tag))
+    for a, b, c, reopens, seconds in (await conn.execute(rows)).all():
+        tally = tallies[owner_of(a, b, c)]
+        tally.handled += 1
+        tally.reopened += 1 if reopens else 0
+        if seconds is not None:
+            resolution[owner_of(a, b, c)].append(int(seconds))
+    answered = select(*owner, r.first_response_seconds).where(
+        r.first_response_at >= period.start,
+        r.first_response_at < period.end,
+        r.first_response_seconds.is_not(None),
+        tagged(r.id, tag),
+    )
+    for a, b, c, seconds in (await conn.execute(answered)).all():
+        first[owner_of(a, b, c)].append(int(seconds))
+    scored = select(s.resolved_by, s.score).where(
+        s.scored_at >= period.start,
+        s.scored_at < period.end,
+        s.score.is_not(None),
+        tagged(s.request_id, tag),
+    )
+    for staff, score in (await conn.execute(scored)).all():
+        tally = tallies[int(staff) if staff is not None else None]
+        tally.answers = tally.answers.add(int(score), 1)
+    for who, values in first.items():
+        tallies[who].first = median(values)
+    for who, values in resolution.items():
+        tallies[who].resolution = median(values)
+    return _figures(tallies)
 
 
 async def _saved_replies(
@@ -198,7 +234,7 @@ async def build_team(
 ) -> TeamSection:
     """The team's figures for `period` (only over the requests tagged `tag`, if given)."""
     return TeamSection(
-        staff=await _staff(conn, period, tag),
+        staff=await (_staff(conn, period) if tag is None else _tagged_staff(conn, period, tag)),
         saved_replies=await _saved_replies(conn, period, tag),
         min_answers=min_answers,
     )

@@ -14,6 +14,8 @@ import tempfile
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bot.app import build_application
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
 from bot.lifecycle import (
@@ -25,7 +27,12 @@ from bot.lifecycle import (
 )
 from bot.services import get_services
 from bot.settings import load_settings
+from conversations import schema as tables
 from conversations.clock import FrozenClock
+from conversations.db import migrate
+from conversations.seed import History, seed
+from conversations.store import Database
+from conversations.terms import Pillar
 
 TOKEN = "123456:DEMO-TOKEN"
 _TAGS = re.compile(r"<[^>]+>")
@@ -186,6 +193,29 @@ async def play(pause: float = 0.0) -> None:
         today = datetime.now(settings.tz).date()
         monday = today - timedelta(days=today.weekday())
 
+        # The team's past: a year of requests and surveys by the same staff in the same
+        # group, up to Sunday night; the manager's summary compares the day with it.
+        db = get_services(app).db
+        await migrate(db.engine)
+        past = History(
+            staff=(
+                (bob.id, "Bob Bianchi", 45),
+                (luca.id, "Luca Galli", 35),
+                (carla.id, "Carla Neri", 20),
+            ),
+            staff_chat_id=staff.id,
+            weak_pillar=Pillar.TIME_AND_EFFORT,  # slow replies are this team's weak spot
+            settled=True,  # nothing left waiting from last week: the day starts clean
+        )
+        start = datetime.combine(monday, time(0), tzinfo=settings.tz)
+        await seed(db.engine, customers=150, requests=700, responses=520, now=start, history=past)
+        first = await _next_request_id(db)
+        print(
+            f"The team's past is in the database: {first - 1} requests of the year before "
+            "this Monday, answered by Bob, Luca and Carla; today's start at "
+            f"#{first}."
+        )
+
         def scene(title: str) -> None:
             hours, minutes = int(title[:2]), int(title[3:5])
             clock.set(datetime.combine(monday, time(hours, minutes), tzinfo=settings.tz))
@@ -193,12 +223,17 @@ async def play(pause: float = 0.0) -> None:
 
         async with running(app, poll_timeout=1):
 
+            def no(n: int) -> int:
+                """The id of the day's n-th request (the history holds the ones before)."""
+                return first + n - 1
+
             async def topic(n: int, group: Chat = staff) -> int:
                 found: int = await tg.wait_for(
                     lambda: next(
-                        (t.thread_id for t in tg.topics(group) if f"#{n} ·" in t.name), None
+                        (t.thread_id for t in tg.topics(group) if f"#{no(n)} ·" in t.name),
+                        None,
                     ),
-                    what=f"topic #{n}",
+                    what=f"topic #{no(n)}",
                 )
                 return found
 
@@ -245,10 +280,10 @@ async def play(pause: float = 0.0) -> None:
             )
             await tg.send_text(luca, "Buongiorno a tutti, oggi sono in turno anch'io", chat=staff)
             card = await tg.wait_for_bot_message(
-                staff, contains="Richiesta #1", thread_id=maria_topic
+                staff, contains=f"Richiesta #{no(1)}", thread_id=maria_topic
             )
             await _settle(tg)
-            await tg.press_button(bob, card, "tk:1")
+            await tg.press_button(bob, card, f"tk:{no(1)}")
             await _settle(tg)
 
             scene("09:05 John writes (English) about a payment: it goes to the accounts group")
@@ -278,7 +313,7 @@ async def play(pause: float = 0.0) -> None:
 
             scene("09:20 Maria presses ✅ Risolto; Carla resolves John's request with /resolve")
             answer = next(m for m in tg.bot_messages(maria) if "tracking" in (m.text or ""))
-            await tg.press_button(maria, answer, "sv:1")
+            await tg.press_button(maria, answer, f"sv:{no(1)}")
             await tg.send_text(carla, "/resolve", chat=billing, thread_id=john_topic)
             await _settle(tg)
 
@@ -296,7 +331,7 @@ async def play(pause: float = 0.0) -> None:
                 "records the cause (billing), writes to John, and marks the attempt made"
             )
             card = await tg.wait_for_bot_message(billing, contains="🩹", thread_id=john_topic)
-            await tg.press_button(carla, card, "rv:2:billing")
+            await tg.press_button(carla, card, f"rv:{no(2)}:billing")
             await tg.send_text(
                 carla,
                 "John, I'm sorry: I've refunded the double charge and added a month free.",
@@ -304,7 +339,7 @@ async def play(pause: float = 0.0) -> None:
                 thread_id=john_topic,
             )
             await _settle(tg)
-            await tg.press_button(carla, card, "rv:2:attempt")
+            await tg.press_button(carla, card, f"rv:{no(2)}:attempt")
             await _settle(tg)
 
             scene(
@@ -405,7 +440,7 @@ async def play(pause: float = 0.0) -> None:
             await recovery_reasks(app)
             asked = await tg.wait_for_bot_message(john, contains="Are we OK now?")
             await _settle(tg)
-            await tg.press_button(john, asked, "ra:2:8")
+            await tg.press_button(john, asked, f"ra:{no(2)}:8")
             await _settle(tg)
 
             out.step("Next Monday 10:00: Anna, the manager, gets the weekly summary (once)")
@@ -424,3 +459,10 @@ def main(fast: bool = False) -> int:
     """Run the demo; return the exit code."""
     asyncio.run(play(0.0 if fast else 0.2))
     return 0
+
+
+async def _next_request_id(db: Database) -> int:
+    """The id the day's first request will get, after the history's."""
+    async with db.engine.connect() as conn:
+        found = (await conn.execute(select(func.max(tables.requests.c.id)))).scalar_one()
+    return int(found or 0) + 1

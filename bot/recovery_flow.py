@@ -14,7 +14,6 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from analytics.catalog import root_cause_name
-from analytics.team import owner_of
 from bot import recovery_render as rr
 from bot.alert_digest import AlertDigest
 from bot.answers import answer
@@ -25,6 +24,7 @@ from bot.render import escape
 from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
 from conversations.models import Customer, Request
+from conversations.owners import owner_of
 from conversations.ownership import Ownership
 from conversations.recovery import Recoveries, Recovery
 from conversations.terms import NPS_MAX, NPS_MIN, RootCause

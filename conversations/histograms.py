@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Integer, TextClause, bindparam, text
 
+from conversations.owners import OWNER_SQL
 from conversations.schema import UtcDateTime
 from conversations.terms import Status
 
@@ -73,19 +74,22 @@ class Durations:
         """The columns the condition and the moment read."""
         return (self.at, *(("status",) if self.resolved_only else ()), self.seconds)
 
-    def values_reader(self) -> TextClause:
+    def values_reader(self, *, by_owner: bool = False) -> TextClause:
         """SQL for the exact values, with their counts, of one bin (:low <= seconds < :high)
-        among the durations dated :start <= at < :end, ascending."""
+        among the durations dated :start <= at < :end, ascending; `by_owner`: per request
+        owner (conversations.owners), the owner first."""
         seconds, at = f"requests.{self.seconds}", f"requests.{self.at}"
         # COALESCE hides the moment's index, so the planner walks the duration's (a bin
         # is a sliver of it) rather than a whole period of moments.
         moment = f"COALESCE({at}, {at})"
+        picked = [OWNER_SQL.format(r="requests"), seconds] if by_owner else [seconds]
+        order = ", ".join(str(i) for i in range(1, len(picked) + 1))
         return text(
-            f"SELECT {seconds}, COUNT(*) FROM requests "
+            f"SELECT {', '.join(picked)}, COUNT(*) FROM requests "
             f"WHERE {self.when.format(r='requests')} "
             f"AND {seconds} >= :low AND {seconds} < :high "
             f"AND {moment} >= :start AND {moment} < :end "
-            "GROUP BY 1 ORDER BY 1"
+            f"GROUP BY {order} ORDER BY {order}"
         ).bindparams(
             bindparam("low", type_=Integer()),
             bindparam("high", type_=Integer()),

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Date, TextClause, bindparam, text
 
 from conversations.histograms import DURATIONS, RESOLVED, Durations, bin_sql
+from conversations.owners import OWNER_COLUMNS, OWNER_SQL
 from conversations.schema import UtcDateTime
 from conversations.terms import Actor
 
@@ -75,8 +76,25 @@ def _service_bins(durations: Durations) -> Rollup:
     )
 
 
+def _owner_bins(durations: Durations) -> Rollup:
+    """Durations of a day by the request's owner and histogram bin (the team's medians)."""
+    return Rollup(
+        table="daily_owner_bins",
+        source="requests",
+        at=durations.at,
+        when=durations.when,
+        keys=(
+            ("owner", OWNER_SQL),
+            ("kind", f"'{durations.kind}'"),
+            ("bin", bin_sql(f"{{r}}.{durations.seconds}")),
+        ),
+        sums=(("n", "1"),),
+        watch=(*durations.columns, *OWNER_COLUMNS),
+    )
+
+
 ROLLUPS: tuple[Rollup, ...] = (
-    # NPS answers of a day by language, staff member who resolved (0: nobody) and score.
+    # NPS answers of a day by language, staff member they count for (0: nobody) and score.
     Rollup(
         table="daily_nps",
         source="surveys",
@@ -151,6 +169,17 @@ ROLLUPS: tuple[Rollup, ...] = (
         watch=("resolved_at", "status", "reopen_count", "resolution_source", "resolution_seconds"),
     ),
     *(_service_bins(durations) for durations in DURATIONS),
+    # Requests resolved on a day by their owner (conversations.owners), reopened before.
+    Rollup(
+        table="daily_owners",
+        source="requests",
+        at="resolved_at",
+        when=RESOLVED,
+        keys=(("owner", OWNER_SQL),),
+        sums=(("handled", "1"), ("reopened", _flag("{r}.reopen_count > 0"))),
+        watch=("resolved_at", "status", "reopen_count", *OWNER_COLUMNS),
+    ),
+    *(_owner_bins(durations) for durations in DURATIONS),
 )
 
 

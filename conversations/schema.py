@@ -141,6 +141,9 @@ requests = Table(
     # Reports: the exact values inside one service-time histogram bin (conversations.rollups).
     Index("ix_requests_first_response_bin", "first_response_seconds", "first_response_at"),
     Index("ix_requests_resolution_bin", "status", "resolution_seconds", "resolved_at"),
+    # The partial days at a report's edges: a roll-up's condition on status is hidden from
+    # SQLite's planner (rollups.counts_sql), so the range needs resolved_at first.
+    Index("ix_requests_resolved_at", "resolved_at"),
     # Reports: the SLA targets that came due in a period.
     Index(None, "promised_by"),
     Index(None, "resolution_due"),
@@ -158,6 +161,7 @@ request_events = Table(
     Column("subject_id", BigInteger),  # assigned: the staff member it went to
     Column("detail", String(64)),  # saved_reply: its key; tagged/untagged: the tag
     Index(None, "request_id"),
+    Index(None, "kind", "at"),  # the saved replies used in a period
 )
 
 # What staff keep about a customer across requests (/note), shown in /whois.
@@ -332,7 +336,9 @@ surveys = Table(
     Column("request_id", Id, ForeignKey("requests.id"), nullable=False, unique=True),
     Column("customer_id", Id, ForeignKey("customers.id"), nullable=False),
     Column("user_id", BigInteger, nullable=False),  # Telegram user the survey was sent to
-    Column("resolved_by", BigInteger),  # staff member who resolved (None: customer or auto)
+    # The staff member the answer counts for (conversations.owners: the request's owner
+    # at resolution, else who resolved it); None: the customer or the bot resolved it.
+    Column("resolved_by", BigInteger),
     Column("language", String(8), nullable=False),
     Column("status", String(16), nullable=False),  # sent | completed | expired
     Column("step", String(16), nullable=False),  # score | reason | pillar | done
@@ -395,7 +401,7 @@ daily_nps = Table(
     metadata,
     Column("day", Date, primary_key=True),
     Column("language", String(8), primary_key=True),
-    Column("staff", BigInteger, primary_key=True),  # who resolved; 0: customer or automatic
+    Column("staff", BigInteger, primary_key=True),  # surveys.resolved_by; 0: nobody
     Column("score", Integer, primary_key=True),
     Column("n", Integer, nullable=False),
     sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
@@ -417,6 +423,27 @@ daily_pillar_answers = Table(
     Column("pillar", String(24), primary_key=True),
     Column("answer", Integer, primary_key=True),  # 1..5
     Column("score", Integer, primary_key=True),  # the survey's NPS score; -1: none
+    Column("n", Integer, nullable=False),
+    sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
+)
+
+daily_owners = Table(
+    "daily_owners",
+    metadata,
+    Column("day", Date, primary_key=True),  # of resolved_at
+    Column("owner", BigInteger, primary_key=True),  # conversations.owners; 0: nobody
+    Column("handled", Integer, nullable=False),
+    Column("reopened", Integer, nullable=False),
+    sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
+)
+
+daily_owner_bins = Table(
+    "daily_owner_bins",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("owner", BigInteger, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("bin", Integer, primary_key=True),
     Column("n", Integer, nullable=False),
     sqlite_with_rowid=False,  # clustered on the key: a range of days is one scan
 )

@@ -14,6 +14,7 @@ from typing import Any
 from conversations.clock import Clock
 from conversations.helpdesk import TextAnalyzer
 from conversations.models import RequestResolved
+from conversations.owners import owner_of
 from conversations.sentiment.escalation import DEFAULT_THRESHOLD, Escalation, escalation
 from conversations.store import Database
 from conversations.survey_models import (
@@ -90,8 +91,8 @@ class Surveys:
                 request_id=event.request_id,
                 customer_id=customer.id,
                 user_id=user_id,
-                # Only a staff member counts as "who resolved" in the breakdowns.
-                resolved_by=event.resolved_by if event.source == Actor.STAFF else None,
+                # The answer counts for the request's owner, else the staff who resolved it.
+                resolved_by=owner_of(request.assignee_id, event.resolved_by, event.source),
                 language=customer.language,
                 status=SurveyStatus.SENT,
                 step=SurveyStep.SCORE,

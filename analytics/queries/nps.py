@@ -153,9 +153,10 @@ async def nps_by_group(source: Source, period: Period) -> dict[int, BandCounts]:
     nothing). The roll-ups carry no group, so this reads the period's answers."""
     r, s = tables.requests, tables.surveys
     async with connect(source) as conn:
-        low, high = (
-            await conn.execute(select(func.min(r.c.staff_chat_id), func.max(r.c.staff_chat_id)))
-        ).one()
+        # Two statements: SQLite reads one end of the index for a lone min() or max(), and
+        # scans the table for both in one.
+        low = (await conn.execute(select(func.min(r.c.staff_chat_id)))).scalar_one()
+        high = (await conn.execute(select(func.max(r.c.staff_chat_id)))).scalar_one()
         if low == high:
             return {}
         (spec,) = rollups.specs_of("daily_nps")  # which answers count, and their moment

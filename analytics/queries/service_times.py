@@ -4,7 +4,7 @@ from the roll-up histograms plus one bin's own values), reopen and auto-resolve 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -107,6 +107,48 @@ async def _percentiles(
         for rank, offset in places:
             values[rank] = _value_at(counts, offset)
     return n, _interpolated(n, values.__getitem__, qs)
+
+
+async def medians_by_owner(
+    conn: AsyncConnection,
+    durations: Durations,
+    histograms: Mapping[int, Sequence[tuple[int, int]]],
+    period: Period,
+) -> dict[int, float]:
+    """Each owner's exact median duration in `period`, from their (bin, count) histogram
+    (daily_owner_bins, ascending): as _percentiles does for everyone, only the bins that
+    hold a median are read, one statement per bin for every owner that needs it."""
+    wanted: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(dict)  # bin → owner
+    sizes: dict[int, int] = {}
+    for owner, histogram in histograms.items():
+        n = sizes[owner] = sum(count for _, count in histogram)
+        if n == 0:
+            continue
+        below = (n - 1) // 2
+        ranks = [rank for rank in (below, below + 1) if rank < n]
+        seen = 0
+        for bin_id, count in histogram:
+            for rank in ranks:
+                if seen <= rank < seen + count:
+                    wanted[bin_id].setdefault(owner, []).append((rank, rank - seen))
+            seen += count
+    values: dict[int, dict[int, int]] = defaultdict(dict)  # owner → rank → value
+    reader = durations.values_reader(by_owner=True)
+    for bin_id, owners in wanted.items():
+        low, high = bin_bounds(bin_id)
+        exact = reader.bindparams(low=low, high=high, start=period.start, end=period.end)
+        counts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for owner, value, count in (await conn.execute(exact)).all():
+            counts[int(owner)].append((int(value), int(count)))
+        for owner, places in owners.items():
+            for rank, offset in places:
+                values[owner][rank] = _value_at(counts[owner], offset)
+    medians: dict[int, float] = {}
+    for owner, at_rank in values.items():
+        (median,) = _interpolated(sizes[owner], at_rank.__getitem__, (50,))
+        if median is not None:
+            medians[owner] = median
+    return medians
 
 
 async def service_figures(source: Source, period: Period, *, now: datetime) -> ServiceTimes:

@@ -15,6 +15,6 @@ Deterministic for a given `seed` and `now`.
 """
 
 from conversations.seed.run import Progress, SeedCounts, seed
-from conversations.seed.shape import STAFF, STAFF_CHAT_ID
+from conversations.seed.shape import STAFF, STAFF_CHAT_ID, History
 
-__all__ = ["STAFF", "STAFF_CHAT_ID", "Progress", "SeedCounts", "seed"]
+__all__ = ["STAFF", "STAFF_CHAT_ID", "History", "Progress", "SeedCounts", "seed"]

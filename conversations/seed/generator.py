@@ -21,11 +21,10 @@ from conversations.seed.pools import (
     _OUT_CLOSE,
     _OUT_FIRST,
     _OUT_FOLLOW,
-    _STAFF_CUM,
     _cumulative,
 )
 from conversations.seed.rows import message_rows, survey_row
-from conversations.seed.shape import AUTO_RESOLVE, DAY, REOPEN_GRACE, STAFF, STAFF_CHAT_ID, YEAR
+from conversations.seed.shape import AUTO_RESOLVE, DAY, REOPEN_GRACE, YEAR, History
 from conversations.seed.writer import (
     _CUSTOMER_COLS,
     _EVENT_COLS,
@@ -60,8 +59,11 @@ class Generator:
         now_s: int,
         start_s: int,
         mean_messages: float,
+        history: History,
     ) -> None:
         self.rng = rng
+        self.history = history
+        self.staff_cum = _cumulative([w for _, _, w in history.staff])
         self.w = writer
         self.pools = pools
         self.now_s = now_s
@@ -175,7 +177,7 @@ class Generator:
                 continue
             age = now_s - self.opened[i]
             p = 0.6 if age < 2 * DAY else 0.08 if age < 14 * DAY else 0.003
-            if rng.random() < p:
+            if rng.random() < p and not self.history.settled:
                 status[i] = 1 if rng.random() < 0.4 else 2
         self.status = status
         resolved = [i for i in range(requests) if status[i] == 0]
@@ -228,7 +230,7 @@ class Generator:
         lognorm = rng.lognormvariate
         now_s = self.now_s
         ts = self.w.ts
-        staff_cum = _STAFF_CUM
+        staff, staff_cum = self.history.staff, self.staff_cum
         staff_total = staff_cum[-1]
         req_rows: list[tuple[Any, ...]] = []
         ev_rows: list[tuple[Any, ...]] = []
@@ -247,7 +249,7 @@ class Generator:
             frac = (opened - self.start_s) / YEAR
             speed = 1.35 - 0.6 * frac  # service gets faster over the year
             avail = max(now_s - opened - 30, 4)
-            staff_id, staff_name, _ = STAFF[bisect.bisect(staff_cum, rand() * staff_total)]
+            staff_id, staff_name, _ = staff[bisect.bisect(staff_cum, rand() * staff_total)]
 
             # conversation as (direction 0 in / 1 out / 2 note, second, phase)
             conv: list[tuple[int, int, int]] = [(0, opened, _IN_OPEN)]
@@ -349,7 +351,7 @@ class Generator:
                     reopen_count,
                     ts(last_in) if last_in is not None else None,
                     ts(last_out) if last_out is not None else None,
-                    STAFF_CHAT_ID,
+                    self.history.staff_chat_id,
                     topic,
                 )
             )

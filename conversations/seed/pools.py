@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from conversations.seed.shape import STAFF
 from conversations.sentiment.churn import churn_words_json
 
 _IN_PHASES = ("open", "follow", "thanks", "angry", "reopen")
@@ -277,7 +276,6 @@ def _cumulative(weights: Sequence[float]) -> list[float]:
 
 _DETRACTOR_CUM = _cumulative((2, 1, 2, 3, 5, 9, 13))
 _PILLAR_CUM = tuple(_cumulative(w) for w in _PILLAR_WEIGHTS)
-_STAFF_CUM = _cumulative([w for _, _, w in STAFF])
 
 # A stored text: (text, polarity, subjectivity, label, language, pillar tags as JSON,
 # churn phrases as JSON or None, as conversations.store writes them for customer texts).

@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from conversations.seed.pools import _BANDS, _DETRACTOR_CUM, _NO_TEXT, _PILLAR_CUM
-from conversations.seed.shape import STAFF_CHAT_ID, SURVEY_EXPIRY
+from conversations.seed.shape import SURVEY_EXPIRY
 from conversations.terms import PILLARS
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def message_rows(
                     text,
                     uid,
                     chat,
-                    STAFF_CHAT_ID,
+                    gen.history.staff_chat_id,
                     group,
                     "delivered",
                     ts(sec),
@@ -91,7 +91,7 @@ def message_rows(
                     staff_name,
                     kind,
                     texts[int(rand() * len(texts))],
-                    STAFF_CHAT_ID,
+                    gen.history.staff_chat_id,
                     group,
                     uid if delivered else None,
                     chat if delivered else None,
@@ -117,7 +117,7 @@ def message_rows(
                     staff_name,
                     "text",
                     notes[int(rand() * len(notes))],
-                    STAFF_CHAT_ID,
+                    gen.history.staff_chat_id,
                     group,
                     None,
                     None,
@@ -212,6 +212,8 @@ def survey_row(
                 if r < 0.88:
                     cum = _PILLAR_CUM[b]
                     pillar_score = bisect.bisect(cum, rand() * cum[-1]) + 1
+                    if pillar == gen.history.weak_pillar:
+                        pillar_score = max(1, pillar_score - 1)
                     pillar_at = at
                 answered_at = at
                 step = "done"

@@ -18,6 +18,7 @@ from conversations.seed.shape import (
     REQUESTS_PER_BATCH,
     SURVEY_EXPIRY,
     YEAR,
+    History,
 )
 from conversations.seed.writer import _SEQUENCED, Writer
 
@@ -47,6 +48,7 @@ async def seed(
     now: datetime,
     progress: Progress | None = None,
     messages_per_request: float | None = None,
+    history: History | None = None,
 ) -> SeedCounts:
     """Fill a migrated, empty database with a year of synthetic help-desk history before `now`.
 
@@ -80,7 +82,7 @@ async def seed(
         writer = Writer(conn, start_s - DAY, now_s + SURVEY_EXPIRY + 2 * DAY)
         if writer.sqlite:
             await conn.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB for the indexes
-        gen = Generator(rng, writer, pools, now_s, start_s, mean_messages)
+        gen = Generator(rng, writer, pools, now_s, start_s, mean_messages, history or History())
         report("customers", 0, customers)
         cust = await gen.customers(customers, requests, responses)
         await conn.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from conversations.helpdesk import HelpDeskPolicy
 from conversations.routing import Routing
 from conversations.surveys import SurveyPolicy
@@ -16,6 +18,18 @@ STAFF: tuple[tuple[int, str, int], ...] = (
     (7100000005, "Emma Clarke", 8),
     (7100000006, "James Walker", 5),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Who the generated history's staff are and where they work, a pillar customers rate
+    lower than the rest, and whether anything is left open at `now` (the demo's past)."""
+
+    staff: tuple[tuple[int, str, int], ...] = STAFF
+    staff_chat_id: int = STAFF_CHAT_ID
+    weak_pillar: str | None = None  # its answers one point lower (1 stays 1)
+    settled: bool = False  # every request resolved by `now`
+
 
 DAY = 86_400
 YEAR = 365 * DAY

@@ -28,6 +28,8 @@ TABLES = (
     tables.daily_mentions,
     tables.daily_requests,
     tables.daily_service_bins,
+    tables.daily_owners,
+    tables.daily_owner_bins,
 )
 
 
@@ -99,6 +101,10 @@ async def test_updates_and_deletes_move_shares_between_days_and_keys(db: Databas
         "resolution_seconds = 123456, resolved_at = :at WHERE status = 'open' AND id % 8 = 0",
         at=START - timedelta(hours=30),
     )
+    # Claimed by someone else, unassigned, resolved by the customer: the owner moves.
+    await _exec(db, "UPDATE requests SET assignee_id = 4242 WHERE id % 6 = 0")
+    await _exec(db, "UPDATE requests SET assignee_id = NULL WHERE id % 10 = 0")
+    await _exec(db, "UPDATE requests SET resolution_source = 'customer' WHERE id % 9 = 0")
     await _exec(db, "UPDATE pillar_mentions SET polarity = -0.5 WHERE id % 2 = 1")
     await _exec(db, "DELETE FROM pillar_mentions WHERE id % 3 = 0")
     await _exec(db, "DELETE FROM pillar_mentions WHERE survey_id % 13 = 0")

@@ -114,3 +114,22 @@ async def test_customers_who_moved_into_high_risk_during_the_week(conn: AsyncCon
     text = render_summary(s, "Acme", "it")
     assert "📉 <b>Ora ad alto rischio di abbandono</b> (1; valore a rischio 4.000 €):" in text
     assert "• Lia 68/100: ha scritto “disdetta”, “cambio fornitore” · CLV 4.000 €" in text
+
+
+async def test_a_thin_week_names_the_pillar_to_fix_from_the_quarter(conn: AsyncConnection) -> None:
+    rows = Rows(conn)
+    maria = await rows.customer()
+    await rows.survey(maria, 9, sent_at=WEEK.start + timedelta(days=1))  # one answer: no ranking
+    for k, score in enumerate([0, 2, 4, 6, 7, 8, 9, 10] * 2):
+        at = WEEK.start - timedelta(days=2 + 4 * k)
+        # Time and effort follows NPS and scores low; empathy is high whatever the score.
+        slow = {"pillar": "time_and_effort", "pillar_score": 1 + score // 3, "pillar_at": at}
+        kind = {"pillar": "empathy", "pillar_score": 5, "pillar_at": at}
+        await rows.survey(maria, score, sent_at=at, **(slow if k % 2 == 0 else kind))
+    report = await build_report(conn, WEEK, now=NOW, tz=ROME, lang="en")
+    s = await build_summary(conn, report)
+    assert s.focus is not None
+    assert (s.focus.score.pillar, s.focus.weeks) == ("time_and_effort", 13)
+    text = render_summary(s, "Acme", "en")
+    assert "<b>Fix first</b>: Time and effort" in text
+    assert "over the last 13 weeks: this one alone has too few" in text

@@ -36,12 +36,15 @@ def rows(conn: AsyncConnection) -> Rows:
     return Rows(conn)
 
 
-async def _survey(conn: AsyncConnection, request_id: int, customer_id: int, score: int) -> None:
+async def _survey(
+    conn: AsyncConnection, request_id: int, customer_id: int, score: int, owner: int | None = None
+) -> None:
     at = NOW - timedelta(days=2)
     await conn.execute(
         insert(schema.surveys).values(
             request_id=request_id,
             customer_id=customer_id,
+            resolved_by=owner,  # whom the answer counts for, as Surveys.start records it
             user_id=1,
             language="it",
             status="completed",
@@ -75,34 +78,50 @@ async def test_staff_figures_count_each_resolution_for_its_owner(
             resolved_by=ANNA if i == 0 else BOB,  # Bob's although Anna closed it
             resolution_source="staff",
             resolved_at=resolved,
+            first_response_at=resolved - timedelta(hours=1),
             first_response_seconds=60 * (i + 1),
             resolution_seconds=3600 * (i + 1),
             reopen_count=1 if i == 5 else 0,
         )
         if score is not None:
-            await _survey(conn, request_id, customer, score)
+            await _survey(conn, request_id, customer, score, BOB)
     for score in (10, 0):
         request_id = await rows.request(
             customer, resolved_by=ANNA, resolved_at=resolved, resolution_source="staff"
         )
-        await _survey(conn, request_id, customer, score)
+        await _survey(conn, request_id, customer, score, ANNA)
     # The customer pressed Solved: resolved_by is their own id, the request nobody's.
     await rows.request(
         customer, resolved_by=1234, resolved_at=resolved, resolution_source="customer"
     )
     await rows.request(customer, assignee_id=BOB, resolved_at=NOW - timedelta(days=40))
-    await rows.request(customer, assignee_id=BOB, status="open")
+    # Still open, answered in the period: its first response counts, as in service times.
+    await rows.request(
+        customer,
+        assignee_id=BOB,
+        status="open",
+        first_response_at=resolved,
+        first_response_seconds=3600,
+    )
 
     team = await build_team(conn, last_30_days(), min_answers=5)
+    # Every request tagged: the tag report reads the rows, and must say the same.
+    async with conn.begin_nested():
+        ids = (await conn.execute(schema.requests.select())).all()
+        await conn.execute(
+            insert(schema.request_tags),
+            [{"request_id": row.id, "tag": "all"} for row in ids],
+        )
+    assert await build_team(conn, last_30_days(), min_answers=5, tag="all") == team
     bob, anna, nobody = team.staff
     assert (bob.user_id, bob.handled, anna.user_id, anna.handled) == (BOB, 6, ANNA, 2)
     assert (nobody.user_id, nobody.handled) == (None, 1)
-    assert bob.first_response_median == 210 and bob.resolution_median == 3.5 * 3600
+    assert bob.first_response_median == 240 and bob.resolution_median == 3.5 * 3600
     assert bob.reopen_rate == 1 / 6
     assert (bob.nps.n, bob.nps.score) == (5, 40)  # 3 promoters, 1 passive, 1 detractor
 
     (staff_block,) = team_blocks(team, "en", {BOB: "Bob <Boss>", ANNA: "Anna"})
-    assert staff_block[1].startswith("• Bob &lt;Boss&gt;: 6 requests · 1st response 3 min")
+    assert staff_block[1].startswith("• Bob &lt;Boss&gt;: 6 requests · 1st response 4 min")
     assert "reopened 17%" in staff_block[1] and "NPS +40 ±" in staff_block[1]
     assert staff_block[2].endswith("NPS hidden (fewer than 5 answers)")  # Anna: 2 answers
     assert staff_block[3].startswith("• nobody: 1 request ·")
@@ -170,7 +189,7 @@ async def test_tag_report_reads_only_tagged_requests(conn: AsyncConnection, rows
             reopen_count=i % 2,
             resolution_source="auto" if i == 0 else "staff",
         )
-        await _survey(conn, request_id, customer, score)
+        await _survey(conn, request_id, customer, score, BOB)
         await conn.execute(insert(schema.request_tags).values(request_id=request_id, tag=tag))
     waiting = await rows.request(customer, status="open", opened_at=NOW - timedelta(days=1))
     await conn.execute(insert(schema.request_tags).values(request_id=waiting, tag="billing"))

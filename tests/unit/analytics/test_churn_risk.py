@@ -204,6 +204,8 @@ def test_bad_weights_are_rejected_naming_the_key() -> None:
         RiskWeights(nps_level=-1)
     with pytest.raises(ValidationError, match="not all zero"):
         RiskWeights(**dict.fromkeys(WEIGHT_KEYS, 0))
+    with pytest.raises(ValidationError, match="not all zero"):  # 100 / 5e-324 overflows
+        RiskWeights(**dict.fromkeys(WEIGHT_KEYS, 0) | {"churn_words": 5e-324})
 
 
 def test_signals_are_validated() -> None:
@@ -230,8 +232,11 @@ signals_st = st.builds(
     days_since_last_contact=st.none() | ages,
     churn_words=st.lists(st.sampled_from(PHRASES), max_size=2),
 )
-weights_st = st.builds(RiskWeights, **{k: st.floats(0, 100) for k in WEIGHT_KEYS}).filter(
-    lambda w: w.total > 0
+# All-zero weights are refused (a test below): draw the numbers, keep sets with some weight.
+weights_st = (
+    st.fixed_dictionaries({k: st.floats(0, 100) for k in WEIGHT_KEYS})
+    .filter(lambda w: sum(w.values()) >= 1e-300)
+    .map(lambda w: RiskWeights(**w))
 )
 
 
