@@ -7,16 +7,14 @@ staff, the real Application answers over HTTP, and the transcript shows what eac
 from __future__ import annotations
 
 import asyncio
-import html
 import random
-import re
 import tempfile
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from bot.app import build_application
+from bot.demo_past import seed_past
+from bot.demo_transcript import Transcript
 from bot.fake_bot_api import Chat, FakeTelegram, Message, User
 from bot.lifecycle import (
     auto_resolve,
@@ -27,67 +25,9 @@ from bot.lifecycle import (
 )
 from bot.services import get_services
 from bot.settings import load_settings
-from conversations import schema as tables
 from conversations.clock import FrozenClock
-from conversations.db import migrate
-from conversations.seed import History, seed
-from conversations.store import Database
-from conversations.terms import Pillar
 
 TOKEN = "123456:DEMO-TOKEN"
-_TAGS = re.compile(r"<[^>]+>")
-
-
-class Transcript:
-    """Prints every message of the fake world once, labelled by chat and sender."""
-
-    def __init__(self, tg: FakeTelegram, groups: dict[str, Chat]) -> None:
-        self.tg = tg
-        self.groups = groups  # label → staff group
-        self.seen: set[tuple[int, int]] = set()
-        self.edits: dict[tuple[int, int], int] = {}
-
-    def _where(self, msg: Message) -> str:
-        for label, group in self.groups.items():
-            if msg.chat.id != group.id:
-                continue
-            topic = next(
-                (t.name for t in self.tg.topics(group) if t.thread_id == msg.thread_id), None
-            )
-            return f"{label} › {topic}" if topic else label
-        user = msg.chat.user
-        return f"chat with {user.first_name if user else msg.chat.id}"
-
-    def flush(self) -> None:
-        """Print new messages and edits of printed ones, in the order they happened."""
-        events: list[tuple[int, Message, str]] = []
-        for messages in self.tg.world.messages.values():
-            for msg in messages:
-                key = (msg.chat.id, msg.message_id)
-                if msg.service or msg.deleted:
-                    continue
-                if key not in self.seen:
-                    self.seen.add(key)
-                    self.edits[key] = msg.edit_seq
-                    events.append((msg.seq, msg, ""))
-                elif msg.edit_seq and self.edits.get(key) != msg.edit_seq:
-                    self.edits[key] = msg.edit_seq
-                    events.append((msg.edit_seq, msg, "✏️ "))
-        for _, msg, mark in sorted(events, key=lambda e: e[0]):
-            self._print(msg, mark)
-
-    def _print(self, msg: Message, mark: str) -> None:
-        who = "🤖 bot" if msg.by_bot else f"👤 {msg.sender.first_name}"
-        body = html.unescape(_TAGS.sub("", msg.text or "")).replace("\n", " ⏎ ")
-        if msg.kind != "text":
-            body = f"[{msg.kind}] {body}".strip()
-        buttons = " ".join(f"[{b}]" for b in msg.button_texts)
-        print(f"  {self._where(msg):<44} {who:<10} {mark}{body} {buttons}".rstrip())
-
-    def step(self, title: str) -> None:
-        """Print a scene heading."""
-        self.flush()
-        print(f"\n── {title}")
 
 
 async def _settle(tg: FakeTelegram) -> None:
@@ -193,23 +133,10 @@ async def play(pause: float = 0.0) -> None:
         today = datetime.now(settings.tz).date()
         monday = today - timedelta(days=today.weekday())
 
-        # The team's past: a year of requests and surveys by the same staff in the same
-        # group, up to Sunday night; the manager's summary compares the day with it.
-        db = get_services(app).db
-        await migrate(db.engine)
-        past = History(
-            staff=(
-                (bob.id, "Bob Bianchi", 45),
-                (luca.id, "Luca Galli", 35),
-                (carla.id, "Carla Neri", 20),
-            ),
-            staff_chat_id=staff.id,
-            weak_pillar=Pillar.TIME_AND_EFFORT,  # slow replies are this team's weak spot
-            settled=True,  # nothing left waiting from last week: the day starts clean
-        )
+        # The team's past: a year of requests and surveys up to Sunday night.
         start = datetime.combine(monday, time(0), tzinfo=settings.tz)
-        await seed(db.engine, customers=150, requests=700, responses=520, now=start, history=past)
-        first = await _next_request_id(db)
+        people = [(bob, 45), (luca, 35), (carla, 20)]
+        first = await seed_past(get_services(app).db, people, staff.id, start)
         print(
             f"The team's past is in the database: {first - 1} requests of the year before "
             "this Monday, answered by Bob, Luca and Carla; today's start at "
@@ -459,10 +386,3 @@ def main(fast: bool = False) -> int:
     """Run the demo; return the exit code."""
     asyncio.run(play(0.0 if fast else 0.2))
     return 0
-
-
-async def _next_request_id(db: Database) -> int:
-    """The id the day's first request will get, after the history's."""
-    async with db.engine.connect() as conn:
-        found = (await conn.execute(select(func.max(tables.requests.c.id)))).scalar_one()
-    return int(found or 0) + 1
