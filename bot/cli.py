@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
         help="receive updates on CAREBOT_WEBHOOK_URL (needs CAREBOT_WEBHOOK_SECRET)",
     )
     sub.add_parser("migrate", help="create or upgrade the database schema")
+    sub.add_parser("check", help="check the token, staff groups, managers, database, webhook")
     demo = sub.add_parser(
         "demo", help="play a day at the help desk against a built-in fake Telegram"
     )
@@ -130,6 +131,32 @@ def cmd_migrate() -> int:
     revision = asyncio.run(go())
     print(f"database at revision {revision}")
     return 0
+
+
+def cmd_check() -> int:
+    """Print every setup check with its fix; exit 1 when one failed."""
+    from telegram import Bot
+
+    from bot import logs
+    from bot.setup_check import Finding, Level, check_setup
+    from conversations.db import create_engine
+    from conversations.store import Database
+
+    settings = _settings()
+    logs.setup("WARNING", logs.secret_parts(settings.bot_token.get_secret_value()))
+
+    async def go() -> list[Finding]:
+        bot = Bot(settings.bot_token.get_secret_value(), base_url=settings.bot_url)
+        db = Database(create_engine(settings.database_url))
+        try:
+            return await check_setup(bot, settings, db)
+        finally:
+            await db.engine.dispose()
+            await bot.shutdown()  # a no-op when the token was refused
+
+    findings = asyncio.run(go())
+    print("\n".join(f.line() for f in findings))
+    return 1 if any(f.level == Level.FAIL for f in findings) else 0
 
 
 def _load(kind: type[S], database_url: str | None) -> S | None:
@@ -277,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_run(args.webhook)
     if args.command == "migrate":
         return cmd_migrate()
+    if args.command == "check":
+        return cmd_check()
     if args.command == "demo":
         from bot.demo import main as demo_main
 

@@ -21,6 +21,7 @@ from bot.context import CareContext
 from bot.polling import Poller
 from bot.services import get_services
 from bot.settings import Settings
+from bot.setup_check import check_setup, log_findings
 from bot.sla_notices import check_targets
 from conversations.db import migrate
 from conversations.terms import Actor
@@ -53,6 +54,7 @@ async def on_startup(app: App) -> None:
             "forum topics" if s.relay.is_forum(group.chat_id) else "ticket cards and replies",
         )
     await _publish_commands(app, s.settings)
+    log_findings(await check_setup(app.bot, s.settings, s.db))  # warnings, never a stop
     await asyncio.to_thread(s.helpdesk.warm_up)
     s.outbox.start()
     s.survey_flow.digest.start()

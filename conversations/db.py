@@ -121,9 +121,14 @@ class WriteGate:
                 self._owner = None
 
 
-def _alembic_config(connection: Connection) -> Config:
+def _scripts() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(files("conversations") / "migrations"))
+    return cfg
+
+
+def _alembic_config(connection: Connection) -> Config:
+    cfg = _scripts()
     cfg.attributes["connection"] = connection
     return cfg
 
@@ -138,6 +143,13 @@ async def downgrade(engine: AsyncEngine, revision: str) -> None:
     """Take the schema back to `revision` (what each migration's downgrade undoes)."""
     async with engine.begin() as conn:
         await conn.run_sync(lambda sync: command.downgrade(_alembic_config(sync), revision))
+
+
+def head_revision() -> str | None:
+    """The schema revision this code needs (the newest migration)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_scripts()).get_current_head()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

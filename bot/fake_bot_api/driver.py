@@ -37,6 +37,18 @@ class Driver(FakeCore):
         self.world.topics[chat.id] = {}
         return chat
 
+    def set_bot_rights(
+        self, chat: Chat, status: str = "administrator", *, can_manage_topics: bool = True
+    ) -> None:
+        """What the bot is in a group: "administrator" (with or without the right to manage
+        topics), a plain "member", or "left" (it was never added, or removed)."""
+        chat.bot_status = status
+        chat.bot_can_manage_topics = can_manage_topics
+
+    def set_webhook_url(self, url: str) -> None:
+        """A webhook someone set earlier (another deployment, a test from a laptop)."""
+        self._webhook = (url, None)
+
     def block_bot(self, user: User) -> None:
         """The user blocks the bot: sends to them fail with 403."""
         user.blocked_bot = True

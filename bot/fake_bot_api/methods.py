@@ -310,19 +310,30 @@ class Methods(FakeCore):
         return True
 
     async def api_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
-        """getChat (ChatFullInfo)."""
+        """getChat (ChatFullInfo): not for a group the bot is not in, nor for the private
+        chat of someone who never pressed Start."""
         chat = self.world.chats.get(int(params["chat_id"]))
-        if chat is None:
+        if (
+            chat is None
+            or chat.bot_status == "left"
+            or (chat.user is not None and not chat.user.started)
+        ):
             raise bad_request("chat not found")
         return {**chat.to_api(), "accent_color_id": 0, "max_reaction_count": 11}
 
     async def api_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
-        """getChatMember: the bot is an administrator of every group."""
+        """getChatMember: the bot as its group made it (Chat.bot_status), anyone else a
+        member."""
         user_id = int(params["user_id"])
         user = self.bot if user_id == self.bot.id else self.world.users.get(user_id)
         if user is None:
             raise bad_request("user not found")
-        return {"status": "member", "user": user.to_api()}
+        chat = self.world.chats.get(int(params["chat_id"]))
+        if chat is None or chat.bot_status == "left":
+            raise bad_request("chat not found")
+        if user is not self.bot:
+            return {"status": "member", "user": user.to_api()}
+        return chat.bot_member(user)
 
     async def api_createforumtopic(self, params: dict[str, Any]) -> dict[str, Any]:
         """createForumTopic: posts the topic's service message, whose id is the thread id."""

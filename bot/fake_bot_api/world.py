@@ -14,6 +14,24 @@ MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "video_note", "st
 ANONYMOUS_ADMIN_ID = 1087968824
 
 
+# What an administrator may do (ChatMemberAdministrator), besides managing topics.
+_ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_post_messages",
+    "can_edit_messages",
+    "can_pin_messages",
+)
+
+
 @dataclass
 class User:
     """A Telegram account (a person, or the bot itself)."""
@@ -25,6 +43,7 @@ class User:
     language_code: str | None = None
     is_bot: bool = False
     blocked_bot: bool = False
+    started: bool = True  # pressed Start on the bot: getChat knows their private chat
 
     def to_api(self) -> dict[str, Any]:
         """The Bot API User object."""
@@ -45,6 +64,9 @@ class Chat:
     is_forum: bool = False
     user: User | None = None  # the other side of a private chat
     members: set[int] = field(default_factory=set)
+    # The bot's own place in a group: "administrator", "member" or "left" (not in it).
+    bot_status: str = "administrator"
+    bot_can_manage_topics: bool = True
 
     def to_api(self) -> dict[str, Any]:
         """The Bot API Chat object."""
@@ -60,6 +82,17 @@ class Chat:
             if self.is_forum:
                 data["is_forum"] = True
         return data
+
+    def bot_member(self, bot: User) -> dict[str, Any]:
+        """The bot's ChatMember in this group, as getChatMember returns it."""
+        if self.bot_status != "administrator":
+            return {"status": self.bot_status, "user": bot.to_api()}
+        rights = dict.fromkeys(_ADMIN_RIGHTS, True) | {
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_manage_topics": self.bot_can_manage_topics,
+        }
+        return {"status": "administrator", "user": bot.to_api(), **rights}
 
 
 @dataclass
