@@ -59,7 +59,7 @@ async def report_with(
         risk_weights=settings.risk_weights,
         risk=risk,
         min_answers=settings.report_min_answers,
-        business_hours=bool(settings.business_hours.strip()),
+        business_hours=not settings.calendar().always_open,
     )
 
 

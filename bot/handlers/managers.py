@@ -28,27 +28,26 @@ async def _manager(update: Update, s: Services) -> tuple[Message, User, str] | N
     return message, user, lang
 
 
-async def subscribe(update: Update, context: CareContext) -> None:
-    """Get the weekly summary, in the language the manager speaks."""
+async def _choose(update: Update, context: CareContext, subscribed: bool) -> None:
     s = context.services
     found = await _manager(update, s)
     if found is None:
         return
     message, user, lang = found
-    await s.subscriptions.choose(user.id, True, lang)
-    hour = s.settings.weekly_summary_hour
-    await message.reply_text(t(lang, "manager.subscribed", hour=f"{hour:02d}"))
+    await s.subscriptions.choose(user.id, subscribed, lang)
+    hour = f"{s.settings.weekly_summary_hour:02d}"
+    key = "manager.subscribed" if subscribed else "manager.unsubscribed"
+    await message.reply_text(t(lang, key, hour=hour))
+
+
+async def subscribe(update: Update, context: CareContext) -> None:
+    """Get the weekly summary, in the language the manager speaks."""
+    await _choose(update, context, True)
 
 
 async def unsubscribe(update: Update, context: CareContext) -> None:
     """Stop the weekly summary."""
-    s = context.services
-    found = await _manager(update, s)
-    if found is None:
-        return
-    message, user, lang = found
-    await s.subscriptions.choose(user.id, False, lang)
-    await message.reply_text(t(lang, "manager.unsubscribed"))
+    await _choose(update, context, False)
 
 
 async def summary(update: Update, context: CareContext) -> None:
