@@ -1,4 +1,5 @@
-"""The `carebot` command: run, migrate, demo, seed, import-customers, report, export."""
+"""The `carebot` command: run, check, migrate, backup, restore, demo, seed, import-customers,
+report, summary, export."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from bot import cli_reports
@@ -37,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("migrate", help="create or upgrade the database schema")
     sub.add_parser("check", help="check the token, staff groups, managers, database, webhook")
+    back = sub.add_parser("backup", help="copy the SQLite database while the bot runs")
+    back.add_argument("file", help="the new file to write (never overwritten)")
+    back.add_argument("--database-url", help="default: CAREBOT_DATABASE_URL")
+    rest = sub.add_parser("restore", help="put a backup in place of the database (bot stopped)")
+    rest.add_argument("file", help="a file carebot backup wrote")
+    rest.add_argument("--database-url", help="default: CAREBOT_DATABASE_URL")
     demo = sub.add_parser(
         "demo", help="play a day at the help desk against a built-in fake Telegram"
     )
@@ -157,6 +165,28 @@ def cmd_check() -> int:
     findings = asyncio.run(go())
     print("\n".join(f.line() for f in findings))
     return 1 if any(f.level == Level.FAIL for f in findings) else 0
+
+
+def cmd_backup(command: str, file: Path, database_url: str | None) -> int:
+    """`backup FILE` or `restore FILE`; exit 2 with the reason when refused."""
+    from conversations.backup import BackupError, backup, restore
+
+    store = _load(StoreSettings, database_url)
+    if store is None:
+        return 2
+    try:
+        if command == "backup":
+            revision = backup(store.database_url, file)
+            print(f"backup written to {file} (schema {revision})")
+        else:
+            revision, kept = restore(store.database_url, file)
+            print(f"restored {file} (schema {revision}; carebot run migrates it if older)")
+            if kept is not None:
+                print(f"the database as it was is kept in {kept}")
+    except BackupError as exc:
+        print(f"carebot: {command}: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _load(kind: type[S], database_url: str | None) -> S | None:
@@ -306,6 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_migrate()
     if args.command == "check":
         return cmd_check()
+    if args.command in ("backup", "restore"):
+        return cmd_backup(args.command, Path(args.file), args.database_url)
     if args.command == "demo":
         from bot.demo import main as demo_main
 
