@@ -20,6 +20,7 @@ from bot.handlers import (
     fallback,
     managers,
     notes,
+    privacy,
     reports,
     saved,
     search,
@@ -30,6 +31,7 @@ from bot.handlers import (
 )
 from bot.handlers import recovery as recovery_handlers
 from bot.lifecycle import on_shutdown, on_startup
+from bot.privacy import DataRequests
 from bot.processor import PerChatUpdateProcessor
 from bot.raw_updates import UpdatesRequest
 from bot.recovery_flow import RecoveryFlow
@@ -174,12 +176,14 @@ def build_application(
         calendar,
         Subscriptions(db, clock, settings.staff_language),
         recovery,
+        DataRequests(clock),
         SlaWatch(db, clock, calendar, targets, settings.sla_warning_share) if targets else None,
     )
     app.bot_data["carebot.jobs"] = job_intervals
 
     survey.register(app)
     managers.register(app)
+    privacy.register(app)
     recovery_handlers.register(app)
     customer.register(app)
     groups = settings.routing.chat_ids

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 CUSTOMER_COMMANDS = {
-    "it": [("start", "Inizia"), ("language", "Cambia lingua"), ("help", "Aiuto")],
-    "en": [("start", "Start"), ("language", "Change language"), ("help", "Help")],
+    "it": [
+        ("start", "Inizia"),
+        ("language", "Cambia lingua"),
+        ("help", "Aiuto"),
+        ("privacy", "I tuoi dati e i tuoi diritti"),
+        ("mydata", "Una copia dei tuoi dati"),
+    ],
+    "en": [
+        ("start", "Start"),
+        ("language", "Change language"),
+        ("help", "Help"),
+        ("privacy", "Your data and your rights"),
+        ("mydata", "A copy of your data"),
+    ],
 }
 STAFF_COMMANDS = {
     "it": [

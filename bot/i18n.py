@@ -6,6 +6,7 @@ from typing import Any
 
 from analytics.catalog import translate
 from bot import i18n_managers as manager_texts
+from bot import i18n_privacy as privacy_texts
 from bot import i18n_recovery as recovery_texts
 from bot import i18n_reports as report_texts
 from bot import i18n_saved as saved_texts
@@ -24,7 +25,7 @@ IT: Catalog = {
     ),
     "help": (
         "Scrivi la tua richiesta in questa chat e un operatore ti risponderà qui.\n"
-        "/language per cambiare lingua."
+        "/language per cambiare lingua, /privacy per sapere quali dati conserviamo."
     ),
     "language.prompt": "Scegli la lingua:",
     "language.set": "Lingua impostata: italiano 🇮🇹",
@@ -132,7 +133,7 @@ EN: Catalog = {
     ),
     "help": (
         "Write your request in this chat and a member of our team will answer here.\n"
-        "/language to change language."
+        "/language to change language, /privacy for the data we keep."
     ),
     "language.prompt": "Choose your language:",
     "language.set": "Language set: English 🇬🇧",
@@ -239,6 +240,8 @@ IT.update(manager_texts.IT)
 EN.update(manager_texts.EN)
 IT.update(recovery_texts.IT)
 EN.update(recovery_texts.EN)
+IT.update(privacy_texts.IT)
+EN.update(privacy_texts.EN)
 
 CATALOGS: dict[str, Catalog] = {"it": IT, "en": EN}
 

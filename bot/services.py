@@ -23,6 +23,7 @@ from conversations.tags import Tags
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    from bot.privacy import DataRequests
     from bot.raw_updates import UpdatesRequest
     from bot.recovery_flow import RecoveryFlow
     from bot.relay import Relay
@@ -55,6 +56,7 @@ class Services:
     calendar: Calendar  # business hours (CAREBOT_BUSINESS_HOURS, CAREBOT_HOLIDAYS)
     subscriptions: Subscriptions  # managers' weekly-summary choices
     recovery: RecoveryFlow  # detractors being won back
+    data_requests: DataRequests  # /mydata: one copy per customer every few minutes
     sla_watch: SlaWatch | None = None  # with CAREBOT_SLA_FIRST_RESPONSE or _RESOLUTION
 
 

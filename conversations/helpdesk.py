@@ -237,6 +237,11 @@ class HelpDesk(StaffViews):
             self._languages.clear()
         self._languages[user_id] = language
 
+    async def customer_by_user(self, user_id: int) -> Customer | None:
+        """The customer a Telegram user is, if they ever wrote or pressed Start."""
+        async with self.db.read() as repo:
+            return await repo.customer_by_user(user_id)
+
     async def language_of(self, user_id: int, telegram_code: str | None) -> str:
         """Return the language to speak with a user (their choice, else Telegram's hint)."""
         async with self.db.read() as repo:

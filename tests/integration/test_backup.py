@@ -82,7 +82,7 @@ async def test_a_backup_taken_while_writing_is_whole_and_restores(
     assert await asyncio.to_thread(main, ["restore", str(copy), "--database-url", url]) == 0
     out = capsys.readouterr().out
     assert _count(live, "customers") == _count(copy, "customers")
-    kept = next(workdir.glob("bot.db.before-restore-*"))
+    (kept,) = await asyncio.to_thread(lambda: list(workdir.glob("bot.db.before-restore-*")))
     assert f"kept in {kept}" in out and _count(kept, "customers") == grown
 
 

@@ -1,0 +1,66 @@
+"""Customers' data rights: /privacy and /mydata, in Italian and English (merged into bot.i18n)."""
+
+from __future__ import annotations
+
+IT: dict[str, str] = {
+    "privacy": (
+        "🔒 <b>I tuoi dati presso {brand}</b>\n"
+        "<b>Cosa conserviamo</b>: nome e username come li mostra Telegram, la lingua, i "
+        "messaggi e i file che ci mandi (con le modifiche), le nostre risposte, le tue "
+        "risposte ai sondaggi, le etichette e le note che lo staff scrive sulle tue "
+        "richieste e, se l'azienda li ha importati, i dati commerciali che ti riguardano.\n"
+        "<b>Perché</b>: per risponderti, e per misurare e migliorare il servizio.\n"
+        "<b>Per quanto</b>: {retention}\n"
+        "<b>Averne una copia</b>: scrivi /mydata e ti mandiamo qui tutto quello che "
+        "conserviamo su di te (un file JSON e uno di testo).\n"
+        "<b>Cancellarli</b>: scrivi qui che vuoi che li cancelliamo: lo staff lo fa e te lo "
+        "conferma."
+    ),
+    "privacy.kept": "finché l'azienda conserva i dati dei suoi clienti.",
+    "mydata.caption": "📦 Tutto quello che conserviamo su di te ({kind}).",
+    "mydata.json": "per i programmi",
+    "mydata.text": "da leggere",
+    "mydata.none": "Non conserviamo ancora nulla su di te.",
+    "mydata.wait": "Te li abbiamo mandati da poco: riprova tra qualche minuto.",
+    "mydata.title": "I tuoi dati presso {brand} · {at}",
+    "mydata.profile": "Profilo",
+    "mydata.requests": "Richieste",
+    "mydata.messages": "Messaggi",
+    "mydata.surveys": "Sondaggi",
+    "mydata.notes": "Note dello staff su di te",
+    "mydata.follow_ups": "Richieste di riscontro",
+    "mydata.you": "tu",
+    "mydata.edited": "modificato il {at}, prima: «{text}»",
+    "mydata.none_line": "—",
+}
+
+EN: dict[str, str] = {
+    "privacy": (
+        "🔒 <b>Your data at {brand}</b>\n"
+        "<b>What we keep</b>: your name and username as Telegram shows them, your language, "
+        "the messages and files you send us (with their edits), our answers, your survey "
+        "answers, the tags and notes staff write about your requests and, if the business "
+        "imported them, the business figures about you.\n"
+        "<b>Why</b>: to answer you, and to measure and improve our service.\n"
+        "<b>For how long</b>: {retention}\n"
+        "<b>A copy</b>: send /mydata and we send you here everything we keep about you (a "
+        "JSON file and a text file).\n"
+        "<b>Erasure</b>: write here that you want it erased: staff do it and confirm."
+    ),
+    "privacy.kept": "as long as the business keeps its customers' records.",
+    "mydata.caption": "📦 Everything we keep about you ({kind}).",
+    "mydata.json": "for programs",
+    "mydata.text": "to read",
+    "mydata.none": "We keep nothing about you yet.",
+    "mydata.wait": "We sent it a moment ago: try again in a few minutes.",
+    "mydata.title": "Your data at {brand} · {at}",
+    "mydata.profile": "Profile",
+    "mydata.requests": "Requests",
+    "mydata.messages": "Messages",
+    "mydata.surveys": "Surveys",
+    "mydata.notes": "Staff notes about you",
+    "mydata.follow_ups": "Follow-up questions",
+    "mydata.you": "you",
+    "mydata.edited": "edited on {at}, before: “{text}”",
+    "mydata.none_line": "—",
+}
