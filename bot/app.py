@@ -14,10 +14,12 @@ from telegram.request import HTTPXRequest
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, CareApp
 from bot.errors import on_error
 from bot.flood import FloodLimiter
+from bot.forget_flow import ForgetFlow
 from bot.handlers import (
     customer,
     edits,
     fallback,
+    forget,
     managers,
     notes,
     privacy,
@@ -46,6 +48,7 @@ from conversations.clock import Clock, SystemClock
 from conversations.customer_notes import Notes
 from conversations.customer_rate import CustomerRate
 from conversations.db import create_engine
+from conversations.erasure import Erasure
 from conversations.helpdesk import HelpDesk, HelpDeskPolicy, TextAnalyzer
 from conversations.intake import Intake
 from conversations.ledger import UpdateLedger
@@ -177,6 +180,7 @@ def build_application(
         Subscriptions(db, clock, settings.staff_language),
         recovery,
         DataRequests(clock),
+        ForgetFlow(Erasure(db, clock), helpdesk, relay, settings),
         SlaWatch(db, clock, calendar, targets, settings.sla_warning_share) if targets else None,
     )
     app.bot_data["carebot.jobs"] = job_intervals
@@ -184,6 +188,7 @@ def build_application(
     survey.register(app)
     managers.register(app)
     privacy.register(app)
+    forget.register(app, settings.routing.chat_ids)
     recovery_handlers.register(app)
     customer.register(app)
     groups = settings.routing.chat_ids

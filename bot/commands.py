@@ -9,6 +9,7 @@ CUSTOMER_COMMANDS = {
         ("help", "Aiuto"),
         ("privacy", "I tuoi dati e i tuoi diritti"),
         ("mydata", "Una copia dei tuoi dati"),
+        ("forget", "Cancella i tuoi dati"),
     ],
     "en": [
         ("start", "Start"),
@@ -16,6 +17,7 @@ CUSTOMER_COMMANDS = {
         ("help", "Help"),
         ("privacy", "Your data and your rights"),
         ("mydata", "A copy of your data"),
+        ("forget", "Erase your data"),
     ],
 }
 STAFF_COMMANDS = {
@@ -31,6 +33,7 @@ STAFF_COMMANDS = {
         ("reply", "Risposte salvate: add, list, del"),
         ("whois", "Scheda cliente"),
         ("note", "Nota sul cliente"),
+        ("forget", "Cancella i dati del cliente"),
         ("find", "Cerca nei messaggi"),
         ("tag", "Aggiungi tag alla richiesta"),
         ("untag", "Togli tag dalla richiesta"),
@@ -55,6 +58,7 @@ STAFF_COMMANDS = {
         ("reply", "Saved replies: add, list, del"),
         ("whois", "Customer card"),
         ("note", "Note on the customer"),
+        ("forget", "Erase the customer's data"),
         ("find", "Search the messages"),
         ("tag", "Tag the request"),
         ("untag", "Remove tags from the request"),

@@ -23,6 +23,7 @@ from conversations.tags import Tags
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    from bot.forget_flow import ForgetFlow
     from bot.privacy import DataRequests
     from bot.raw_updates import UpdatesRequest
     from bot.recovery_flow import RecoveryFlow
@@ -57,6 +58,7 @@ class Services:
     subscriptions: Subscriptions  # managers' weekly-summary choices
     recovery: RecoveryFlow  # detractors being won back
     data_requests: DataRequests  # /mydata: one copy per customer every few minutes
+    forget: ForgetFlow  # /forget: erasures
     sla_watch: SlaWatch | None = None  # with CAREBOT_SLA_FIRST_RESPONSE or _RESOLUTION
 
 

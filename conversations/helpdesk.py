@@ -237,6 +237,11 @@ class HelpDesk(StaffViews):
             self._languages.clear()
         self._languages[user_id] = language
 
+    async def customer(self, customer_id: int) -> Customer:
+        """A customer by id (KeyError-free: the id comes from a stored row)."""
+        async with self.db.read() as repo:
+            return await repo.customer(customer_id)
+
     async def customer_by_user(self, user_id: int) -> Customer | None:
         """The customer a Telegram user is, if they ever wrote or pressed Start."""
         async with self.db.read() as repo:

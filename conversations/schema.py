@@ -507,6 +507,19 @@ risk_snapshots = Table(
     Index(None, "computed_at"),
 )
 
+# Every erasure of a customer's data (/forget): who asked, when, and how many rows of each
+# kind were erased (JSON counts), never what they held.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("customer_id", Id, ForeignKey("customers.id"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("by_kind", String(16), nullable=False),  # terms.Actor: the customer, or staff
+    Column("by_id", BigInteger),  # the staff member's Telegram id
+    Column("what", Text, nullable=False),
+)
+
 # Close-the-loop alerts raised in the staff group, kept to rate-limit them per request.
 alerts = Table(
     "alerts",
