@@ -357,6 +357,23 @@ async def play(pause: float = 0.0) -> None:
             await tg.wait_for_bot_message(staff, kind="photo", timeout=30)
             await _settle(tg)
 
+            out.step(
+                "Paolo asks what is kept about him (/privacy) and has it erased (/forget, "
+                "confirmed with its button): his topic loses his name, staff are told once, "
+                "and Bob's report a moment later shows the same figures"
+            )
+            await tg.send_text(paolo, "/privacy")
+            await _settle(tg)
+            asked = await tg.send_text(paolo, "/forget")
+            question = await tg.wait_for_bot_message(paolo, contains="🧹", after=asked.message_id)
+            await _settle(tg)
+            out.flush()  # the question with its buttons, before the press edits it
+            await tg.press_button(paolo, question, "fg:yes")
+            await _settle(tg)
+            again = await tg.send_text(bob, "/report 7d", chat=staff)
+            await tg.wait_for_bot_message(staff, kind="photo", after=again.message_id, timeout=30)
+            await _settle(tg)
+
             local = clock.now().astimezone(settings.tz)
             monday = local.date() + timedelta(days=7 - local.weekday())
             out.step(

@@ -57,6 +57,10 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
         " richieste · 1ª risposta ",  # each person's line
         "• «sorry»: 1 uso in 1 richiesta",  # and how Giulia wrote right after it
         "[photo] 📈 Cruscotto",
+        "🔒 I tuoi dati presso Acme",  # Paolo's /privacy
+        "🧹 Fatto: i tuoi dati sono stati cancellati",
+        "#704 · — · it",  # his topic without his name
+        "Il cliente ha cancellato i suoi dati (/forget)",
         "Are we OK now?",
         "💚 Recuperato: ora dà 8 su 10",
         "Riepilogo settimanale di Acme",
@@ -70,3 +74,6 @@ async def test_demo_transcript_shows_the_day_in_order(capsys: pytest.CaptureFixt
     assert missing == []
     assert positions == sorted(positions)
     assert out.count("Riepilogo settimanale di Acme") == 1
+    # The report before Paolo's erasure and the one after say the same.
+    reports = [line.split("🤖 bot", 1)[1] for line in out.splitlines() if "📊 Report" in line]
+    assert len(reports) == 2 and reports[0] == reports[1]
