@@ -46,6 +46,8 @@ _T: dict[str, dict[str, str]] = {
     "it": {
         "report": "📊 Report",
         "no_data": "Nessun dato per questo periodo.",
+        "texts_since": "Testi dei messaggi conservati dal {d}: i più vecchi sono cancellati, "
+        "voti e tempi restano.",
         "nps": "NPS",
         "no_answers": "nessuna risposta",
         "answers": "{n} risposte",
@@ -104,6 +106,8 @@ _T: dict[str, dict[str, str]] = {
     "en": {
         "report": "📊 Report",
         "no_data": "No data for this period.",
+        "texts_since": "Message texts kept since {d}: older ones are erased, scores and "
+        "times stay.",
         "nps": "NPS",
         "no_answers": "no responses",
         "answers": "{n} responses",
@@ -398,6 +402,9 @@ def render_report_html(
     blocks: list[list[str]] = [[_title(_t(lang, "report"), period, report.timezone)]]
     if report.empty:
         blocks[0].append(_t(lang, "no_data"))
+    if report.texts_since is not None:
+        since = report.texts_since.astimezone(ZoneInfo(report.timezone)).strftime("%d/%m/%Y")
+        blocks[0].append(_t(lang, "texts_since", d=since))
     blocks += [
         _nps_block(report.nps, lang, staff_names),
         _pillar_block(report.pillars, lang) + promise_lines(report.sla, lang),

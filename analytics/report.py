@@ -182,6 +182,7 @@ class Report(BaseModel):
     team: TeamSection = TeamSection(staff=[], saved_replies=[], min_answers=DEFAULT_MIN_ANSWERS)
     sla: SlaSection = SlaSection()
     recovery: RecoverySection = RecoverySection()
+    texts_since: AwareDatetime | None = None  # CAREBOT_RETENTION_DAYS: older texts are erased
 
     @property
     def empty(self) -> bool:
@@ -379,6 +380,7 @@ async def build_report(
     risk: RiskSection | None = None,
     min_answers: int = DEFAULT_MIN_ANSWERS,
     business_hours: bool = False,
+    texts_since: datetime | None = None,
 ) -> Report:
     """Return the whole report for `period`, every query on one connection.
 
@@ -407,6 +409,7 @@ async def build_report(
         timezone=tz.key,
         lang=lang,
         generated_at=now,
+        texts_since=texts_since,
         nps=nps,
         pillars=pillars,
         service=service,

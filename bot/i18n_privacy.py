@@ -17,6 +17,9 @@ IT: dict[str, str] = {
         "file e le note su di te; restano solo i voti anonimi, che non dicono più chi sei."
     ),
     "privacy.kept": "finché l'azienda conserva i dati dei suoi clienti.",
+    "privacy.days": (
+        "i testi e i file per {days} giorni, poi li cancelliamo; i voti anonimi restano."
+    ),
     "mydata.caption": "📦 Tutto quello che conserviamo su di te ({kind}).",
     "mydata.json": "per i programmi",
     "mydata.text": "da leggere",
@@ -67,6 +70,7 @@ EN: dict[str, str] = {
         "and the notes about you; only anonymous scores stay, which no longer say who you are."
     ),
     "privacy.kept": "as long as the business keeps its customers' records.",
+    "privacy.days": "texts and files for {days} days, then we erase them; anonymous scores stay.",
     "mydata.caption": "📦 Everything we keep about you ({kind}).",
     "mydata.json": "for programs",
     "mydata.text": "to read",

@@ -9,6 +9,7 @@ import signal
 from asyncio import Task
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
@@ -24,6 +25,7 @@ from bot.settings import Settings
 from bot.setup_check import check_setup, log_findings
 from bot.sla_notices import check_targets
 from conversations.db import migrate
+from conversations.retention import erase_texts_before
 from conversations.terms import Actor
 
 log = logging.getLogger("carebot")
@@ -33,6 +35,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 SWEEP_SECONDS = 30.0
 SURVEY_SWEEP_SECONDS = 60.0
 PRUNE_SECONDS = 3600.0
+RETENTION_SECONDS = 6 * 3600.0  # daily would do; four times a day catches up after downtime
 RECOVERY_SECONDS = 600.0  # a re-ask falls due days after its attempt: minutes late is fine
 SLA_CHECK_SECONDS = 60.0  # a target is minutes long: a minute early is soon enough
 
@@ -88,6 +91,10 @@ async def on_startup(app: App) -> None:
         if s.sla_watch is not None:
             app.job_queue.run_repeating(
                 _sla_job, interval=SLA_CHECK_SECONDS, first=15, name="sla-checks"
+            )
+        if s.settings.retention_days:
+            app.job_queue.run_repeating(
+                _retention_job, interval=RETENTION_SECONDS, first=120, name="retention"
             )
         if s.settings.risk_refresh_minutes:
             app.job_queue.run_repeating(
@@ -146,6 +153,19 @@ async def recovery_reasks(app: App) -> int:
 
 async def _recovery_job(context: CareContext) -> None:
     await recovery_reasks(context.application)
+
+
+async def retention_sweep(app: App) -> int:
+    """Erase what was written before CAREBOT_RETENTION_DAYS (none unset); return the rows."""
+    s = get_services(app)
+    if not s.settings.retention_days:
+        return 0
+    cutoff = s.helpdesk.clock.now() - timedelta(days=s.settings.retention_days)
+    return await erase_texts_before(s.db, cutoff)
+
+
+async def _retention_job(context: CareContext) -> None:
+    await retention_sweep(context.application)
 
 
 async def _sla_job(context: CareContext) -> None:

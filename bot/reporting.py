@@ -60,6 +60,9 @@ async def report_with(
         risk=risk,
         min_answers=settings.report_min_answers,
         business_hours=not settings.calendar().always_open,
+        texts_since=now - timedelta(days=settings.retention_days)
+        if settings.retention_days
+        else None,
     )
 
 

@@ -74,6 +74,12 @@ class ReportSettings(StoreSettings):
     churn_inactivity_days: int = Field(
         default=180, ge=1, description="A customer without contact this long counts as lost"
     )
+    retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Erase message texts, media references and survey reasons older than "
+        "this many days (scores and times stay); unset: keep them",
+    )
     report_min_answers: int = Field(
         default=DEFAULT_MIN_ANSWERS,
         ge=1,

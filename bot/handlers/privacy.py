@@ -21,12 +21,9 @@ async def privacy(update: Update, context: CareContext) -> None:
     if message is None or user is None:
         return
     lang = await s.helpdesk.language_of(user.id, user.language_code)
-    text = t(
-        lang,
-        "privacy",
-        brand=escape(s.settings.brand_name),
-        retention=t(lang, "privacy.kept"),
-    )
+    days = s.settings.retention_days
+    kept = t(lang, "privacy.days", days=days) if days else t(lang, "privacy.kept")
+    text = t(lang, "privacy", brand=escape(s.settings.brand_name), retention=kept)
     await message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
