@@ -48,6 +48,9 @@ class Erasure:
         already (a repeated press changes nothing twice)."""
         async with self.db.transaction() as repo:
             conn = repo.conn
+            user_id = (
+                await conn.execute(select(_c.telegram_user_id).where(_c.id == customer_id))
+            ).scalar_one_or_none()
             gone = await conn.execute(
                 update(tables.customers)
                 .where(_c.id == customer_id, _c.telegram_user_id.is_not(None))
@@ -106,6 +109,21 @@ class Erasure:
                 + (
                     await conn.execute(
                         delete(tables.customer_notes).where(_n.customer_id == customer_id)
+                    )
+                ).rowcount,
+                # Their Telegram id is their private chat's id: where answers reached them.
+                "links": (
+                    await conn.execute(
+                        delete(tables.message_links).where(
+                            tables.message_links.c.chat_id == user_id
+                        )
+                    )
+                ).rowcount,
+                "answers": (
+                    await conn.execute(
+                        update(tables.messages)
+                        .where(_m.request_id.in_(ids), _m.copy_chat_id == user_id)
+                        .values(copy_chat_id=None, copy_message_id=None)
                     )
                 ).rowcount,
                 "survey_texts": (
