@@ -101,6 +101,45 @@ async def test_kill_9_mid_burst_loses_nothing_and_relays_once(tmp_path: Path) ->
         await tg.stop()
 
 
+async def test_sigterm_mid_burst_finishes_the_work_and_exits_within_ten_seconds(
+    tmp_path: Path,
+) -> None:
+    tg = FakeTelegram(TOKEN)
+    await tg.start()
+    tg.latency = 0.02
+    try:
+        staff = tg.add_group("Support", forum=True)
+        customers = [tg.add_user(f"T{i}", language_code="en") for i in range(10)]
+        db = tmp_path / "bot.db"
+        texts = [f"burst {c.first_name} {n}" for n in range(6) for c in customers]
+
+        def relayed() -> list[str]:
+            texts = [re.sub(r"<[^>]+>", "", m.text or "") for m in tg.bot_messages(staff)]
+            return [line for text in texts for line in text.split("\n") if line.startswith("burst")]
+
+        fast = {"CAREBOT_FLOOD_LIMITS": "false"}
+        async with carebot_process(tg, staff, db, **fast) as proc:
+            for n in range(6):
+                for c in customers:
+                    await tg.send_text(c, f"burst {c.first_name} {n}")
+            await tg.wait_for(lambda: len(relayed()) >= 6, timeout=30, what="some relays")
+            mid = len(relayed())
+            asked = asyncio.get_running_loop().time()
+            proc.send_signal(signal.SIGTERM)  # a supervisor's stop (systemd, docker stop)
+            code = await asyncio.wait_for(proc.wait(), 15)
+            took = asyncio.get_running_loop().time() - asked
+        assert code == 0 and took < 10, (code, took)
+        # What it had taken reached staff before it went; what Telegram still holds comes
+        # with the next start, so nothing is lost and nothing is sent twice.
+        assert len(relayed()) >= mid
+        async with carebot_process(tg, staff, db, **fast):
+            await tg.wait_for(lambda: set(relayed()) >= set(texts), timeout=20, what="all")
+            await asyncio.sleep(1.0)
+        assert sorted(relayed()) == sorted(texts)  # each once
+    finally:
+        await tg.stop()
+
+
 async def test_bad_settings_stop_the_process_naming_the_key(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREBOT_")}
     env["CAREBOT_STAFF_CHAT_ID"] = "42"
