@@ -12,7 +12,7 @@ from telegram.ext import ApplicationBuilder, BaseRateLimiter
 from telegram.request import HTTPXRequest
 
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, CareApp
-from bot.errors import on_error
+from bot.errors import ErrorNotices, on_error
 from bot.flood import FloodLimiter
 from bot.forget_flow import ForgetFlow
 from bot.handlers import (
@@ -181,6 +181,7 @@ def build_application(
         recovery,
         DataRequests(clock),
         ForgetFlow(Erasure(db, clock), helpdesk, relay, settings),
+        ErrorNotices(clock),
         SlaWatch(db, clock, calendar, targets, settings.sla_warning_share) if targets else None,
     )
     app.bot_data["carebot.jobs"] = job_intervals

@@ -1,16 +1,27 @@
-"""One error handler: log first, then tell the sender something went wrong when we can."""
+"""One error handler: log first, then tell the sender something went wrong when we can,
+and staff once per kind of failure per hour (a bug they should report, not a flood)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from sqlalchemy import exc as sa_exc
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ApplicationHandlerStop
 
 from bot.answers import answer
 from bot.context import CareContext
+from bot.i18n import t
+from conversations.clock import Clock
 
 log = logging.getLogger("carebot")
 
@@ -26,6 +37,25 @@ _SQLITE_PASSING = (
     "disk i/o error",
     "database or disk is full",
 )
+
+
+class ErrorNotices:
+    """When staff last heard of each kind of failure: at most one notice per kind per hour."""
+
+    EVERY = timedelta(hours=1)
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._told: dict[str, datetime] = {}
+
+    def due(self, kind: str) -> bool:
+        """Take the right to tell staff about `kind` now; False within the hour."""
+        now = self.clock.now()
+        last = self._told.get(kind)
+        if last is not None and now - last < self.EVERY:
+            return False
+        self._told[kind] = now
+        return True
 
 
 def is_transient(error: BaseException) -> bool:
@@ -75,9 +105,22 @@ async def on_error(update: object, context: CareContext) -> None:
         log.warning("Telegram refused a send: %s", error)
     else:
         log.error("error while handling an update", exc_info=error)
+        await _tell_staff(context, type(error).__name__)
     if not isinstance(update, Update):
         return  # a job's error: nothing else to do
     context.services.runner.failed(update, error)
     if not transient and update.callback_query is not None:
         await answer(update.callback_query, "⚠️")  # a retry would answer it instead
     raise ApplicationHandlerStop
+
+
+async def _tell_staff(context: CareContext, kind: str) -> None:
+    """One line in the default staff group, after the log line (never instead of it)."""
+    s = context.services
+    if not s.error_notices.due(kind):
+        return
+    text = t(s.settings.staff_language, "staff.error", kind=kind)
+    try:
+        await s.relay.staff_general(s.settings.routing.groups[0].chat_id, text)
+    except TelegramError as exc:
+        log.warning("could not tell staff about a failure: %s", exc)

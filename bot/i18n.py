@@ -123,6 +123,11 @@ IT: Catalog = {
     "staff.whois.recent": "Ultime: {list}",
     "staff.whois.blocked": "⚠️ Ha bloccato il bot il {when}",
     "who.customer": "il cliente",
+    "staff.error": (
+        "⚠️ carebot: un aggiornamento è fallito per un errore suo ({kind}). È nel log e nella "
+        "tabella unprocessed_updates; passate il log a chi gestisce il bot. (Al più una riga "
+        "all'ora per tipo.)"
+    ),
 }
 
 EN: Catalog = {
@@ -224,6 +229,11 @@ EN: Catalog = {
     "staff.whois.recent": "Latest: {list}",
     "staff.whois.blocked": "⚠️ Blocked the bot on {when}",
     "who.customer": "the customer",
+    "staff.error": (
+        "⚠️ carebot: an update failed on an error of its own ({kind}). It is logged and kept "
+        "in the table unprocessed_updates; please pass the log to whoever runs the bot. "
+        "(At most one such line an hour per kind.)"
+    ),
 }
 
 IT.update(survey_texts.IT)

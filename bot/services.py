@@ -23,6 +23,7 @@ from conversations.tags import Tags
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    from bot.errors import ErrorNotices
     from bot.forget_flow import ForgetFlow
     from bot.privacy import DataRequests
     from bot.raw_updates import UpdatesRequest
@@ -59,6 +60,7 @@ class Services:
     recovery: RecoveryFlow  # detractors being won back
     data_requests: DataRequests  # /mydata: one copy per customer every few minutes
     forget: ForgetFlow  # /forget: erasures
+    error_notices: ErrorNotices  # staff hear of a kind of failure once an hour
     sla_watch: SlaWatch | None = None  # with CAREBOT_SLA_FIRST_RESPONSE or _RESOLUTION
 
 

@@ -108,3 +108,30 @@ async def test_a_refused_button_answer_does_not_stop_the_resolve(forum: HelpDesk
             await forum.tg.press_button(forum.agent, card, "rs:1", timeout=1)
         await forum.customer_sees(john, "has been marked as resolved")
         await forum.staff_sees("risolta da", thread_id=thread)
+
+
+async def test_a_bug_is_logged_and_staff_hear_of_it_once_an_hour(
+    forum: HelpDeskWorld, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with forum.bot_running() as app:
+        s = get_services(app)
+
+        async def broken(*_: object, **__: object) -> None:
+            raise ZeroDivisionError("a bug")  # the kind of failure a handler should not have
+
+        monkeypatch.setattr(s.helpdesk, "find_customer", broken)
+
+        def notices() -> list[str]:
+            return [m.text or "" for m in forum.general_messages() if "carebot:" in (m.text or "")]
+
+        for _ in range(3):
+            await forum.tg.send_text(forum.agent, "/whois @nobody", chat=forum.staff)
+        await forum.tg.wait_for(lambda: len(notices()) == 1, what="one notice")
+        await forum.tg.wait_for(lambda: forum.tg.pending_updates() == 0, what="quiet")
+        assert "ZeroDivisionError" in notices()[0]
+        assert "a bug" not in notices()[0]  # the kind, not the text (it may hold customer data)
+        logged = [r for r in caplog.records if r.levelname == "ERROR" and r.exc_info]
+        assert len(logged) == 3  # every failure is logged; staff are told once
+        forum.clock.advance(minutes=61)
+        await forum.tg.send_text(forum.agent, "/whois @nobody", chat=forum.staff)
+        await forum.tg.wait_for(lambda: len(notices()) == 2, what="a second notice an hour on")
