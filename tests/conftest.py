@@ -158,3 +158,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             "Start PostgreSQL or set CAREBOT_TEST_POSTGRES_URL to run them.",
             yellow=True,
         )
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory of its own (for .env) and no CAREBOT_ variables around."""
+    for key in list(os.environ):
+        if key.startswith("CAREBOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -15,15 +14,6 @@ from bot.cli import main
 from conversations.db import create_engine, migrate
 from conversations.seed import seed
 from tests.conftest import START
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in list(os.environ):
-        if key.startswith("CAREBOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _count(path: Path, table: str) -> int:

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory of its own (for .env) and no CAREBOT_ variables around."""
-    for key in list(os.environ):
-        if key.startswith("CAREBOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_report_takes_its_settings_from_the_env_file(

@@ -6,10 +6,11 @@ Create Date: 2026-12-01 09:00:00.000000
 """
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
+
+from conversations.migrations.frozen_sql import run_section
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -33,19 +34,7 @@ _SQL_FILE = "0008_daily_rollups.{dialect}.sql"
 
 def _run(section: str) -> None:
     """Execute one section (backfill, triggers, downgrade) of the frozen SQL."""
-    bind = op.get_bind()
-    path = Path(__file__).with_name(_SQL_FILE.format(dialect=bind.dialect.name))
-    current: str | None = None
-    statement: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("-- section: "):
-            current = line.removeprefix("-- section: ").strip()
-        elif line == "-- end":
-            if current == section:
-                bind.execute(sa.text("\n".join(statement)))
-            statement = []
-        elif current is not None and not (line.startswith("--") and not statement):
-            statement.append(line)
+    run_section(__file__, _SQL_FILE, section)
 
 
 # SQLite: tables clustered on their key (day first), so a range of days is one scan.

@@ -8,10 +8,11 @@ Create Date: 2026-12-04 19:00:00.000000
 """
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
+
+from conversations.migrations.frozen_sql import run_section
 
 revision: str = "0024"
 down_revision: str | None = "0023"
@@ -36,19 +37,7 @@ _ATTRIBUTE = (
 
 def _run(section: str) -> None:
     """Execute one section (backfill, triggers, downgrade) of the frozen SQL."""
-    bind = op.get_bind()
-    path = Path(__file__).with_name(_SQL_FILE.format(dialect=bind.dialect.name))
-    current: str | None = None
-    statement: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("-- section: "):
-            current = line.removeprefix("-- section: ").strip()
-        elif line == "-- end":
-            if current == section:
-                bind.execute(sa.text("\n".join(statement)))
-            statement = []
-        elif current is not None and not (line.startswith("--") and not statement):
-            statement.append(line)
+    run_section(__file__, _SQL_FILE, section)
 
 
 def upgrade() -> None:
