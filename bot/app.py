@@ -11,6 +11,7 @@ from typing import Any
 from telegram.ext import ApplicationBuilder, BaseRateLimiter
 from telegram.request import HTTPXRequest
 
+from bot import staff_admins
 from bot.context import CONTEXT_TYPES, SERVICES_KEY, CareApp
 from bot.errors import ErrorNotices, on_error
 from bot.flood import FloodLimiter
@@ -41,6 +42,7 @@ from bot.relay import Relay
 from bot.reporting import Reports
 from bot.services import Services
 from bot.settings import Settings
+from bot.staff_admins import StaffAdmins
 from bot.staff_outbox import StaffOutbox
 from bot.survey_flow import SurveyFlow
 from bot.updates import UpdateRunner
@@ -186,6 +188,8 @@ def build_application(
     )
     app.bot_data["carebot.jobs"] = job_intervals
 
+    if settings.staff_admins_only:
+        staff_admins.register(app, StaffAdmins(app.bot), settings.routing.chat_ids)
     survey.register(app)
     managers.register(app)
     privacy.register(app)

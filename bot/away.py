@@ -47,18 +47,6 @@ def away_line(calendar: Calendar, now: datetime, lang: str) -> str | None:
     return t(lang, "away.line", when=back_at(calendar, now, back, lang))
 
 
-def follow_up(
-    calendar: Calendar, now: datetime, previous_at: datetime | None, lang: str
-) -> str | None:
-    """The away line for a message on a request already open, outside business hours: once
-    per request per day (for its first message of a local day), else None."""
-    if previous_at is not None:
-        tz = calendar.tz
-        if previous_at.astimezone(tz).date() == now.astimezone(tz).date():
-            return None
-    return away_line(calendar, now, lang)
-
-
 def received(
     calendar: Calendar, now: datetime, lang: str, request_id: int, promised_by: datetime | None
 ) -> str:

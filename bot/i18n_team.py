@@ -4,6 +4,9 @@ into bot.i18n)."""
 from __future__ import annotations
 
 IT: dict[str, str] = {
+    "staff.admins_only": (
+        "Solo gli amministratori del gruppo possono usare i comandi e i pulsanti del bot."
+    ),
     "button.take": "🙋 La prendo io",
     "card.owner": "Assegnata a: {name}",
     "card.tags": "Tag: {tags}",
@@ -91,6 +94,7 @@ IT: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "staff.admins_only": "Only the group's administrators may use the bot's commands and buttons.",
     "button.take": "🙋 Take it",
     "card.owner": "Owner: {name}",
     "card.tags": "Tags: {tags}",

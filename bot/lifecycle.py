@@ -177,7 +177,9 @@ async def _auto_resolve_job(context: CareContext) -> None:
 
 
 async def _sweep_job(context: CareContext) -> None:
-    await get_services(context.application).outbox.sweep()
+    s = get_services(context.application)
+    await s.outbox.sweep()
+    await s.relay.sweep_notices()  # what customers are owed and a crash left unsent
 
 
 async def _prune_job(context: CareContext) -> None:

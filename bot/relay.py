@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import (
     Bot,
-    InlineKeyboardMarkup,
     InputFile,
     Message,
     MessageEntity,
@@ -25,13 +24,12 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import render
 from bot.i18n import t
+from bot.notices import CustomerNotices
 from bot.settings import Settings
-from bot.staff_copies import CAPTIONED_KINDS, StaffCopies
+from bot.staff_copies import CAPTIONED_KINDS
 from conversations.helpdesk import HelpDesk
 from conversations.models import (
-    Customer,
     MessageEdited,
-    Request,
     RequestResolved,
     StaffMessageOutcome,
     StateChange,
@@ -41,9 +39,9 @@ from conversations.terms import Actor, Status
 log = logging.getLogger(__name__)
 
 
-class Relay(StaffCopies):
+class Relay(CustomerNotices):
     """Every send of the helpdesk: the staff group's side (StaffCopies, StaffPlace),
-    customers' chats, managers, edits and state changes."""
+    customers' chats (owed notices: CustomerNotices), managers, edits and state changes."""
 
     def __init__(self, bot: Bot, helpdesk: HelpDesk, settings: Settings) -> None:
         super().__init__(bot, helpdesk, settings)
@@ -105,25 +103,6 @@ class Relay(StaffCopies):
             copy.message_id,
             "answer",
         )
-
-    async def tell_customer(
-        self,
-        request: Request,
-        customer: Customer,
-        text: str,
-        markup: InlineKeyboardMarkup | None = None,
-    ) -> Message | None:
-        """Send the customer a bot message; if they blocked the bot, tell staff instead."""
-        if customer.telegram_user_id is None:
-            return None
-        try:
-            return await self.bot.send_message(
-                customer.telegram_user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
-        except Forbidden:
-            await self.helpdesk.mark_blocked(customer.id)
-            await self.staff_notice(request, customer, t(self.staff_lang, "staff.blocked"))
-            return None
 
     async def tell_user(self, user_id: int, text: str) -> bool:
         """Send a plain message to a user's private chat (a thank-you, say); False when
@@ -220,7 +199,7 @@ class Relay(StaffCopies):
         if not change.changed:
             return
         request, customer = change.request, change.customer
-        lang, staff = customer.language, self.staff_lang
+        staff = self.staff_lang
         resolved = request.status == Status.RESOLVED
         kind = "resolved" if resolved else "reopened"
         hours = f"{self.settings.auto_resolve_hours:g}"
@@ -229,15 +208,11 @@ class Relay(StaffCopies):
         )
         await self.staff_notice(request, customer, staff_text)
         await self.retitle(request, customer)
+        await self.deliver(change.notice, request, customer)
         if resolved:
-            await self.tell_customer(
-                request, customer, t(lang, f"resolved.{actor.value}", id=request.id)
-            )
             for event in change.events:
                 for hook in self.on_resolved:
                     try:
                         await hook(event)
                     except TelegramError as exc:  # the survey sweep asks again later
                         log.warning("after resolving #%s: %s", event.request_id, exc)
-        elif actor == Actor.STAFF:
-            await self.tell_customer(request, customer, t(lang, "reopened.staff", id=request.id))

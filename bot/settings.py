@@ -193,6 +193,10 @@ class Settings(ReportSettings):
         default=(),
         description="Comma-separated tags staff may use with /tag (empty: any word)",
     )
+    staff_admins_only: bool = Field(
+        default=False,
+        description="Only the staff groups' administrators may use staff commands and buttons",
+    )
     manager_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Comma-separated Telegram user ids of managers"
     )

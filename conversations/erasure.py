@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select, update
 
 from conversations import schema as tables
 from conversations.clock import Clock
-from conversations.store import Database
+from conversations.store import Database, Repo
 from conversations.terms import Actor, Delivery, Direction
 
 __all__ = ["ERASED_NAME", "Erased", "Erasure"]
@@ -126,6 +126,12 @@ class Erasure:
                         .values(copy_chat_id=None, copy_message_id=None)
                     )
                 ).rowcount,
+                # What the bot still owed them names their chat.
+                "notices": (
+                    await conn.execute(
+                        delete(tables.notices).where(tables.notices.c.request_id.in_(ids))
+                    )
+                ).rowcount,
                 "survey_texts": (
                     await conn.execute(
                         update(tables.surveys)
@@ -134,6 +140,9 @@ class Erasure:
                     )
                 ).rowcount,
             }
+            # Updates kept because they failed hold what they sent, word for word.
+            counts["failed_updates"] = await _forget_failed_updates(repo, user_id)
+            await repo.forget_risk_snapshots()  # their name is in the stored risk list
             await conn.execute(
                 insert(tables.erasures).values(
                     customer_id=customer_id,
@@ -144,3 +153,38 @@ class Erasure:
                 )
             )
         return Erased(customer_id, counts, ids)
+
+
+def _mentions(node: object, user_id: int) -> bool:
+    """The parsed update names the user as a sender or a chat ("from", "chat", "user")."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            named = key in ("from", "chat", "user") and isinstance(value, dict)
+            if named and value.get("id") == user_id:
+                return True
+            if _mentions(value, user_id):
+                return True
+    elif isinstance(node, list):
+        return any(_mentions(item, user_id) for item in node)
+    return False
+
+
+async def _forget_failed_updates(repo: Repo, user_id: int | None) -> int:
+    """Delete the kept failed updates (bot.updates) that came from the user or their chat.
+    The table holds failures only, so it is small: each row is parsed, none is matched by
+    text."""
+    if user_id is None:
+        return 0
+    u = tables.unprocessed_updates.c
+    rows = (await repo.conn.execute(select(u.id, u.raw))).all()
+    theirs = []
+    for row_id, raw in rows:
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            parsed = None
+        if _mentions(parsed, user_id) or (parsed is None and str(user_id) in raw):
+            theirs.append(int(row_id))
+    if theirs:
+        await repo.conn.execute(delete(tables.unprocessed_updates).where(u.id.in_(theirs)))
+    return len(theirs)

@@ -30,6 +30,7 @@ from conversations.models import (
     StaffMessageOutcome,
     StateChange,
 )
+from conversations.notices import RESOLVED_BY, ack_kind, away_now, owe, owed_by_message
 from conversations.numbers import parse_int
 from conversations.relay_records import RelayRecords
 from conversations.routing import Routing
@@ -42,6 +43,7 @@ from conversations.terms import (
     Delivery,
     Direction,
     EventKind,
+    NoticeKind,
     Status,
 )
 
@@ -134,8 +136,11 @@ class HelpDesk(StaffViews, RelayRecords):
 
     # customers -------------------------------------------------------------------------
 
-    async def customer_message(self, msg: Incoming) -> CustomerMessageOutcome:
-        """Store a customer's message in their open request, opening or reopening one."""
+    async def customer_message(
+        self, msg: Incoming, too_fast: bool = False
+    ) -> CustomerMessageOutcome:
+        """Store a customer's message in their open request, opening or reopening one, and
+        the answer it owes the customer (`too_fast`: they write over their rate)."""
         now = self.clock.now()
         language = pick_language(msg.sender.language_code, self.policy.default_language)
         stored = self._languages.get(msg.sender.user_id)
@@ -166,6 +171,17 @@ class HelpDesk(StaffViews, RelayRecords):
                 sentiment=sentiment,
             )
             request = await repo.update_request(request.id, last_customer_message_at=now)
+            kind = ack_kind(
+                opened=opened,
+                reopened=reopened,
+                asks_category=opened and self.policy.routing.asks_category,
+                too_fast=too_fast,
+                away=away_now(self.policy.calendar, now, previous),
+            )
+            notice = None
+            if kind is not None:
+                chat = customer.telegram_user_id
+                notice = await owe(repo, kind, request.id, chat, row_id, now)
             polarity = sentiment.get("polarity") if sentiment else None
             return CustomerMessageOutcome(
                 customer=customer,
@@ -176,6 +192,7 @@ class HelpDesk(StaffViews, RelayRecords):
                 polarity=polarity,
                 ping_owner=request.assignee_id if quiet or reopened else None,
                 previous_at=previous,
+                notice=notice,
             )
 
     @staticmethod
@@ -192,6 +209,7 @@ class HelpDesk(StaffViews, RelayRecords):
             request=request,
             message_row_id=seen.id,
             already_relayed=seen.delivery != Delivery.PENDING,
+            notice=await owed_by_message(repo, seen.id),
         )
 
     async def _request_for(self, repo: Repo, customer: Customer) -> tuple[Request, bool, bool]:
@@ -204,7 +222,7 @@ class HelpDesk(StaffViews, RelayRecords):
             and latest.resolved_at is not None
             and now - latest.resolved_at <= self.policy.reopen_grace
         ):
-            reopened = await self._reopen(repo, latest, Actor.CUSTOMER, None)
+            reopened, _ = await self._reopen(repo, latest, Actor.CUSTOMER, None)
             return reopened, False, True
         # Its group before any category is picked (conversations.intake may change it).
         group = self.policy.routing.route(None, customer.language)
@@ -438,7 +456,9 @@ class HelpDesk(StaffViews, RelayRecords):
             resolution_seconds=int((now - request.opened_at).total_seconds()),
             resolution_business_seconds=self.policy.business_seconds(request.opened_at, now),
         )
-        await repo.add_event(request_id, EventKind.RESOLVED, now, actor, actor_id)
+        event_id = await repo.add_event(request_id, EventKind.RESOLVED, now, actor, actor_id)
+        kind = RESOLVED_BY[actor]
+        notice = await owe(repo, kind, request_id, customer.telegram_user_id, event_id, now)
         event = RequestResolved(
             request_id=request_id,
             customer_id=customer.id,
@@ -448,7 +468,7 @@ class HelpDesk(StaffViews, RelayRecords):
             resolved_by=actor_id,
             at=now,
         )
-        return StateChange(request, customer, changed=True, events=[event])
+        return StateChange(request, customer, changed=True, events=[event], notice=notice)
 
     async def resolve_by_customer(self, request_id: int, user_id: int) -> StateChange | Refusal:
         """The customer's own "Solved": only the customer whose request it is may resolve it."""
@@ -469,13 +489,19 @@ class HelpDesk(StaffViews, RelayRecords):
             customer = await repo.customer(request.customer_id)
             if request.status != Status.RESOLVED:
                 return StateChange(request, customer, changed=False)
-            request = await self._reopen(repo, request, actor, actor_id)
-            return StateChange(request, customer, changed=True)
+            request, event_id = await self._reopen(repo, request, actor, actor_id)
+            notice = None
+            if actor == Actor.STAFF:
+                kind = NoticeKind.REOPENED_BY_STAFF
+                chat = customer.telegram_user_id
+                notice = await owe(repo, kind, request.id, chat, event_id, self.clock.now())
+            return StateChange(request, customer, changed=True, notice=notice)
 
     async def _reopen(
         self, repo: Repo, request: Request, actor: Actor, actor_id: int | None
-    ) -> Request:
-        """The one reopen transition: back to open, resolution cleared, counted, recorded."""
+    ) -> tuple[Request, int]:
+        """The one reopen transition: back to open, resolution cleared, counted, recorded
+        (with the id of its event)."""
         reopened = await repo.update_request(
             request.id,
             status=Status.OPEN,
@@ -486,8 +512,8 @@ class HelpDesk(StaffViews, RelayRecords):
             resolution_business_seconds=None,
             reopen_count=request.reopen_count + 1,
         )
-        await repo.add_event(request.id, EventKind.REOPENED, self.clock.now(), actor, actor_id)
-        return reopened
+        now = self.clock.now()
+        return reopened, await repo.add_event(request.id, EventKind.REOPENED, now, actor, actor_id)
 
     async def auto_resolve(self) -> list[StateChange]:
         """Resolve requests answered by staff and silent for the configured time."""

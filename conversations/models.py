@@ -6,12 +6,34 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from conversations.terms import Actor, Delivery, Direction, Status
+from conversations.terms import Actor, Delivery, Direction, NoticeKind, Status
+
+# Characters that reorder or hide the text around a name when it is shown: bidirectional
+# overrides, embeddings, isolates and marks, zero-width spaces, the word joiner, the BOM.
+# (The zero-width joiner and non-joiner stay: emoji and some scripts need them.)
+HIDDEN = dict.fromkeys(
+    [0x061C, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def shown(name: str | None) -> str:
+    """A name as carebot shows it: without the characters above or control characters
+    (a name cannot turn the rest of a card or topic title around)."""
+    if not name:
+        return ""
+    cleaned = name.translate(HIDDEN)
+    return "".join(ch if ch.isprintable() else " " for ch in cleaned).strip()
 
 
 def full_name(first: str | None, last: str | None, missing: str = "?") -> str:
     """A person's name as Telegram shows it: first and last name; `missing` for neither."""
-    return " ".join(p for p in (first, last) if p) or missing
+    return " ".join(p for p in (shown(first), shown(last)) if p) or missing
+
+
+def short_name(first: str | None, last: str | None) -> str:
+    """First name and last initial ("Maria R.")."""
+    first_shown, last_shown = shown(first) or "?", shown(last)
+    return f"{first_shown} {last_shown[0]}." if last_shown else first_shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +61,7 @@ class Customer:
     @property
     def short_name(self) -> str:
         """First name and last initial ("Maria R."), for topic titles."""
-        if self.last_name:
-            return f"{self.first_name} {self.last_name[0]}."
-        return self.first_name or "?"
+        return short_name(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +125,7 @@ class StaffMember:
     @property
     def short_name(self) -> str:
         """First name and last initial ("Luca B."), for topic titles and lists."""
-        if self.last_name:
-            return f"{self.first_name} {self.last_name[0]}."
-        return self.first_name or "?"
+        return short_name(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +196,20 @@ class CustomerMessageOutcome:
     # The owner to mention with this message (the first of a burst on a claimed request).
     ping_owner: int | None = None
     previous_at: datetime | None = None  # the request's customer message before this one
+    notice: Notice | None = None  # what the customer is owed for it, unless sent already
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A notice the bot owes a customer (conversations.notices)."""
+
+    id: int
+    request_id: int
+    chat_id: int
+    kind: NoticeKind
+    source_id: int
+    at: datetime
+    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -219,6 +251,7 @@ class StateChange:
     customer: Customer
     changed: bool
     events: list[RequestResolved] = field(default_factory=list)
+    notice: Notice | None = None  # what the customer is owed for it
 
 
 @dataclass(frozen=True, slots=True)

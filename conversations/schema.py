@@ -520,6 +520,25 @@ erasures = Table(
     Column("what", Text, nullable=False),
 )
 
+# What the bot owes a customer (the "request received" answer, a resolution's notice):
+# written in the transaction that made it owed, marked sent once Telegram took it, and
+# sent again after a crash by a sweep (bot.notices). It holds no text: it is rendered
+# from its kind when sent. `source_id` is the customer message or request event it
+# answers, so a re-delivered update finds the notice it already owes.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request_id", Id, ForeignKey("requests.id"), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),  # the customer's private chat
+    Column("kind", String(24), nullable=False),  # a conversations.notices.NoticeKind
+    Column("source_id", Id, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    UniqueConstraint("kind", "source_id"),
+    Index(None, "sent_at", "at"),
+)
+
 # Close-the-loop alerts raised in the staff group, kept to rate-limit them per request.
 alerts = Table(
     "alerts",

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnClause
 
 from conversations import schema as tables
+from conversations.models import full_name, shown
 from conversations.terms import Direction
 
 # What migration 0016 adds outside the declared tables (the schema comparison skips it).
@@ -127,10 +128,9 @@ async def find_messages(
     if not ids:
         return []
     m, r, c = tables.messages.c, tables.requests.c, tables.customers.c
-    name = c.first_name + func.coalesce(" " + c.last_name, "")
     rows = (
         await conn.execute(
-            select(m.id, m.request_id, name.label("customer"), m.direction, m.sender_name)
+            select(m.id, m.request_id, c.first_name, c.last_name, m.direction, m.sender_name)
             .add_columns(m.created_at, m.text)
             .join(tables.requests, r.id == m.request_id)
             .join(tables.customers, c.id == r.customer_id)
@@ -141,9 +141,9 @@ async def find_messages(
     return [
         SearchHit(
             request_id=int(row.request_id),
-            customer_name=str(row.customer),
+            customer_name=full_name(row.first_name, row.last_name),
             direction=Direction(row.direction),
-            sender_name=str(row.sender_name),
+            sender_name=shown(row.sender_name),
             created_at=row.created_at,
             text=str(row.text or ""),
         )

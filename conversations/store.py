@@ -252,10 +252,10 @@ class Repo:
         actor_id: int | None,
         subject_id: int | None = None,
         detail: str | None = None,
-    ) -> None:
+    ) -> int:
         """Append a state change or action to the request's history (`subject_id`: the
-        staff member an assignment is about; `detail`: a saved reply's key)."""
-        await self.conn.execute(
+        staff member an assignment is about; `detail`: a saved reply's key); its id."""
+        result = await self.conn.execute(
             insert(tables.request_events).values(
                 request_id=request_id,
                 kind=kind,
@@ -266,6 +266,9 @@ class Repo:
                 detail=detail,
             )
         )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     async def events(self, request_id: int) -> list[RequestEvent]:
         """Return the request's history (state changes and actions) in order."""

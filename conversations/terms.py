@@ -68,6 +68,21 @@ class EventKind(StrEnum):
     UNTAGGED = "untagged"
 
 
+class NoticeKind(StrEnum):
+    """What a notice tells the customer (bot.notices renders each)."""
+
+    RECEIVED = "received"  # a new request: its number, the away line, the promise
+    RECEIVED_ASK = "received_ask"  # the same, and the category question with its buttons
+    REOPENED = "reopened"  # the customer's message reopened a resolved request
+    REOPENED_AWAY = "reopened_away"  # the same, outside business hours
+    AWAY = "away"  # a follow-up outside business hours: when the team is back
+    TOO_FAST = "too_fast"  # over CAREBOT_CUSTOMER_RATE: everything is kept, staff get it
+    RESOLVED_STAFF = "resolved_staff"
+    RESOLVED_CUSTOMER = "resolved_customer"
+    RESOLVED_AUTO = "resolved_auto"
+    REOPENED_BY_STAFF = "reopened_staff"
+
+
 class SlaTarget(StrEnum):
     """The service targets a request runs against (in business time)."""
 

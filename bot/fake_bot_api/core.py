@@ -115,6 +115,9 @@ class FakeCore:
         bot_id = int(token.split(":")[0])
         self.bot = User(bot_id, "CareBot", username=bot_username, is_bot=True)
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        # Calls refused as a bad request (method, description): HTML Telegram would not
+        # parse, a text too long, a message that is not there.
+        self.refusals: list[tuple[str, str]] = []
         self.latency = 0.0
         self.enforce_flood_limits = False
         # Telegram's flood limits as (messages, seconds); tests may shrink the windows.

@@ -7,7 +7,15 @@ from typing import Any
 
 from bot.fake_bot_api.core import CallbackAnswer, FakeCore, _text_content
 from bot.fake_bot_api.errors import ApiError, Fault, too_many
-from bot.fake_bot_api.world import ANONYMOUS_ADMIN_ID, MEDIA_KINDS, Chat, Message, Topic, User
+from bot.fake_bot_api.world import (
+    ANONYMOUS_ADMIN_ID,
+    MEDIA_KINDS,
+    Chat,
+    Message,
+    Topic,
+    User,
+    admin_member,
+)
 
 
 class Driver(FakeCore):
@@ -22,9 +30,13 @@ class Driver(FakeCore):
         *,
         language_code: str | None = "it",
         username: str | None = None,
+        is_bot: bool = False,
     ) -> User:
-        """A person who can write to the bot (their private chat id is their user id)."""
-        user = User(self.world.new_user_id(), first_name, last_name, username, language_code)
+        """A person (or another bot) who can write to the bot (their private chat id is
+        their user id)."""
+        user = User(
+            self.world.new_user_id(), first_name, last_name, username, language_code, is_bot=is_bot
+        )
         self.world.users[user.id] = user
         self.world.private_chat(user)
         return user
@@ -36,6 +48,22 @@ class Driver(FakeCore):
         self.world.chats[chat.id] = chat
         self.world.topics[chat.id] = {}
         return chat
+
+    async def set_admin(self, chat: Chat, user: User, admin: bool = True) -> None:
+        """Promote a member to administrator (or demote one); Telegram tells the bot with a
+        chat_member update."""
+        old = "administrator" if user.id in chat.admins else "member"
+        chat.members.add(user.id)
+        (chat.admins.add if admin else chat.admins.discard)(user.id)
+        member = {"status": "member", "user": user.to_api()}
+        change = {
+            "chat": chat.to_api(),
+            "from": user.to_api(),
+            "date": self.world.now(),
+            "old_chat_member": admin_member(user) if old == "administrator" else member,
+            "new_chat_member": admin_member(user) if admin else member,
+        }
+        await self.push_raw_update({"chat_member": change})
 
     def set_bot_rights(
         self, chat: Chat, status: str = "administrator", *, can_manage_topics: bool = True
@@ -61,13 +89,15 @@ class Driver(FakeCore):
         *,
         retry_after: int | None = None,
         times: int = 1,
+        chat: Chat | User | None = None,
     ) -> None:
-        """Answer the next `times` calls of `method` with an error (429 carries retry_after)."""
+        """Answer the next `times` calls of `method` (into `chat`, if given) with an error
+        (429 carries retry_after)."""
         if error_code == 429:
             error = too_many(retry_after or 1)
         else:
             error = ApiError(error_code, description or "Bad Request: injected", retry_after)
-        self._faults.append(Fault(method.lower(), error, times))
+        self._faults.append(Fault(method.lower(), error, times, chat.id if chat else None))
 
     def inject_disconnect(self, method: str, *, times: int = 1) -> None:
         """Drop the connection of the next `times` calls of `method` without answering."""

@@ -49,3 +49,4 @@ class Fault:
     method: str
     error: ApiError | None
     times: int = 1
+    chat_id: int | None = None  # only calls into this chat (None: any)

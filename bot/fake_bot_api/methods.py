@@ -323,7 +323,7 @@ class Methods(FakeCore):
 
     async def api_getchatmember(self, params: dict[str, Any]) -> dict[str, Any]:
         """getChatMember: the bot as its group made it (Chat.bot_status), anyone else a
-        member."""
+        member or an administrator (Chat.admins)."""
         user_id = int(params["user_id"])
         user = self.bot if user_id == self.bot.id else self.world.users.get(user_id)
         if user is None:
@@ -331,9 +331,14 @@ class Methods(FakeCore):
         chat = self.world.chats.get(int(params["chat_id"]))
         if chat is None or chat.bot_status == "left":
             raise bad_request("chat not found")
-        if user is not self.bot:
-            return {"status": "member", "user": user.to_api()}
-        return chat.bot_member(user)
+        return chat.member(user) if user is not self.bot else chat.bot_member(user)
+
+    async def api_getchatadministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """getChatAdministrators: the group's administrators, the bot among them."""
+        chat = self._chat(params)
+        found = [self.world.users[i] for i in sorted(chat.admins) if i in self.world.users]
+        admins = [chat.member(user) for user in found]
+        return admins + ([chat.bot_member(self.bot)] if chat.bot_status == "administrator" else [])
 
     async def api_createforumtopic(self, params: dict[str, Any]) -> dict[str, Any]:
         """createForumTopic: posts the topic's service message, whose id is the thread id."""

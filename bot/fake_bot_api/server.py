@@ -74,7 +74,7 @@ class FakeTelegram(Driver, Methods):
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
             )
         try:
-            if self._check_faults(method) == "drop":
+            if self._check_faults(method, params) == "drop":
                 assert request.transport is not None
                 request.transport.close()  # the client sees the connection go, no answer
                 return web.Response(status=599)
@@ -82,9 +82,12 @@ class FakeTelegram(Driver, Methods):
                 self._check_flood(params)
             result = await handler(params)
         except ApiError as exc:
+            if exc.error_code == 400:
+                self.refusals.append((method, exc.description))
             return web.json_response(exc.body(), status=exc.error_code)
         except (KeyError, ValueError, TypeError) as exc:
             error = bad_request(f"invalid parameters: {exc}")
+            self.refusals.append((method, error.description))
             return web.json_response(error.body(), status=400)
         await self._notify()
         return web.json_response({"ok": True, "result": result})
@@ -122,9 +125,11 @@ class FakeTelegram(Driver, Methods):
                 return web.Response(body=stored.data)
         raise web.HTTPNotFound()
 
-    def _check_faults(self, method: str) -> str | None:
+    def _check_faults(self, method: str, params: dict[str, Any]) -> str | None:
         """Raise the next injected error for `method`; "drop" for a dropped connection."""
         for fault in self._faults:
+            if fault.chat_id is not None and str(params.get("chat_id")) != str(fault.chat_id):
+                continue
             if fault.method == method and fault.times > 0:
                 fault.times -= 1
                 if fault.error is None:

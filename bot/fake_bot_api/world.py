@@ -64,6 +64,7 @@ class Chat:
     is_forum: bool = False
     user: User | None = None  # the other side of a private chat
     members: set[int] = field(default_factory=set)
+    admins: set[int] = field(default_factory=set)  # members who administer the group
     # The bot's own place in a group: "administrator", "member" or "left" (not in it).
     bot_status: str = "administrator"
     bot_can_manage_topics: bool = True
@@ -87,12 +88,24 @@ class Chat:
         """The bot's ChatMember in this group, as getChatMember returns it."""
         if self.bot_status != "administrator":
             return {"status": self.bot_status, "user": bot.to_api()}
-        rights = dict.fromkeys(_ADMIN_RIGHTS, True) | {
-            "can_be_edited": False,
-            "is_anonymous": False,
-            "can_manage_topics": self.bot_can_manage_topics,
-        }
-        return {"status": "administrator", "user": bot.to_api(), **rights}
+        return admin_member(bot, can_manage_topics=self.bot_can_manage_topics)
+
+    def member(self, user: User) -> dict[str, Any]:
+        """Someone's ChatMember in this group: an administrator with every right, or a
+        member."""
+        if user.id in self.admins:
+            return admin_member(user)
+        return {"status": "member", "user": user.to_api()}
+
+
+def admin_member(user: User, *, can_manage_topics: bool = True) -> dict[str, Any]:
+    """A ChatMemberAdministrator with every right (but topics, if not given)."""
+    rights = dict.fromkeys(_ADMIN_RIGHTS, True) | {
+        "can_be_edited": False,
+        "is_anonymous": False,
+        "can_manage_topics": can_manage_topics,
+    }
+    return {"status": "administrator", "user": user.to_api(), **rights}
 
 
 @dataclass

@@ -15,14 +15,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import away, render
+from bot import render
 from bot.answers import answer
 from bot.commands import STAFF_COMMAND_NAMES, command_name
 from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.incoming import incoming, sender
-from bot.services import Services
-from conversations.models import PendingRelay, Refusal, Request
+from bot.notices import received_text
+from conversations.models import PendingRelay, Refusal
 from conversations.terms import SUPPORTED_KINDS, Actor
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -121,13 +121,15 @@ async def customer_message(update: Update, context: CareContext) -> None:
     text = msg.text if msg.kind == "text" and not (msg.text or "/").startswith("/") else None
     if text and await s.survey_flow.take_reason(msg.sender.user_id, text, msg.message_id):
         return
-    outcome = await s.helpdesk.customer_message(msg)
-    if outcome.already_relayed:
-        return
     pace = s.customer_rate.note(msg.sender.user_id)
-    routing = s.settings.routing
+    # Stored with the answer it owes the customer, which goes out at once (or, after a
+    # crash, when Telegram delivers the update again or the notice sweep finds it).
+    outcome = await s.helpdesk.customer_message(msg, too_fast=pace.notify)
+    if outcome.already_relayed:
+        await s.relay.deliver(outcome.notice, outcome.request, outcome.customer)
+        return
     # A new request waits a little for its category, which decides its staff group.
-    ask = outcome.opened and routing.asks_category
+    ask = outcome.opened and s.settings.routing.asks_category
     # Queued for the staff group: this chat never waits for the group's message budget.
     s.outbox.put(
         PendingRelay(
@@ -136,34 +138,7 @@ async def customer_message(update: Update, context: CareContext) -> None:
         pace,
         hold=s.settings.category_wait_seconds if ask else 0.0,
     )
-    lang = outcome.customer.language
-    if pace.notify:
-        await message.reply_text(t(lang, "customer.too_fast"), parse_mode=ParseMode.HTML)
-    elif ask:
-        received = _received(s, lang, outcome.request)
-        await message.reply_text(
-            f"{received}\n\n{t(lang, 'category.ask')}",
-            parse_mode=ParseMode.HTML,
-            reply_markup=render.category_keyboard(outcome.request.id, routing.categories, lang),
-        )
-    elif outcome.opened:
-        await message.reply_text(_received(s, lang, outcome.request), parse_mode=ParseMode.HTML)
-    else:
-        now = s.helpdesk.clock.now()
-        away_text = away.follow_up(s.calendar, now, outcome.previous_at, lang)
-        if outcome.reopened:
-            reopened = t(lang, "request.reopened", id=outcome.request.id)
-            text = f"{reopened}\n{away_text}" if away_text else reopened
-            await message.reply_text(text, parse_mode=ParseMode.HTML)
-        elif away_text:  # once per request per day, outside business hours
-            await message.reply_text(away_text, parse_mode=ParseMode.HTML)
-
-
-def _received(s: Services, lang: str, request: Request) -> str:
-    """The "request received" answer: when staff are back (outside business hours), and
-    by when a first answer is promised."""
-    now = s.helpdesk.clock.now()
-    return away.received(s.calendar, now, lang, request.id, request.promised_by)
+    await s.relay.deliver(outcome.notice, outcome.request, outcome.customer)
 
 
 async def category_chosen(update: Update, context: CareContext) -> None:
@@ -197,7 +172,7 @@ async def category_chosen(update: Update, context: CareContext) -> None:
     await answer(query, None)
     if query.message is not None:
         # The question gives way to its answer, and its buttons go (no second pick).
-        received = _received(s, lang, result.request)
+        received = received_text(s.calendar, s.helpdesk.clock.now(), lang, result.request)
         with contextlib.suppress(TelegramError):  # e.g. "not modified" on a double tap
             await query.edit_message_text(
                 f"{received}\n\n{t(lang, key, **values)}", parse_mode=ParseMode.HTML

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from analytics.periods import Period
 from analytics.report import Report, build_report
 from bot.services import get_services
 from conversations import schema
+from tests.conftest import START
 from tests.e2e.harness import HelpDeskWorld
 from tests.e2e.test_survey_flow import nps_question
 
@@ -46,6 +47,15 @@ async def test_a_customer_erases_their_data_and_the_figures_stay(forum: HelpDesk
         await forum.customer_writes(maria, "Troppo lento, Maria")
         await forum.customer_sees(maria, "ne terremo conto")
         before = _figures(await _report(forum))
+        db = get_services(app).db
+        async with db.engine.begin() as conn:  # two updates kept because they failed
+            for who, text in ((maria, "Maria Rossi, via Roma 1"), (forum.agent, "altro")):
+                raw = forum.tg.prepare_text(who, text)
+                await conn.execute(
+                    insert(schema.unprocessed_updates).values(
+                        update_id=raw["update_id"], reason="test", raw=json.dumps(raw), at=START
+                    )
+                )
 
         asked = await forum.customer_writes(maria, "/forget")
         no = await forum.customer_sees(maria, "Cancellare i tuoi dati?", after=asked.message_id)
@@ -64,9 +74,10 @@ async def test_a_customer_erases_their_data_and_the_figures_stay(forum: HelpDesk
             what="the topic without her name",
         )
 
-        db = get_services(app).db
         async with db.engine.connect() as conn:
             customer = (await conn.execute(select(schema.customers))).one()
+            failed = (await conn.execute(select(schema.unprocessed_updates.c.raw))).all()
+            owed = (await conn.execute(select(schema.notices))).all()
             texts = (await conn.execute(select(schema.messages.c.text))).scalars().all()
             survey = (await conn.execute(select(schema.surveys))).one()
             edits = (await conn.execute(select(schema.message_edits))).all()
@@ -80,7 +91,8 @@ async def test_a_customer_erases_their_data_and_the_figures_stay(forum: HelpDesk
         assert not any(text and "Maria" in text for text in texts)
         assert not any(text and "1234" in text for text in texts)
         assert (survey.score, survey.reason_text) == (3, None)  # the score stays, anonymous
-        assert edits == [] and notes == []
+        assert edits == [] and notes == [] and owed == []
+        assert len(failed) == 1 and "Roma" not in failed[0].raw  # only staff's stays
         assert audit.by_kind == "customer" and "Maria" not in audit.what
         assert json.loads(audit.what)["messages"] >= 1
         assert _figures(await _report(forum)) == before  # the same NPS and counts

@@ -54,8 +54,8 @@ SECRETS = ("Rossi", "mariarossi", "pacco", "segreto")  # what only staff may rea
 async def _state(world: HelpDeskWorld) -> tuple[Any, ...]:
     db = get_services(world.apps[-1]).db
     async with db.engine.connect() as conn:
-        request = (await conn.execute(select(schema.requests))).one()
-        customer = (await conn.execute(select(schema.customers))).first()
+        requests = (await conn.execute(select(schema.requests))).all()
+        customers = (await conn.execute(select(schema.customers))).all()
         counts = [
             (await conn.execute(select(func.count()).select_from(table))).scalar_one()
             for table in (
@@ -69,10 +69,8 @@ async def _state(world: HelpDeskWorld) -> tuple[Any, ...]:
             )
         ]
     return (
-        request.status,
-        request.assignee_id,
-        customer.banned if customer else None,
-        customer.first_name if customer else None,
+        [(r.status, r.assignee_id) for r in requests],
+        [(c.banned, c.first_name) for c in customers],
         *counts,
     )
 

@@ -97,6 +97,10 @@ async def test_kill_9_mid_burst_loses_nothing_and_relays_once(tmp_path: Path) ->
         for c in customers:  # and in order within each customer's topic
             mine = [t for t in got if t.startswith(f"burst {c.first_name} ")]
             assert list(dict.fromkeys(mine)) == [f"burst {c.first_name} {n}" for n in range(8)]
+            # Every customer was told their request was received, once (twice at most for
+            # the one whose answer was on its way at the kill).
+            acks = [m for m in tg.bot_messages(c) if "We received" in (m.text or "")]
+            assert 1 <= len(acks) <= 2, (c.first_name, len(acks))
     finally:
         await tg.stop()
 

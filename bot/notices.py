@@ -1,0 +1,142 @@
+"""Sending what the bot owes a customer (conversations.notices): "request received",
+"reopened", the away line, the too-fast line, a resolution's notice.
+
+The notice was stored with the change that made it owed; it is rendered here in the
+customer's language when it is sent, then marked sent. The update that made it owed sends
+it at once; the sweep (at start-up and every half minute) sends what a crash or a refused
+call left unsent. Within one process a notice is taken once, so the update and the sweep
+never both send it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from datetime import datetime
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+
+from bot import away, render
+from bot.i18n import t
+from bot.settings import Settings
+from bot.staff_copies import StaffCopies
+from conversations.business_hours import Calendar
+from conversations.helpdesk import HelpDesk
+from conversations.models import Customer, Notice, Request
+from conversations.notices import Notices
+from conversations.terms import NoticeKind
+
+log = logging.getLogger(__name__)
+
+TAKEN = 10_000  # notice ids this process remembers having taken (oldest forgotten first)
+
+_RESOLVED = {
+    NoticeKind.RESOLVED_STAFF: "resolved.staff",
+    NoticeKind.RESOLVED_CUSTOMER: "resolved.customer",
+    NoticeKind.RESOLVED_AUTO: "resolved.auto",
+}
+
+
+def received_text(calendar: Calendar, at: datetime, lang: str, request: Request) -> str:
+    """The "request received" answer, worded for the moment `at` it was owed."""
+    return away.received(calendar, at, lang, request.id, request.promised_by)
+
+
+def render_notice(
+    notice: Notice, request: Request, lang: str, settings: Settings, calendar: Calendar
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """A notice's text and buttons (None: nothing to say any more)."""
+    kind, rid = notice.kind, request.id
+    if kind in (NoticeKind.RECEIVED, NoticeKind.RECEIVED_ASK):
+        text = received_text(calendar, notice.at, lang, request)
+        if kind == NoticeKind.RECEIVED:
+            return text, None
+        categories = settings.routing.categories
+        keyboard = render.category_keyboard(rid, categories, lang)
+        return f"{text}\n\n{t(lang, 'category.ask')}", keyboard
+    if kind in (NoticeKind.REOPENED, NoticeKind.REOPENED_AWAY):
+        reopened = t(lang, "request.reopened", id=rid)
+        line = (
+            away.away_line(calendar, notice.at, lang) if kind == NoticeKind.REOPENED_AWAY else None
+        )
+        return (f"{reopened}\n{line}" if line else reopened), None
+    if kind == NoticeKind.AWAY:
+        line = away.away_line(calendar, notice.at, lang)
+        return (line, None) if line else None
+    if kind == NoticeKind.TOO_FAST:
+        return t(lang, "customer.too_fast"), None
+    if kind == NoticeKind.REOPENED_BY_STAFF:
+        return t(lang, "reopened.staff", id=rid), None
+    return t(lang, _RESOLVED[kind], id=rid), None
+
+
+class CustomerNotices(StaffCopies):
+    """The customer side of every notice the bot owes (a part of bot.relay.Relay)."""
+
+    def __init__(self, bot: Bot, helpdesk: HelpDesk, settings: Settings) -> None:
+        super().__init__(bot, helpdesk, settings)
+        self.notices = Notices(helpdesk.db)
+        self._taken: OrderedDict[int, None] = OrderedDict()
+
+    @property
+    def calendar(self) -> Calendar:
+        """Business hours, for the away line (always set by the composition root)."""
+        calendar = self.helpdesk.policy.calendar
+        assert calendar is not None
+        return calendar
+
+    async def tell_customer(
+        self,
+        request: Request,
+        customer: Customer,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> Message | None:
+        """Send the customer a bot message; if they blocked the bot, tell staff instead."""
+        if customer.telegram_user_id is None:
+            return None
+        try:
+            return await self.bot.send_message(
+                customer.telegram_user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except Forbidden:
+            await self.helpdesk.mark_blocked(customer.id)
+            await self.staff_notice(request, customer, t(self.staff_lang, "staff.blocked"))
+            return None
+
+    async def deliver(
+        self, notice: Notice | None, request: Request, customer: Customer
+    ) -> Message | None:
+        """Send an owed notice and mark it sent; a refused call leaves it to the sweep."""
+        if notice is None or notice.id in self._taken:
+            return None
+        self._taken[notice.id] = None
+        while len(self._taken) > TAKEN:
+            self._taken.popitem(last=False)
+        rendered = render_notice(notice, request, customer.language, self.settings, self.calendar)
+        sent = None
+        if rendered is not None:
+            try:
+                sent = await self.tell_customer(request, customer, *rendered)
+            except TelegramError as exc:
+                self._taken.pop(notice.id, None)
+                log.warning("notice %s for #%s not sent yet: %s", notice.kind, request.id, exc)
+                return None
+        await self.notices.mark_sent(notice.id, self.helpdesk.clock.now())
+        return sent
+
+    async def sweep_notices(self) -> int:
+        """Send what is owed and unsent (a crash or a refused call left it); how many."""
+        sent = 0
+        for notice in await self.notices.unsent(self.helpdesk.clock.now()):
+            if notice.id in self._taken:
+                continue
+            request = await self.helpdesk.request(notice.request_id)
+            if request is None:
+                continue
+            customer = await self.helpdesk.customer(request.customer_id)
+            if await self.deliver(notice, request, customer) is not None:
+                sent += 1
+        return sent
