@@ -121,8 +121,9 @@ async def play(pause: float = 0.0) -> None:
         app = build_application(
             settings, clock=clock, job_intervals=False, rate_limit=False, rng=random.Random(1)
         )
-        # The day runs in seconds: a fast writer's messages are held 1 s, not 10 s, and
-        get_services(app).customer_rate.hold = 1.0
+        # The day runs in seconds: a fast writer's messages are held 3 s, not 10 s (long
+        # enough for Giulia's burst to fold into one message on a busy machine too), and
+        get_services(app).customer_rate.hold = 3.0
         get_services(app).survey_flow.digest.every = 1.0  # alert digests: a second, not a minute
         out = Transcript(tg, {"staff group": staff, "billing group": billing})
         print(

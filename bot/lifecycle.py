@@ -26,7 +26,6 @@ from bot.setup_check import check_setup, log_findings
 from bot.sla_notices import check_targets
 from conversations.db import migrate
 from conversations.retention import erase_texts_before
-from conversations.terms import Actor
 
 log = logging.getLogger("carebot")
 
@@ -136,7 +135,7 @@ async def auto_resolve(app: App) -> int:
     s = get_services(app)
     changes = await s.helpdesk.auto_resolve()
     for change in changes:
-        await s.relay.announce(change, Actor.AUTO)
+        await s.relay.announce(change)
     return len(changes)
 
 

@@ -1,5 +1,6 @@
-"""Sending what the bot owes a customer (conversations.notices): "request received",
-"reopened", the away line, the too-fast line, a resolution's notice.
+"""Sending what the bot owes a customer or the staff group (conversations.notices):
+"request received", "reopened", the away line, the too-fast line, a resolution's notice,
+and the staff group's line about a resolution or a reopening.
 
 The notice was stored with the change that made it owed; it is rendered here in the
 customer's language when it is sent, then marked sent. The update that made it owed sends
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from datetime import datetime
+from html import escape
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -25,7 +27,7 @@ from bot.staff_copies import StaffCopies
 from conversations.business_hours import Calendar
 from conversations.helpdesk import HelpDesk
 from conversations.models import Customer, Notice, Request
-from conversations.notices import Notices
+from conversations.notices import STAFF_KINDS, Notices
 from conversations.terms import NoticeKind
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,12 @@ _RESOLVED = {
     NoticeKind.RESOLVED_STAFF: "resolved.staff",
     NoticeKind.RESOLVED_CUSTOMER: "resolved.customer",
     NoticeKind.RESOLVED_AUTO: "resolved.auto",
+}
+_STAFF = {
+    NoticeKind.STAFF_RESOLVED_STAFF: "staff.resolved.staff",
+    NoticeKind.STAFF_RESOLVED_CUSTOMER: "staff.resolved.customer",
+    NoticeKind.STAFF_RESOLVED_AUTO: "staff.resolved.auto",
+    NoticeKind.STAFF_REOPENED_STAFF: "staff.reopened.staff",
 }
 
 
@@ -72,8 +80,15 @@ def render_notice(
     return t(lang, _RESOLVED[kind], id=rid), None
 
 
-class CustomerNotices(StaffCopies):
-    """The customer side of every notice the bot owes (a part of bot.relay.Relay)."""
+def staff_text(notice: Notice, request: Request, settings: Settings, who: str) -> str:
+    """The staff group's line about a state change (`who`: the staff member, escaped)."""
+    hours = f"{settings.auto_resolve_hours:g}"
+    return t(settings.staff_language, _STAFF[notice.kind], id=request.id, who=who, hours=hours)
+
+
+class OwedNotices(StaffCopies):
+    """Every notice the bot owes, customers' and the staff group's (a part of
+    bot.relay.Relay)."""
 
     def __init__(self, bot: Bot, helpdesk: HelpDesk, settings: Settings) -> None:
         super().__init__(bot, helpdesk, settings)
@@ -107,23 +122,33 @@ class CustomerNotices(StaffCopies):
             return None
 
     async def deliver(
-        self, notice: Notice | None, request: Request, customer: Customer
-    ) -> Message | None:
-        """Send an owed notice and mark it sent; a refused call leaves it to the sweep."""
+        self, notice: Notice | None, request: Request, customer: Customer, who: str | None = None
+    ) -> bool:
+        """Send an owed notice and mark it sent; a refused call leaves it to the sweep.
+        `who`: the escaped name of the staff member behind a staff line (else looked up).
+        True when something went out."""
         if notice is None or notice.id in self._taken:
-            return None
+            return False
         self._taken[notice.id] = None
         while len(self._taken) > TAKEN:
             self._taken.popitem(last=False)
-        rendered = render_notice(notice, request, customer.language, self.settings, self.calendar)
-        sent = None
-        if rendered is not None:
-            try:
-                sent = await self.tell_customer(request, customer, *rendered)
-            except TelegramError as exc:
-                self._taken.pop(notice.id, None)
-                log.warning("notice %s for #%s not sent yet: %s", notice.kind, request.id, exc)
-                return None
+        sent = False
+        try:
+            if notice.kind in STAFF_KINDS:
+                if who is None:
+                    who = escape(await self.notices.actor_name(notice.source_id) or "—")
+                text = staff_text(notice, request, self.settings, who)
+                await self.staff_notice(request, customer, text)
+                sent = True
+            else:
+                lang, calendar = customer.language, self.calendar
+                rendered = render_notice(notice, request, lang, self.settings, calendar)
+                if rendered is not None:
+                    sent = await self.tell_customer(request, customer, *rendered) is not None
+        except TelegramError as exc:
+            self._taken.pop(notice.id, None)
+            log.warning("notice %s for #%s not sent yet: %s", notice.kind, request.id, exc)
+            return False
         await self.notices.mark_sent(notice.id, self.helpdesk.clock.now())
         return sent
 
@@ -137,6 +162,6 @@ class CustomerNotices(StaffCopies):
             if request is None:
                 continue
             customer = await self.helpdesk.customer(request.customer_id)
-            if await self.deliver(notice, request, customer) is not None:
+            if await self.deliver(notice, request, customer):
                 sent += 1
         return sent

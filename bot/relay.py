@@ -24,7 +24,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import render
 from bot.i18n import t
-from bot.notices import CustomerNotices
+from bot.notices import OwedNotices
 from bot.settings import Settings
 from bot.staff_copies import CAPTIONED_KINDS
 from conversations.helpdesk import HelpDesk
@@ -34,14 +34,15 @@ from conversations.models import (
     StaffMessageOutcome,
     StateChange,
 )
-from conversations.terms import Actor, Status
+from conversations.notices import STAFF_KINDS
+from conversations.terms import Status
 
 log = logging.getLogger(__name__)
 
 
-class Relay(CustomerNotices):
+class Relay(OwedNotices):
     """Every send of the helpdesk: the staff group's side (StaffCopies, StaffPlace),
-    customers' chats (owed notices: CustomerNotices), managers, edits and state changes."""
+    customers' chats (owed notices: OwedNotices), managers, edits and state changes."""
 
     def __init__(self, bot: Bot, helpdesk: HelpDesk, settings: Settings) -> None:
         super().__init__(bot, helpdesk, settings)
@@ -194,21 +195,21 @@ class Relay(CustomerNotices):
 
     # state changes ---------------------------------------------------------------------
 
-    async def announce(self, change: StateChange, actor: Actor, who: str | None = None) -> None:
-        """Tell customer and staff about a resolve or reopen, and refresh topic and card."""
+    async def announce(self, change: StateChange, who: str | None = None) -> None:
+        """Tell staff and the customer about a resolve or reopen (the notices the change
+        owes; `who`: the escaped name of the staff member who made it), and retitle."""
         if not change.changed:
             return
         request, customer = change.request, change.customer
-        staff = self.staff_lang
-        resolved = request.status == Status.RESOLVED
-        kind = "resolved" if resolved else "reopened"
-        hours = f"{self.settings.auto_resolve_hours:g}"
-        staff_text = t(
-            staff, f"staff.{kind}.{actor.value}", id=request.id, who=who or "", hours=hours
-        )
-        await self.staff_notice(request, customer, staff_text)
+        staff_first = sorted(change.notices, key=lambda n: n.kind not in STAFF_KINDS)
+        for notice in staff_first:
+            if notice.kind in STAFF_KINDS:
+                await self.deliver(notice, request, customer, who=who)
         await self.retitle(request, customer)
-        await self.deliver(change.notice, request, customer)
+        for notice in staff_first:
+            if notice.kind not in STAFF_KINDS:
+                await self.deliver(notice, request, customer)
+        resolved = request.status == Status.RESOLVED
         if resolved:
             for event in change.events:
                 for hook in self.on_resolved:

@@ -30,7 +30,7 @@ from conversations.models import (
     StaffMessageOutcome,
     StateChange,
 )
-from conversations.notices import RESOLVED_BY, ack_kind, away_now, owe, owed_by_message
+from conversations.notices import ack_kind, away_now, owe, owe_for_change, owed_by_message
 from conversations.numbers import parse_int
 from conversations.relay_records import RelayRecords
 from conversations.routing import Routing
@@ -43,7 +43,6 @@ from conversations.terms import (
     Delivery,
     Direction,
     EventKind,
-    NoticeKind,
     Status,
 )
 
@@ -432,9 +431,14 @@ class HelpDesk(StaffViews, RelayRecords):
         async with self.db.read() as repo:
             return await repo.request(request_id)
 
-    async def resolve(self, request_id: int, actor: Actor, actor_id: int | None) -> StateChange:
-        """Resolve a request (idempotent: resolving twice changes nothing)."""
+    async def resolve(
+        self, request_id: int, actor: Actor, actor_id: int | None, by: Sender | None = None
+    ) -> StateChange:
+        """Resolve a request (idempotent: resolving twice changes nothing); `by`: the staff
+        member, remembered by name for the lines and the history that name them."""
         async with self.db.transaction() as repo:
+            if by is not None:
+                await staff_members.seen(repo.conn, by, self.clock.now())
             return await self._resolve(repo, request_id, actor, actor_id)
 
     async def _resolve(
@@ -457,8 +461,10 @@ class HelpDesk(StaffViews, RelayRecords):
             resolution_business_seconds=self.policy.business_seconds(request.opened_at, now),
         )
         event_id = await repo.add_event(request_id, EventKind.RESOLVED, now, actor, actor_id)
-        kind = RESOLVED_BY[actor]
-        notice = await owe(repo, kind, request_id, customer.telegram_user_id, event_id, now)
+        chat = customer.telegram_user_id
+        notices = await owe_for_change(
+            repo, EventKind.RESOLVED, actor, request, chat, event_id, now
+        )
         event = RequestResolved(
             request_id=request_id,
             customer_id=customer.id,
@@ -468,7 +474,7 @@ class HelpDesk(StaffViews, RelayRecords):
             resolved_by=actor_id,
             at=now,
         )
-        return StateChange(request, customer, changed=True, events=[event], notice=notice)
+        return StateChange(request, customer, changed=True, events=[event], notices=notices)
 
     async def resolve_by_customer(self, request_id: int, user_id: int) -> StateChange | Refusal:
         """The customer's own "Solved": only the customer whose request it is may resolve it."""
@@ -480,9 +486,13 @@ class HelpDesk(StaffViews, RelayRecords):
                 return Refusal.NOT_YOURS
             return await self._resolve(repo, request_id, Actor.CUSTOMER, user_id)
 
-    async def reopen(self, request_id: int, actor: Actor, actor_id: int | None) -> StateChange:
-        """Reopen a resolved request (idempotent)."""
+    async def reopen(
+        self, request_id: int, actor: Actor, actor_id: int | None, by: Sender | None = None
+    ) -> StateChange:
+        """Reopen a resolved request (idempotent); `by` as for resolve."""
         async with self.db.transaction() as repo:
+            if by is not None:
+                await staff_members.seen(repo.conn, by, self.clock.now())
             request = await repo.request(request_id)
             if request is None:
                 raise LookupError(request_id)
@@ -490,12 +500,11 @@ class HelpDesk(StaffViews, RelayRecords):
             if request.status != Status.RESOLVED:
                 return StateChange(request, customer, changed=False)
             request, event_id = await self._reopen(repo, request, actor, actor_id)
-            notice = None
-            if actor == Actor.STAFF:
-                kind = NoticeKind.REOPENED_BY_STAFF
-                chat = customer.telegram_user_id
-                notice = await owe(repo, kind, request.id, chat, event_id, self.clock.now())
-            return StateChange(request, customer, changed=True, notice=notice)
+            chat, now = customer.telegram_user_id, self.clock.now()
+            notices = await owe_for_change(
+                repo, EventKind.REOPENED, actor, request, chat, event_id, now
+            )
+            return StateChange(request, customer, changed=True, notices=notices)
 
     async def _reopen(
         self, repo: Repo, request: Request, actor: Actor, actor_id: int | None

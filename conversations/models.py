@@ -251,7 +251,7 @@ class StateChange:
     customer: Customer
     changed: bool
     events: list[RequestResolved] = field(default_factory=list)
-    notice: Notice | None = None  # what the customer is owed for it
+    notices: tuple[Notice, ...] = ()  # what it owes the customer and the staff group
 
 
 @dataclass(frozen=True, slots=True)

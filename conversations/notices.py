@@ -17,12 +17,23 @@ from typing import Any
 from sqlalchemy import Row, and_, insert, select, update
 
 from conversations import schema as tables
+from conversations import staff_members
 from conversations.business_hours import Calendar
-from conversations.models import Notice
+from conversations.models import Notice, Request
 from conversations.store import Database, Repo, from_row
-from conversations.terms import Actor, NoticeKind
+from conversations.terms import Actor, EventKind, NoticeKind
 
-__all__ = ["SWEEP_WINDOW", "Notice", "NoticeKind", "Notices", "ack_kind", "away_now", "owe"]
+__all__ = [
+    "STAFF_KINDS",
+    "SWEEP_WINDOW",
+    "Notice",
+    "NoticeKind",
+    "Notices",
+    "ack_kind",
+    "away_now",
+    "owe",
+    "owe_for_change",
+]
 
 # Notices older than this are not sent any more: a day-old "request received" would
 # confuse more than it helps (Telegram keeps an unconfirmed update for 24 hours too).
@@ -41,11 +52,23 @@ MESSAGE_KINDS = (
     NoticeKind.AWAY,
     NoticeKind.TOO_FAST,
 )
-RESOLVED_BY = {
-    Actor.STAFF: NoticeKind.RESOLVED_STAFF,
-    Actor.CUSTOMER: NoticeKind.RESOLVED_CUSTOMER,
-    Actor.AUTO: NoticeKind.RESOLVED_AUTO,
+# A state change owes its customer a line, and the staff group one: by who changed it.
+_CHANGE_NOTICES: dict[tuple[EventKind, Actor], tuple[NoticeKind, ...]] = {
+    (EventKind.RESOLVED, Actor.STAFF): (
+        NoticeKind.RESOLVED_STAFF,
+        NoticeKind.STAFF_RESOLVED_STAFF,
+    ),
+    (EventKind.RESOLVED, Actor.CUSTOMER): (
+        NoticeKind.RESOLVED_CUSTOMER,
+        NoticeKind.STAFF_RESOLVED_CUSTOMER,
+    ),
+    (EventKind.RESOLVED, Actor.AUTO): (NoticeKind.RESOLVED_AUTO, NoticeKind.STAFF_RESOLVED_AUTO),
+    (EventKind.REOPENED, Actor.STAFF): (
+        NoticeKind.REOPENED_BY_STAFF,
+        NoticeKind.STAFF_REOPENED_STAFF,
+    ),
 }
+STAFF_KINDS = frozenset(kind for kinds in _CHANGE_NOTICES.values() for kind in kinds[1:])
 
 
 def away_now(calendar: Calendar | None, now: datetime, previous: datetime | None) -> bool:
@@ -96,6 +119,26 @@ async def owe(
     return Notice(int(key[0]), request_id, chat_id, kind, source_id, at)
 
 
+async def owe_for_change(
+    repo: Repo,
+    change: EventKind,
+    actor: Actor,
+    request: Request,
+    customer_chat: int | None,
+    event_id: int,
+    at: datetime,
+) -> tuple[Notice, ...]:
+    """Record what a state change owes its customer and the staff group."""
+    kinds = _CHANGE_NOTICES.get((change, actor))
+    if kinds is None:
+        return ()
+    owed = [
+        await owe(repo, kinds[0], request.id, customer_chat, event_id, at),
+        await owe(repo, kinds[1], request.id, request.staff_chat_id, event_id, at),
+    ]
+    return tuple(notice for notice in owed if notice is not None)
+
+
 async def owed_by_message(repo: Repo, message_row_id: int) -> Notice | None:
     """The unsent notice a stored customer message owes (its update came again)."""
     q = select(tables.notices).where(
@@ -135,3 +178,13 @@ class Notices:
         )
         async with self.db.read() as repo:
             return [_notice(row) for row in (await repo.conn.execute(q)).all()]
+
+    async def actor_name(self, event_id: int) -> str | None:
+        """The name of the staff member behind a request event (None: not a person)."""
+        e = tables.request_events.c
+        async with self.db.read() as repo:
+            actor = (
+                await repo.conn.execute(select(e.actor_id).where(e.id == event_id))
+            ).scalar_one_or_none()
+            found = await staff_members.member(repo.conn, int(actor)) if actor else None
+        return found.full_name if found is not None else None

@@ -81,6 +81,11 @@ class NoticeKind(StrEnum):
     RESOLVED_CUSTOMER = "resolved_customer"
     RESOLVED_AUTO = "resolved_auto"
     REOPENED_BY_STAFF = "reopened_staff"
+    # The staff group's line about a state change (in the request's topic or under its card).
+    STAFF_RESOLVED_STAFF = "staff_resolved_staff"
+    STAFF_RESOLVED_CUSTOMER = "staff_resolved_customer"
+    STAFF_RESOLVED_AUTO = "staff_resolved_auto"
+    STAFF_REOPENED_STAFF = "staff_reopened_staff"
 
 
 class SlaTarget(StrEnum):

@@ -23,7 +23,7 @@ from bot.i18n import t
 from bot.incoming import incoming, sender
 from bot.notices import received_text
 from conversations.models import PendingRelay, Refusal
-from conversations.terms import SUPPORTED_KINDS, Actor
+from conversations.terms import SUPPORTED_KINDS
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -202,7 +202,7 @@ async def solved(update: Update, context: CareContext) -> None:
         await answer(query, t(lang, "callback.already_resolved"))
         return
     await answer(query, t(lang, "button.solved"))
-    await s.relay.announce(change, Actor.CUSTOMER)
+    await s.relay.announce(change)
 
 
 def register(app: CareApp) -> None:

@@ -19,7 +19,7 @@ from bot import history_render, render
 from bot.answers import answer
 from bot.context import CareApp, CareContext
 from bot.i18n import t
-from bot.incoming import author, incoming
+from bot.incoming import author, incoming, sender
 from bot.services import Services
 from conversations.models import Ambiguous, Found, NotFound, Request, Sender
 from conversations.staff_views import UNASSIGNED, OwnerFilter
@@ -89,14 +89,14 @@ async def _change(update: Update, context: CareContext, resolve: bool) -> None:
             await reply(message, t(lang, "staff.usage.resolve", command=command))
         return
     if resolve:
-        change = await s.helpdesk.resolve(request.id, Actor.STAFF, who.user_id)
+        change = await s.helpdesk.resolve(request.id, Actor.STAFF, who.user_id, by=who)
         if not change.changed:
             await reply(message, t(lang, "staff.already_resolved", id=request.id))
     else:
-        change = await s.helpdesk.reopen(request.id, Actor.STAFF, who.user_id)
+        change = await s.helpdesk.reopen(request.id, Actor.STAFF, who.user_id, by=who)
         if not change.changed:
             await reply(message, t(lang, "staff.not_resolved", id=request.id))
-    await s.relay.announce(change, Actor.STAFF, who=render.escape(who.full_name))
+    await s.relay.announce(change, who=render.escape(who.full_name))
 
 
 async def resolve(update: Update, context: CareContext) -> None:
@@ -224,19 +224,20 @@ async def card_button(update: Update, context: CareContext) -> None:
         # Card buttons act on their own card only, never on data forged onto another message.
         await answer(query, t(lang, "callback.unknown"))
         return
-    who = render.escape(query.from_user.full_name)
+    by = sender(query.from_user)
+    who = render.escape(by.full_name)
     try:
         if parsed[0] == render.CB_RESOLVE:
-            change = await s.helpdesk.resolve(request_id, Actor.STAFF, query.from_user.id)
+            change = await s.helpdesk.resolve(request_id, Actor.STAFF, query.from_user.id, by=by)
             note = "staff.already_resolved"
         else:
-            change = await s.helpdesk.reopen(request_id, Actor.STAFF, query.from_user.id)
+            change = await s.helpdesk.reopen(request_id, Actor.STAFF, query.from_user.id, by=by)
             note = "staff.not_resolved"
     except LookupError:
         await answer(query, t(lang, "staff.not_found", id=request_id))
         return
     await answer(query, None if change.changed else t(lang, note, id=request_id))
-    await s.relay.announce(change, Actor.STAFF, who=who)
+    await s.relay.announce(change, who=who)
 
 
 def register(app: CareApp, staff_chat_ids: Sequence[int]) -> None:

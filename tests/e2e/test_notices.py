@@ -63,3 +63,19 @@ async def test_a_resolution_notice_refused_by_telegram_is_sent_later(
         assert not any("marked as resolved" in text for text in _texts(forum, john))
         assert await get_services(app).relay.sweep_notices() == 1
         await forum.customer_sees(john, "marked as resolved")
+
+
+async def test_the_staff_line_of_a_resolution_survives_a_refused_call(
+    forum: HelpDeskWorld,
+) -> None:
+    john = forum.tg.add_user("John", language_code="en")
+    async with forum.bot_running() as app:
+        await forum.customer_writes(john, "my parcel is late")
+        thread = await forum.topic_of(1)
+        forum.tg.inject_fault("sendMessage", 500, "Internal Server Error", chat=forum.staff)
+        await forum.agent_writes_in_topic(thread, "/resolve")
+        await forum.customer_sees(john, "marked as resolved")  # the customer's is not held up
+        assert not any("risolta da" in (m.text or "") for m in forum.tg.bot_messages(forum.staff))
+        assert await get_services(app).relay.sweep_notices() == 1
+        line = await forum.staff_sees("risolta da", thread_id=thread)
+        assert forum.agent.first_name in (line.text or "")  # who resolved it, from the record
