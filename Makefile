@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python bench/fault_recovery.py
 	$(BIN)/python bench/staff_burst.py
 	$(BIN)/python bench/staff_burst.py --groups 3
+	$(BIN)/python bench/staff_day.py
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/alert_accuracy.py
 	$(BIN)/python bench/find_scale.py --engine sqlite

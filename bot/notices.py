@@ -39,6 +39,8 @@ _RESOLVED = {
     NoticeKind.RESOLVED_CUSTOMER: "resolved.customer",
     NoticeKind.RESOLVED_AUTO: "resolved.auto",
 }
+# The staff lines that name the staff member who acted.
+NAMED_KINDS = frozenset({NoticeKind.STAFF_RESOLVED_STAFF, NoticeKind.STAFF_REOPENED_STAFF})
 _STAFF = {
     NoticeKind.STAFF_RESOLVED_STAFF: "staff.resolved.staff",
     NoticeKind.STAFF_RESOLVED_CUSTOMER: "staff.resolved.customer",
@@ -136,10 +138,11 @@ class OwedNotices(StaffCopies):
         try:
             if notice.kind in STAFF_KINDS:
                 if who is None:
-                    who = escape(await self.notices.actor_name(notice.source_id) or "—")
+                    who = await self._who(notice)
                 text = staff_text(notice, request, self.settings, who)
-                await self.staff_notice(request, customer, text)
-                sent = True
+                message_id = await self.staff_notice(request, customer, text)
+                await self.notices.mark_sent(notice.id, self.helpdesk.clock.now(), message_id)
+                return True
             else:
                 lang, calendar = customer.language, self.calendar
                 rendered = render_notice(notice, request, lang, self.settings, calendar)
@@ -151,6 +154,29 @@ class OwedNotices(StaffCopies):
             return False
         await self.notices.mark_sent(notice.id, self.helpdesk.clock.now())
         return sent
+
+    async def _who(self, notice: Notice) -> str:
+        """The escaped name of the staff member a staff line names (from the record)."""
+        if notice.kind not in NAMED_KINDS:
+            return ""
+        return escape(await self.notices.actor_name(notice.source_id) or "—")
+
+    async def show_in_resolution_line(
+        self, request: Request, text: str, message_id: int | None = None
+    ) -> int | None:
+        """Show `text` (a survey's result) under the staff line of the request's latest
+        resolution: an edit, none of the group's budget. Its message id, or None when
+        there is no such line (`message_id`: it must be that message) or Telegram refused
+        the edit; the caller then posts a line of its own."""
+        line = await self.notices.resolution_line(request.id)
+        if line is None or line.message_id is None or line.chat_id != request.staff_chat_id:
+            return None
+        if message_id is not None and message_id != line.message_id:
+            return None
+        head = staff_text(line, request, self.settings, await self._who(line))
+        if await self.edit_staff_text(line.chat_id, line.message_id, f"{head}\n{text}"):
+            return line.message_id
+        return None
 
     async def sweep_notices(self) -> int:
         """Send what is owed and unsent (a crash or a refused call left it); how many."""

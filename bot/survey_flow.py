@@ -215,35 +215,52 @@ class SurveyFlow:
         line = sr.staff_pillar(summary, self.staff_lang)
         if not line:
             return
-        # One line per survey: the pillar answer joins the score and reason already shown.
+        # One line per survey: the pillar answer joins the score and reason already shown
+        # (in the resolution's line, or in a line of their own).
         shown = summary.staff_line_message_id
         whole = sr.staff_result(summary, self.staff_lang)
-        if shown is None or not await self.relay.edit_staff_text(
-            summary.staff_chat_id, shown, whole
-        ):
+        request = await self.helpdesk.request(summary.request_id)
+        folded = (
+            shown is not None
+            and request is not None
+            and await self.relay.show_in_resolution_line(request, whole, shown) is not None
+        )
+        edited = folded or (
+            shown is not None
+            and await self.relay.edit_staff_text(summary.staff_chat_id, shown, whole)
+        )
+        if not edited:
             await self._to_topic(summary.request_id, line)
 
     # staff side ------------------------------------------------------------------------
 
     async def _reason_to_staff(self, result: ReasonResult) -> None:
-        """Show the score and reason where the request lives; alert on unhappy customers."""
+        """Show the score and reason where the request lives (in the line of its
+        resolution when there is one: an edit, no message); alert on unhappy customers."""
         summary = await self.surveys.summary_for_staff(result.survey_id)
+        request = await self.helpdesk.request(summary.request_id)
+        if request is None:
+            return
         line = sr.staff_summary(summary, self.staff_lang)
-        alert = summary.band == Band.DETRACTOR and summary.reason_text is not None
-        if alert or result.alert_due:
-            shown = await self._alert(
-                result.survey_id,
-                "staff.alert.reason",
-                score=summary.score,
-                text=sr.quote(summary.reason_text or ""),
-                topic_line=line,
-            )
-            if not self.relay.is_forum(summary.staff_chat_id):
-                return  # what was posted is the alert line, not the result line to edit
-        else:
+        alerting = (
+            summary.band == Band.DETRACTOR and summary.reason_text is not None
+        ) or result.alert_due
+        values: dict[str, object] = {
+            "score": summary.score,
+            "text": sr.quote(summary.reason_text or ""),
+        }
+        if alerting and not self.relay.is_forum(request.staff_chat_id):
+            # Without topics the alert is the line (in the one chat staff read), kept apart.
+            await self._alert(result.survey_id, "staff.alert.reason", topic_line=line, **values)
+            return
+        shown = await self.relay.show_in_resolution_line(request, line)
+        if shown is None:
             shown = await self._to_topic(summary.request_id, line)
         if shown is not None:
             await self.surveys.set_staff_line(result.survey_id, shown)
+        if alerting:  # and everyone hears of it in the general topic's digest
+            general = await self._alert_line(result.survey_id, "staff.alert.reason", **values)
+            self.digest.add(request.staff_chat_id, general)
 
     async def after_relay(self, item: PendingRelay) -> None:
         """Once a customer's message reached staff, alert them if it calls for it."""
@@ -285,13 +302,18 @@ class SurveyFlow:
                 return
         await self._post_alert(outcome.request.id, line, line)
 
+    async def _alert_line(self, survey_id: int, key: str, **values: object) -> str:
+        """A survey's alert line, naming the request and its customer."""
+        summary = await self.surveys.summary_for_staff(survey_id)
+        card = await self.helpdesk.whois_request(summary.request_id)
+        name = escape(card.customer.full_name) if card else "?"
+        return t(self.staff_lang, key, id=summary.request_id, name=name, **values)
+
     async def _alert(
         self, survey_id: int, key: str, topic_line: str | None = None, **values: object
     ) -> int | None:
         summary = await self.surveys.summary_for_staff(survey_id)
-        card = await self.helpdesk.whois_request(summary.request_id)
-        name = escape(card.customer.full_name) if card else "?"
-        line = t(self.staff_lang, key, id=summary.request_id, name=name, **values)
+        line = await self._alert_line(survey_id, key, **values)
         return await self._post_alert(summary.request_id, topic_line or line, line)
 
     async def _post_alert(self, request_id: int, topic_line: str, general_line: str) -> int | None:

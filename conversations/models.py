@@ -210,6 +210,7 @@ class Notice:
     source_id: int
     at: datetime
     sent_at: datetime | None = None
+    message_id: int | None = None  # a staff line's message, once sent
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

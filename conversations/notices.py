@@ -68,6 +68,9 @@ _CHANGE_NOTICES: dict[tuple[EventKind, Actor], tuple[NoticeKind, ...]] = {
         NoticeKind.STAFF_REOPENED_STAFF,
     ),
 }
+RESOLUTION_LINES = tuple(
+    kinds[1] for (change, _), kinds in _CHANGE_NOTICES.items() if change == EventKind.RESOLVED
+)
 STAFF_KINDS = frozenset(kind for kinds in _CHANGE_NOTICES.values() for kind in kinds[1:])
 
 
@@ -159,14 +162,32 @@ class Notices:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def mark_sent(self, notice_id: int, at: datetime) -> None:
-        """The notice reached Telegram (or cannot ever: the customer blocked the bot)."""
+    async def mark_sent(self, notice_id: int, at: datetime, message_id: int | None = None) -> None:
+        """The notice reached Telegram as `message_id` (or cannot ever: the customer
+        blocked the bot)."""
         async with self.db.transaction() as repo:
             await repo.conn.execute(
                 update(tables.notices)
                 .where(_n.id == notice_id, _n.sent_at.is_(None))
-                .values(sent_at=at)
+                .values(sent_at=at, message_id=message_id)
             )
+
+    async def resolution_line(self, request_id: int) -> Notice | None:
+        """The staff group's line about the request's latest resolution, if it was sent
+        (a survey's result is shown in it: no message of its own)."""
+        q = (
+            select(tables.notices)
+            .where(
+                _n.request_id == request_id,
+                _n.kind.in_(RESOLUTION_LINES),
+                _n.message_id.is_not(None),
+            )
+            .order_by(_n.id.desc())
+            .limit(1)
+        )
+        async with self.db.read() as repo:
+            row = (await repo.conn.execute(q)).first()
+        return _notice(row) if row is not None else None
 
     async def unsent(self, now: datetime, limit: int = 200) -> list[Notice]:
         """Unsent notices of the last day, oldest first."""

@@ -535,6 +535,8 @@ notices = Table(
     Column("source_id", Id, nullable=False),
     Column("at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
+    # The staff group's line, once sent: a survey's result is edited into it.
+    Column("message_id", BigInteger),
     UniqueConstraint("kind", "source_id"),
     Index(None, "sent_at", "at"),
 )

@@ -80,14 +80,16 @@ async def test_detractor_in_italian_full_survey(forum: HelpDeskWorld) -> None:
             lambda: "2</b>/5" in (pillar_q.text or "") or "2/5" in (pillar_q.text or ""),
             what="pillar edit",
         )
-        # One staff line per survey: the pillar answer is edited into the result line.
+        # One staff line per resolution: the survey's result is edited into the line that
+        # says who resolved it, the pillar answer too (no message of its own).
         await forum.tg.wait_for(lambda: " 2/5" in (summary.text or ""), what="line edited")
         results = [
             m
             for m in forum.tg.bot_messages(forum.staff, thread_id=thread)
-            if (m.text or "").startswith("📊")
+            if "NPS" in (m.text or "") or "risolta da" in (m.text or "")
         ]
         assert results == [summary]
+        assert (summary.text or "").startswith("✅ Richiesta #1 risolta da Bob Staff.\n📊")
 
         row = await survey_row(forum)
         assert (row.score, row.band, row.status, row.pillar_score) == (

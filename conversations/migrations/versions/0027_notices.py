@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("source_id", Id, nullable=False),
         sa.Column("at", UtcDateTime(), nullable=False),
         sa.Column("sent_at", UtcDateTime()),
+        sa.Column("message_id", sa.BigInteger()),
         sa.ForeignKeyConstraint(
             ["request_id"], ["requests.id"], name=op.f("fk_notices_request_id_requests")
         ),
