@@ -18,7 +18,7 @@ from html import escape
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import away, render
 from bot.i18n import t
@@ -126,7 +126,9 @@ class OwedNotices(StaffCopies):
     async def deliver(
         self, notice: Notice | None, request: Request, customer: Customer, who: str | None = None
     ) -> bool:
-        """Send an owed notice and mark it sent; a refused call leaves it to the sweep.
+        """Send an owed notice and mark it sent; a call that failed for a passing reason
+        (the network, a flood limit) leaves it to the sweep, one refused for good is given
+        up.
         `who`: the escaped name of the staff member behind a staff line (else looked up).
         True when something went out."""
         if notice is None or notice.id in self._taken:
@@ -148,10 +150,14 @@ class OwedNotices(StaffCopies):
                 rendered = render_notice(notice, request, lang, self.settings, calendar)
                 if rendered is not None:
                     sent = await self.tell_customer(request, customer, *rendered) is not None
-        except TelegramError as exc:
+        except BadRequest as exc:  # refused for good (no such chat, say): not retried
+            log.warning("notice %s for #%s refused: %s", notice.kind, request.id, exc)
+        except (NetworkError, RetryAfter) as exc:  # passing: the sweep tries again
             self._taken.pop(notice.id, None)
             log.warning("notice %s for #%s not sent yet: %s", notice.kind, request.id, exc)
             return False
+        except TelegramError as exc:  # anything else Telegram refuses is refused for good
+            log.warning("notice %s for #%s refused: %s", notice.kind, request.id, exc)
         await self.notices.mark_sent(notice.id, self.helpdesk.clock.now())
         return sent
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from analytics import render_text
+from analytics import chart_process, render_text
 from analytics.periods import Period, parse_period
 from analytics.render_csv import EXPORTS, export_csv
 from analytics.render_tag import render_tag_report
@@ -127,11 +127,8 @@ class Reports:
 
     async def dashboard(self, report: Report) -> tuple[bytes, str]:
         """The PNG dashboard and its caption."""
-        # matplotlib and numpy (about 30 MB) load with the first chart, not at start.
-        from analytics.render_chart import render_dashboard
-
-        # Drawing takes a few hundred ms of CPU: keep the event loop serving other chats.
-        png = await asyncio.to_thread(render_dashboard, report)
+        # Drawn in a child process: matplotlib and numpy (about 30 MB) never load here.
+        png = await chart_process.draw("dashboard", report)
         title = render_text.period_title(report.period, self.settings.tz)
         return png, t(self.settings.staff_language, "report.chart_caption", period=title)
 

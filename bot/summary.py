@@ -4,11 +4,11 @@ preview is what managers get."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from analytics import chart_process
 from analytics.lang import Lang
 from analytics.periods import Period
 from analytics.render_summary import render_summary
@@ -34,11 +34,9 @@ class SummaryText:
         return render_summary(self.summary, self.brand, lang or self.lang, self.names)
 
     async def chart(self, lang: Lang | None = None) -> bytes:
-        """The summary's PNG (NPS trend, pillars with their change), drawn off the loop."""
-        # matplotlib (about 30 MB) loads with the first chart, not at start.
-        from analytics.render_summary_chart import render_summary_chart
-
-        return await asyncio.to_thread(render_summary_chart, self.summary, lang or self.lang)
+        """The summary's PNG (NPS trend, pillars with their change), drawn in a child
+        process (analytics.chart_process)."""
+        return await chart_process.draw("summary", self.summary, lang or self.lang)
 
 
 async def weekly_summary(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
@@ -121,7 +124,15 @@ class WriteGate:
                 self._owner = None
 
 
+# alembic (and mako) cost the running bot about 10 MB: they are imported only when the
+# schema is behind, so a bot started on a migrated database never loads them.
+_REVISION = re.compile(r'^revision: str = "(\w+)"', re.M)
+_DOWN = re.compile(r'^down_revision: str \| None = "(\w+)"', re.M)
+
+
 def _scripts() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("conversations") / "migrations"))
     return cfg
@@ -133,30 +144,47 @@ def _alembic_config(connection: Connection) -> Config:
     return cfg
 
 
+def head_revision() -> str | None:
+    """The schema revision this code needs (the newest migration), read from the
+    migration files' headers (the chain is linear; alembic checks it when it migrates)."""
+    revisions, downs = set(), set()
+    for script in (files("conversations") / "migrations" / "versions").iterdir():
+        if not script.name.endswith(".py") or script.name.startswith("__"):
+            continue
+        source = script.read_text(encoding="utf-8")
+        if found := _REVISION.search(source):
+            revisions.add(found.group(1))
+        if down := _DOWN.search(source):
+            downs.add(down.group(1))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """Return the schema revision the database is at (None when never migrated)."""
+    async with engine.connect() as conn:
+        try:
+            found = await conn.execute(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError:  # no such table: never migrated
+            return None
+        return found.scalar_one_or_none()
+
+
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema to `revision` (idempotent; safe at every start)."""
+    if revision == "head":
+        head = head_revision()
+        if head is not None and await current_revision(engine) == head:
+            return
+    from alembic import command
+
     async with engine.begin() as conn:
         await conn.run_sync(lambda sync: command.upgrade(_alembic_config(sync), revision))
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     """Take the schema back to `revision` (what each migration's downgrade undoes)."""
+    from alembic import command
+
     async with engine.begin() as conn:
         await conn.run_sync(lambda sync: command.downgrade(_alembic_config(sync), revision))
-
-
-def head_revision() -> str | None:
-    """The schema revision this code needs (the newest migration)."""
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(_scripts()).get_current_head()
-
-
-async def current_revision(engine: AsyncEngine) -> str | None:
-    """Return the schema revision the database is at (None when never migrated)."""
-    from alembic.runtime.migration import MigrationContext
-
-    async with engine.connect() as conn:
-        return await conn.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
-        )

@@ -79,3 +79,14 @@ async def test_the_staff_line_of_a_resolution_survives_a_refused_call(
         assert await get_services(app).relay.sweep_notices() == 1
         line = await forum.staff_sees("risolta da", thread_id=thread)
         assert forum.agent.first_name in (line.text or "")  # who resolved it, from the record
+
+
+async def test_a_notice_refused_for_good_is_not_tried_again(forum: HelpDeskWorld) -> None:
+    maria = forum.tg.add_user("Maria", language_code="it")
+    async with forum.bot_running() as app:
+        forum.tg.inject_fault("sendMessage", 400, "Bad Request: chat not found", chat=maria)
+        await forum.customer_writes(maria, "il pacco non arriva")
+        await forum.staff_sees("il pacco non arriva", thread_id=await forum.topic_of(1))
+        tries = forum.tg.call_count("sendMessage")
+        assert await get_services(app).relay.sweep_notices() == 0
+        assert forum.tg.call_count("sendMessage") == tries  # given up, not sent again
