@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from datetime import datetime
 from html import escape
 
 from telegram import Bot, InlineKeyboardMarkup, Message
@@ -49,28 +48,23 @@ _STAFF = {
 }
 
 
-def received_text(calendar: Calendar, at: datetime, lang: str, request: Request) -> str:
-    """The "request received" answer, worded for the moment `at` it was owed."""
-    return away.received(calendar, at, lang, request.id, request.promised_by)
-
-
 def render_notice(
     notice: Notice, request: Request, lang: str, settings: Settings, calendar: Calendar
 ) -> tuple[str, InlineKeyboardMarkup | None] | None:
     """A notice's text and buttons (None: nothing to say any more)."""
     kind, rid = notice.kind, request.id
     if kind in (NoticeKind.RECEIVED, NoticeKind.RECEIVED_ASK):
-        text = received_text(calendar, notice.at, lang, request)
+        text = away.received(calendar, notice.at, lang, rid, request.promised_by)
         if kind == NoticeKind.RECEIVED:
             return text, None
         categories = settings.routing.categories
         keyboard = render.category_keyboard(rid, categories, lang)
         return f"{text}\n\n{t(lang, 'category.ask')}", keyboard
-    if kind in (NoticeKind.REOPENED, NoticeKind.REOPENED_AWAY):
+    if kind == NoticeKind.REOPENED:
+        return t(lang, "request.reopened", id=rid), None
+    if kind == NoticeKind.REOPENED_AWAY:
         reopened = t(lang, "request.reopened", id=rid)
-        line = (
-            away.away_line(calendar, notice.at, lang) if kind == NoticeKind.REOPENED_AWAY else None
-        )
+        line = away.away_line(calendar, notice.at, lang)
         return (f"{reopened}\n{line}" if line else reopened), None
     if kind == NoticeKind.AWAY:
         line = away.away_line(calendar, notice.at, lang)
@@ -136,15 +130,14 @@ class OwedNotices(StaffCopies):
         self._taken[notice.id] = None
         while len(self._taken) > TAKEN:
             self._taken.popitem(last=False)
-        sent = False
+        sent, message_id = False, None
         try:
             if notice.kind in STAFF_KINDS:
                 if who is None:
                     who = await self._who(notice)
                 text = staff_text(notice, request, self.settings, who)
                 message_id = await self.staff_notice(request, customer, text)
-                await self.notices.mark_sent(notice.id, self.helpdesk.clock.now(), message_id)
-                return True
+                sent = True
             else:
                 lang, calendar = customer.language, self.calendar
                 rendered = render_notice(notice, request, lang, self.settings, calendar)
@@ -158,7 +151,7 @@ class OwedNotices(StaffCopies):
             return False
         except TelegramError as exc:  # anything else Telegram refuses is refused for good
             log.warning("notice %s for #%s refused: %s", notice.kind, request.id, exc)
-        await self.notices.mark_sent(notice.id, self.helpdesk.clock.now())
+        await self.notices.mark_sent(notice.id, self.helpdesk.clock.now(), message_id)
         return sent
 
     async def _who(self, notice: Notice) -> str:

@@ -201,12 +201,11 @@ class Relay(OwedNotices):
         if not change.changed:
             return
         request, customer = change.request, change.customer
-        staff_first = sorted(change.notices, key=lambda n: n.kind not in STAFF_KINDS)
-        for notice in staff_first:
+        for notice in change.notices:  # the staff line first: it answers who acted
             if notice.kind in STAFF_KINDS:
                 await self.deliver(notice, request, customer, who=who)
         await self.retitle(request, customer)
-        for notice in staff_first:
+        for notice in change.notices:
             if notice.kind not in STAFF_KINDS:
                 await self.deliver(notice, request, customer)
         resolved = request.status == Status.RESOLVED

@@ -220,17 +220,12 @@ class SurveyFlow:
         shown = summary.staff_line_message_id
         whole = sr.staff_result(summary, self.staff_lang)
         request = await self.helpdesk.request(summary.request_id)
-        folded = (
-            shown is not None
-            and request is not None
-            and await self.relay.show_in_resolution_line(request, whole, shown) is not None
-        )
-        edited = folded or (
-            shown is not None
-            and await self.relay.edit_staff_text(summary.staff_chat_id, shown, whole)
-        )
-        if not edited:
-            await self._to_topic(summary.request_id, line)
+        if shown is not None and request is not None:
+            if await self.relay.show_in_resolution_line(request, whole, shown) is not None:
+                return
+            if await self.relay.edit_staff_text(summary.staff_chat_id, shown, whole):
+                return
+        await self._to_topic(summary.request_id, line)
 
     # staff side ------------------------------------------------------------------------
 
@@ -259,7 +254,7 @@ class SurveyFlow:
         if shown is not None:
             await self.surveys.set_staff_line(result.survey_id, shown)
         if alerting:  # and everyone hears of it in the general topic's digest
-            general = await self._alert_line(result.survey_id, "staff.alert.reason", **values)
+            general = await self._alert_line(request.id, "staff.alert.reason", **values)
             self.digest.add(request.staff_chat_id, general)
 
     async def after_relay(self, item: PendingRelay) -> None:
@@ -302,18 +297,17 @@ class SurveyFlow:
                 return
         await self._post_alert(outcome.request.id, line, line)
 
-    async def _alert_line(self, survey_id: int, key: str, **values: object) -> str:
+    async def _alert_line(self, request_id: int, key: str, **values: object) -> str:
         """A survey's alert line, naming the request and its customer."""
-        summary = await self.surveys.summary_for_staff(survey_id)
-        card = await self.helpdesk.whois_request(summary.request_id)
+        card = await self.helpdesk.whois_request(request_id)
         name = escape(card.customer.full_name) if card else "?"
-        return t(self.staff_lang, key, id=summary.request_id, name=name, **values)
+        return t(self.staff_lang, key, id=request_id, name=name, **values)
 
     async def _alert(
         self, survey_id: int, key: str, topic_line: str | None = None, **values: object
     ) -> int | None:
         summary = await self.surveys.summary_for_staff(survey_id)
-        line = await self._alert_line(survey_id, key, **values)
+        line = await self._alert_line(summary.request_id, key, **values)
         return await self._post_alert(summary.request_id, topic_line or line, line)
 
     async def _post_alert(self, request_id: int, topic_line: str, general_line: str) -> int | None:

@@ -15,13 +15,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import render
+from bot import away, render
 from bot.answers import answer
 from bot.commands import STAFF_COMMAND_NAMES, command_name
 from bot.context import CareApp, CareContext
 from bot.i18n import t
 from bot.incoming import incoming, sender
-from bot.notices import received_text
 from conversations.models import PendingRelay, Refusal
 from conversations.terms import SUPPORTED_KINDS
 
@@ -172,7 +171,10 @@ async def category_chosen(update: Update, context: CareContext) -> None:
     await answer(query, None)
     if query.message is not None:
         # The question gives way to its answer, and its buttons go (no second pick).
-        received = received_text(s.calendar, s.helpdesk.clock.now(), lang, result.request)
+        request = result.request
+        received = away.received(
+            s.calendar, s.helpdesk.clock.now(), lang, request.id, request.promised_by
+        )
         with contextlib.suppress(TelegramError):  # e.g. "not modified" on a double tap
             await query.edit_message_text(
                 f"{received}\n\n{t(lang, key, **values)}", parse_mode=ParseMode.HTML
