@@ -40,6 +40,7 @@ from bot.raw_updates import UpdatesRequest
 from bot.recovery_flow import RecoveryFlow
 from bot.relay import Relay
 from bot.reporting import Reports
+from bot.resolution_line import ResolutionLine
 from bot.services import Services
 from bot.settings import Settings
 from bot.staff_admins import StaffAdmins
@@ -143,7 +144,14 @@ def build_application(
         alert_threshold=settings.alert_threshold,
     )
     surveys = Surveys(db, clock, survey_policy, analyze, rng)
-    flow = SurveyFlow(surveys, helpdesk, relay, settings)
+    recoveries = Recoveries(
+        db,
+        clock,
+        reask_after=timedelta(days=settings.recovery_reask_days),
+        expiry=timedelta(hours=settings.survey_expiry_hours),  # the survey rules' window
+    )
+    lines = ResolutionLine(relay, surveys, recoveries, helpdesk, settings)
+    flow = SurveyFlow(surveys, helpdesk, relay, lines, settings)
     relay.on_resolved.append(flow.on_resolved)
     runner = UpdateRunner(app, UpdateLedger(db, clock))
     report_service = Reports(db, clock, settings, helpdesk)
@@ -153,13 +161,7 @@ def build_application(
     outbox = StaffOutbox(relay, reserve=reserve)
     outbox.after.append(flow.after_relay)
     ownership = Ownership(db, clock)
-    recoveries = Recoveries(
-        db,
-        clock,
-        reask_after=timedelta(days=settings.recovery_reask_days),
-        expiry=timedelta(hours=settings.survey_expiry_hours),  # the survey rules' window
-    )
-    recovery = RecoveryFlow(recoveries, helpdesk, ownership, relay, flow.digest, settings)
+    recovery = RecoveryFlow(recoveries, helpdesk, ownership, relay, lines, flow.digest, settings)
     flow.recovery = recovery
     app.bot_data[SERVICES_KEY] = Services(
         settings,

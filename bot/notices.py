@@ -160,22 +160,9 @@ class OwedNotices(StaffCopies):
             return ""
         return escape(await self.notices.actor_name(notice.source_id) or "—")
 
-    async def show_in_resolution_line(
-        self, request: Request, text: str, message_id: int | None = None
-    ) -> int | None:
-        """Show `text` (a survey's result) under the staff line of the request's latest
-        resolution: an edit, none of the group's budget. Its message id, or None when
-        there is no such line (`message_id`: it must be that message) or Telegram refused
-        the edit; the caller then posts a line of its own."""
-        line = await self.notices.resolution_line(request.id)
-        if line is None or line.message_id is None or line.chat_id != request.staff_chat_id:
-            return None
-        if message_id is not None and message_id != line.message_id:
-            return None
-        head = staff_text(line, request, self.settings, await self._who(line))
-        if await self.edit_staff_text(line.chat_id, line.message_id, f"{head}\n{text}"):
-            return line.message_id
-        return None
+    async def staff_line(self, notice: Notice, request: Request) -> str:
+        """The text of a staff line as it was owed (the name from the record)."""
+        return staff_text(notice, request, self.settings, await self._who(notice))
 
     async def sweep_notices(self) -> int:
         """Send what is owed and unsent (a crash or a refused call left it); how many."""

@@ -1,5 +1,6 @@
-"""Recovery over Telegram: a detractor's score opens the recovery and posts its card where
-the request lives (that card is the detractor alert: no second message); an escalating
+"""Recovery over Telegram: a detractor's score opens the recovery and shows its card in the
+staff line of the request's resolution (an edit: that card is the detractor alert, no
+message of the group's budget; a card of its own when there is no such line); an escalating
 customer message opens one on the staff copy of that message (an edit); the card's buttons
 take it, record the root cause and the attempt, each an edit of the card; days later the
 customer is asked once "Are we OK now?", and the answer edits the card."""
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import CallbackQuery, InlineKeyboardMarkup
+from telegram import CallbackQuery
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -21,12 +22,13 @@ from bot.i18n import t
 from bot.incoming import sender
 from bot.relay import Relay
 from bot.render import escape
+from bot.resolution_line import ResolutionLine
 from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
 from conversations.models import Customer, Request
 from conversations.owners import owner_of
 from conversations.ownership import Ownership
-from conversations.recovery import Recoveries, Recovery
+from conversations.recovery import Recoveries
 from conversations.terms import NPS_MAX, NPS_MIN, RootCause
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class RecoveryFlow:
         helpdesk: HelpDesk,
         ownership: Ownership,
         relay: Relay,
+        lines: ResolutionLine,
         digest: AlertDigest,
         settings: Settings,
     ) -> None:
@@ -48,14 +51,16 @@ class RecoveryFlow:
         self.helpdesk = helpdesk
         self.ownership = ownership
         self.relay = relay
+        self.lines = lines
         self.digest = digest
         self.settings = settings
         self.lang = settings.staff_language
 
     async def detractor(self, request_id: int, score: int, general_line: str | None) -> None:
-        """Open the recovery of a detractor's request and post its card (once); with
-        topics, `general_line` (the alert, when due) joins the general topic's digest. A
-        recovery an escalation opened takes the score on its card instead."""
+        """Open the recovery of a detractor's request and show its card (once) in the
+        resolution's staff line, else in a message of its own; with topics,
+        `general_line` (the alert, when due) joins the general topic's digest. A recovery
+        an escalation opened takes the score on its card instead."""
         request = await self.helpdesk.request(request_id)
         card = await self.helpdesk.whois_request(request_id)
         if request is None or card is None:
@@ -67,7 +72,13 @@ class RecoveryFlow:
                 await self.refresh(request_id)
                 self._to_digest(request, general_line)
             return  # else a repeat: the card is there already
-        text, markup = await self._card(opened)
+        line = await self.lines.latest(request)
+        if line is not None:
+            await self.recoveries.set_card(request_id, request.staff_chat_id, line)
+            if await self.lines.show(request, line):
+                self._to_digest(request, general_line)
+                return
+        text, markup = await self.lines.card(opened)
         shown = await self.relay.staff_notice(request, card.customer, text, markup)
         await self.recoveries.set_card(request_id, request.staff_chat_id, shown)
         self._to_digest(request, general_line)
@@ -88,7 +99,7 @@ class RecoveryFlow:
         opened = await self.recoveries.escalate(request.id, customer.id, why, request.assignee_id)
         if opened is None:
             return False
-        text, markup = await self._card(opened)
+        text, markup = await self.lines.card(opened)
         if self.relay.is_forum(request.staff_chat_id):
             copy = await self.relay.mark_copy(row_id, request, customer, text, markup)
             if copy is not None:
@@ -106,25 +117,20 @@ class RecoveryFlow:
         if line and self.relay.is_forum(request.staff_chat_id):
             self.digest.add(request.staff_chat_id, line)
 
-    async def _card(self, r: Recovery) -> tuple[str, InlineKeyboardMarkup | None]:
-        customer = await self.recoveries.customer(r)
-        owner = await self.helpdesk.staff_member(r.owner_id) if r.owner_id else None
-        by = await self.helpdesk.staff_member(r.attempted_by) if r.attempted_by else None
-        text = rr.card_text(r, customer, owner, by, self.lang, self.settings.tz)
-        return text, rr.card_keyboard(r, r.owner_id is not None, self.lang)
-
     async def refresh(self, request_id: int) -> None:
         """Edit the card to what the recovery is now (an edit: no message of the budget)."""
         r = await self.recoveries.get(request_id)
         if r is None or r.card_chat_id is None or r.card_message_id is None:
             return
-        text, markup = await self._card(r)
+        text, markup = await self.lines.card(r)
+        request = await self.helpdesk.request(request_id)
         if r.copy_row_id is not None:
-            request = await self.helpdesk.request(request_id)
             if request is not None:
                 customer = await self.recoveries.customer(r)
                 await self.relay.mark_copy(r.copy_row_id, request, customer, text, markup)
             return
+        if request is not None and await self.lines.show(request, r.card_message_id):
+            return  # the card is in the resolution's line
         try:
             await self.relay.bot.edit_message_text(
                 text,

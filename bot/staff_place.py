@@ -124,14 +124,30 @@ class StaffPlace:
             return None
         return copy
 
-    async def edit_staff_text(self, chat_id: int, message_id: int, text: str) -> bool:
-        """Replace the text of a bot message in the staff group (a survey's result line as
-        its answers arrive: an edit spends none of the group's message budget); False
-        when Telegram refuses (deleted, too old), so the caller posts instead."""
+    async def edit_staff_text(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> bool:
+        """Replace the text (and buttons) of a bot message in the staff group (a survey's
+        result line as its answers arrive: an edit spends none of the group's message
+        budget); False when Telegram refuses (deleted, too old), so the caller posts
+        instead. Already showing that is no refusal."""
         try:
             await self.bot.edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
             )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            log.info("could not edit staff message %s: %s", message_id, exc)
+            return False
         except TelegramError as exc:
             log.info("could not edit staff message %s: %s", message_id, exc)
             return False

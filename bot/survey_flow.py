@@ -20,6 +20,7 @@ from bot.alert_digest import AlertDigest
 from bot.answers import answer
 from bot.i18n import t
 from bot.relay import Relay
+from bot.resolution_line import ResolutionLine
 from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
 from conversations.models import CustomerMessageOutcome, PendingRelay, RequestResolved
@@ -52,11 +53,17 @@ class SurveyFlow:
     """Runs surveys over Telegram for the survey use cases."""
 
     def __init__(
-        self, surveys: Surveys, helpdesk: HelpDesk, relay: Relay, settings: Settings
+        self,
+        surveys: Surveys,
+        helpdesk: HelpDesk,
+        relay: Relay,
+        lines: ResolutionLine,
+        settings: Settings,
     ) -> None:
         self.surveys = surveys
         self.helpdesk = helpdesk
         self.relay = relay
+        self.lines = lines  # the result is shown in the resolution's line when there is one
         self.settings = settings
         self.staff_lang = settings.staff_language
         # The general topic's alert lines, at most one message a minute.
@@ -221,7 +228,7 @@ class SurveyFlow:
         whole = sr.staff_result(summary, self.staff_lang)
         request = await self.helpdesk.request(summary.request_id)
         if shown is not None and request is not None:
-            if await self.relay.show_in_resolution_line(request, whole, shown) is not None:
+            if await self.lines.show(request, shown):
                 return
             if await self.relay.edit_staff_text(summary.staff_chat_id, shown, whole):
                 return
@@ -248,11 +255,15 @@ class SurveyFlow:
             # Without topics the alert is the line (in the one chat staff read), kept apart.
             await self._alert(result.survey_id, "staff.alert.reason", topic_line=line, **values)
             return
-        shown = await self.relay.show_in_resolution_line(request, line)
-        if shown is None:
-            shown = await self._to_topic(summary.request_id, line)
+        shown = await self.lines.latest(request)
         if shown is not None:
             await self.surveys.set_staff_line(result.survey_id, shown)
+            if not await self.lines.show(request, shown):
+                shown = None
+        if shown is None:
+            shown = await self._to_topic(summary.request_id, line)
+            if shown is not None:
+                await self.surveys.set_staff_line(result.survey_id, shown)
         if alerting:  # and everyone hears of it in the general topic's digest
             general = await self._alert_line(request.id, "staff.alert.reason", **values)
             self.digest.add(request.staff_chat_id, general)

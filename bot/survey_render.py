@@ -13,7 +13,7 @@ from bot.i18n import t
 from conversations.numbers import parse_int
 from conversations.sentiment.escalation import Escalation
 from conversations.survey_models import SurveySummary
-from conversations.terms import Band, Pillar
+from conversations.terms import Band, Pillar, SurveyStatus
 
 # callback data: "<prefix>:<survey id>[:<value>]"
 CB_SCORE = "nps"
@@ -144,8 +144,8 @@ def staff_result(summary: SurveySummary, lang: str) -> str:
     """The survey's one staff line once the pillar is answered or skipped: score, reason
     and pillar ("📊 #42 · NPS 9 (promoter): “quick” · Empathy 5/5")."""
     line = staff_summary(summary, lang)
-    if summary.pillar is None:
-        return line
+    if summary.pillar is None or summary.status != SurveyStatus.COMPLETED:
+        return line  # the pillar is chosen with the reason, answered later
     name = pillar_name(summary.pillar, lang)
     if summary.pillar_score is None:
         part = t(lang, "staff.survey.pillar_part_skipped", pillar=name)

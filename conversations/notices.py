@@ -172,15 +172,18 @@ class Notices:
                 .values(sent_at=at, message_id=message_id)
             )
 
-    async def resolution_line(self, request_id: int) -> Notice | None:
-        """The staff group's line about the request's latest resolution, if it was sent
-        (a survey's result is shown in it: no message of its own)."""
+    async def resolution_line(
+        self, request_id: int, message_id: int | None = None
+    ) -> Notice | None:
+        """The staff group's line about the request's latest resolution (or the one shown
+        as `message_id`), if it was sent: a survey's result and a detractor's recovery
+        card are shown in it, no message of their own."""
         q = (
             select(tables.notices)
             .where(
                 _n.request_id == request_id,
                 _n.kind.in_(RESOLUTION_LINES),
-                _n.message_id.is_not(None),
+                _n.message_id.is_not(None) if message_id is None else _n.message_id == message_id,
             )
             .order_by(_n.id.desc())
             .limit(1)

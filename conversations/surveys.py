@@ -365,24 +365,13 @@ class Surveys:
             survey = await repo.survey(survey_id)
             if survey is None:
                 raise LookupError(survey_id)
-            request = await repo.request(survey.request_id)
-            assert request is not None  # foreign key
-            return SurveySummary(
-                survey_id=survey.id,
-                request_id=request.id,
-                status=survey.status,
-                score=survey.score,
-                band=survey.band,
-                reason_text=survey.reason_text,
-                reason_polarity=survey.reason_polarity,
-                pillar=survey.pillar,
-                pillar_score=survey.pillar_score,
-                resolved_by=survey.resolved_by,
-                staff_chat_id=request.staff_chat_id,
-                topic_thread_id=request.topic_thread_id,
-                card_message_id=request.card_message_id,
-                staff_line_message_id=survey.staff_line_message_id,
-            )
+            return await _summary(repo, survey)
+
+    async def summary_of_request(self, request_id: int) -> SurveySummary | None:
+        """What the staff topic shows about the request's survey, if one was sent."""
+        async with survey_read(self.db) as repo:
+            survey = await repo.survey_of_request(request_id)
+            return await _summary(repo, survey) if survey is not None else None
 
     async def _text_alert(
         self,
@@ -469,4 +458,25 @@ def _reason_result(kind: Outcome, survey: Survey) -> ReasonResult:
         survey.band,
         survey.language,
         skipped=survey.reason_at is not None and survey.reason_text is None,
+    )
+
+
+async def _summary(repo: SurveyRepo, survey: Survey) -> SurveySummary:
+    request = await repo.request(survey.request_id)
+    assert request is not None  # foreign key
+    return SurveySummary(
+        survey_id=survey.id,
+        request_id=request.id,
+        status=survey.status,
+        score=survey.score,
+        band=survey.band,
+        reason_text=survey.reason_text,
+        reason_polarity=survey.reason_polarity,
+        pillar=survey.pillar,
+        pillar_score=survey.pillar_score,
+        resolved_by=survey.resolved_by,
+        staff_chat_id=request.staff_chat_id,
+        topic_thread_id=request.topic_thread_id,
+        card_message_id=request.card_message_id,
+        staff_line_message_id=survey.staff_line_message_id,
     )

@@ -12,8 +12,13 @@ from tests.e2e.test_survey_flow import nps_question, resolved_request
 async def _detractor(world: HelpDeskWorld, who: User, score: int = 3) -> tuple[int, Message]:
     thread = await resolved_request(world, who, "Il pacco non arriva")
     question = await nps_question(world, who, "Quanto è probabile che tu consigli")
+    line = await world.staff_sees("✅ Richiesta #1 risolta da Bob", thread_id=thread)
+    before = len(world.tg.bot_messages(world.staff, thread_id=thread))
     await world.tg.press_button(who, question, f"nps:1:{score}")
     card = await world.staff_sees("🩹 <b>Da recuperare</b>", thread_id=thread)
+    # The card is the resolution's line, given the buttons: no message of the budget.
+    assert card is line
+    assert len(world.tg.bot_messages(world.staff, thread_id=thread)) == before
     return thread, card
 
 
@@ -25,6 +30,15 @@ async def test_a_detractor_is_explained_tried_and_won_back(forum: HelpDeskWorld)
         assert "👤 Bob Staff" in (card.text or "")  # who resolved it works it
         assert all(d != "rv:1:take" for row in card.buttons for _, d in row)
         before = len(forum.tg.bot_messages(forum.staff, thread_id=thread))
+        # The reason and the pillar answer join the same line; the card keeps its buttons.
+        await forum.customer_sees(maria, "Qual è il motivo principale")
+        await forum.tg.send_text(maria, "Il corriere non si è mai fatto vivo")
+        pillar = await forum.customer_sees(maria, "1 = per niente, 5 = del tutto")
+        await forum.tg.wait_for(lambda: "«Il corriere non" in (card.text or ""), what="reason")
+        await forum.tg.press_button(maria, pillar, "pl:1:2")
+        await forum.tg.wait_for(lambda: "2/5" in (card.text or ""), what="pillar")
+        assert (card.text or "").startswith("✅ Richiesta #1 risolta da Bob Staff.")
+        assert any(d == "rv:1:delivery" for row in card.buttons for _, d in row)
         cause = await forum.tg.press_button(forum.agent, card, "rv:1:delivery")
         assert cause.text == "Causa registrata: Consegna"
         await forum.tg.wait_for(lambda: "Causa: Consegna" in (card.text or ""), what="cause")
@@ -37,6 +51,7 @@ async def test_a_detractor_is_explained_tried_and_won_back(forum: HelpDeskWorld)
         assert again.text == "Questo pulsante non è più valido."
         # Every step was an edit of the card: no message in the topic from the budget.
         assert len(forum.tg.bot_messages(forum.staff, thread_id=thread)) == before
+        assert "«Il corriere non" in (card.text or "")  # the card's edits keep the result
 
         forum.clock.advance(days=6)
         assert await recovery_reasks(app) == 0  # not due yet
