@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from telegram import Update
@@ -113,12 +113,15 @@ class Poller:
             while not stop.is_set():
                 busy = bool(self._running)
                 try:
-                    updates = await self.app.bot.get_updates(
+                    call = self.app.bot.get_updates(
                         offset=self._floor(),
                         timeout=0 if busy else self.poll_timeout,
                         limit=self.limit,
                         allowed_updates=Update.ALL_TYPES,
                     )
+                    updates = await _unless_stopped(stop, call)
+                    if updates is None:
+                        break
                 except RetryAfter as exc:
                     log.warning("getUpdates: flood limit; waiting %ss", _seconds(exc))
                     await _sleep_or_stop(stop, _seconds(exc))
@@ -243,6 +246,27 @@ async def _first_of(stop: asyncio.Event, tasks: set[asyncio.Task[None]], seconds
         await asyncio.wait({stopping, *tasks}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
     finally:
         stopping.cancel()
+
+
+async def _unless_stopped(
+    stop: asyncio.Event, call: Coroutine[Any, Any, tuple[Update, ...]]
+) -> tuple[Update, ...] | None:
+    """The answer to a getUpdates call, or None when `stop` is set first. An idle bot's
+    long poll lasts up to poll_timeout (30 s with carebot run): a supervisor stopping it
+    (docker stop waits 10 s) must not wait for that. A poll cut short confirms nothing,
+    so whatever it would have returned is delivered again at the next start."""
+    task = asyncio.ensure_future(call)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        return None
+    return task.result()
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

@@ -144,6 +144,35 @@ async def test_sigterm_mid_burst_finishes_the_work_and_exits_within_ten_seconds(
         await tg.stop()
 
 
+async def test_sigterm_while_idle_ends_the_long_poll_and_exits_within_ten_seconds(
+    tmp_path: Path,
+) -> None:
+    """An idle bot waits in a long poll of 30 s; a supervisor's stop must not wait for it
+    (docker stop kills after 10 s), and what came meanwhile comes with the next start."""
+    tg = FakeTelegram(TOKEN)
+    await tg.start()
+    try:
+        staff = tg.add_group("Support", forum=True)
+        ada = tg.add_user("Ada", language_code="en")
+        db = tmp_path / "bot.db"
+        async with carebot_process(tg, staff, db) as proc:
+            await tg.send_text(ada, "first")
+            await tg.wait_for_bot_message(staff, contains="first", timeout=30)
+            await asyncio.sleep(1.0)  # the outbox is idle, polling waits in a long poll
+            polls = tg.call_count("getupdates")
+            await tg.wait_for(lambda: tg.call_count("getupdates") == polls, timeout=5)
+            asked = asyncio.get_running_loop().time()
+            proc.send_signal(signal.SIGTERM)
+            code = await asyncio.wait_for(proc.wait(), 15)
+            took = asyncio.get_running_loop().time() - asked
+        assert code == 0 and took < 10, (code, took)
+        await tg.send_text(ada, "second")
+        async with carebot_process(tg, staff, db):
+            await tg.wait_for_bot_message(staff, contains="second", timeout=30)
+    finally:
+        await tg.stop()
+
+
 async def test_bad_settings_stop_the_process_naming_the_key(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREBOT_")}
     env["CAREBOT_STAFF_CHAT_ID"] = "42"
