@@ -25,6 +25,7 @@ from bot.settings import Settings
 from bot.setup_check import check_setup, log_findings
 from bot.sla_notices import check_targets
 from conversations.db import migrate
+from conversations.helpdesk import AUTO_RESOLVE_BATCH
 from conversations.retention import erase_texts_before
 
 log = logging.getLogger("carebot")
@@ -131,12 +132,17 @@ async def on_shutdown(app: App) -> None:
 
 
 async def auto_resolve(app: App) -> int:
-    """Resolve silent answered requests and announce each; return how many."""
+    """Resolve silent answered requests and announce each, a batch at a time (each
+    announced before the next is taken, so nothing else waits long); return how many."""
     s = get_services(app)
-    changes = await s.helpdesk.auto_resolve()
-    for change in changes:
-        await s.relay.announce(change)
-    return len(changes)
+    done = 0
+    while changes := await s.helpdesk.auto_resolve():
+        for change in changes:
+            await s.relay.announce(change)
+        done += len(changes)
+        if len(changes) < AUTO_RESOLVE_BATCH:
+            break
+    return done
 
 
 async def sla_checks(app: App) -> tuple[int, int]:

@@ -50,6 +50,7 @@ from conversations.terms import (
 TextAnalyzer = Callable[[str, str | None], dict[str, Any]]
 
 LANGUAGE_CACHE = 100_000  # customers whose language the process remembers (cleared when full)
+AUTO_RESOLVE_BATCH = 50  # requests resolved in one transaction by the auto-resolve job
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,11 +525,13 @@ class HelpDesk(StaffViews, RelayRecords):
         now = self.clock.now()
         return reopened, await repo.add_event(request.id, EventKind.REOPENED, now, actor, actor_id)
 
-    async def auto_resolve(self) -> list[StateChange]:
-        """Resolve requests answered by staff and silent for the configured time."""
+    async def auto_resolve(self, limit: int = AUTO_RESOLVE_BATCH) -> list[StateChange]:
+        """Resolve up to `limit` requests answered by staff and silent for the configured
+        time (the oldest first). A batch is one short transaction: after downtime there
+        may be thousands, and customers' messages must not wait behind all of them."""
         cutoff = self.clock.now() - self.policy.auto_resolve_after
         async with self.db.transaction() as repo:
-            due = await repo.auto_resolve_candidates(cutoff)
+            due = await repo.auto_resolve_candidates(cutoff, limit)
             return [await self._resolve(repo, r.id, Actor.AUTO, None) for r in due]
 
     # staff views (more in conversations.staff_views) ---------------------------------

@@ -57,10 +57,10 @@ class RelayRecords:
             if customer_id is not None:
                 await repo.mark_blocked(customer_id, self.clock.now())
 
-    async def mark_blocked(self, customer_id: int) -> None:
-        """Remember that the customer blocked the bot."""
+    async def mark_blocked(self, customer_id: int) -> bool:
+        """Remember that the customer blocked the bot; True when that is news."""
         async with self.db.transaction() as repo:
-            await repo.mark_blocked(customer_id, self.clock.now())
+            return await repo.mark_blocked(customer_id, self.clock.now())
 
     async def pending_relays(
         self, older_than: timedelta = timedelta(seconds=60), limit: int = 100

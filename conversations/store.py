@@ -161,13 +161,16 @@ class Repo:
             .values(language=language, language_chosen=True)
         )
 
-    async def mark_blocked(self, customer_id: int, now: datetime) -> None:
-        """Remember that Telegram refused delivery because the customer blocked the bot."""
-        await self.conn.execute(
+    async def mark_blocked(self, customer_id: int, now: datetime) -> bool:
+        """Remember that Telegram refused delivery because the customer blocked the bot;
+        True when that is news (they had not been marked since they last wrote)."""
+        c = tables.customers.c
+        result = await self.conn.execute(
             update(tables.customers)
-            .where(tables.customers.c.id == customer_id)
+            .where(c.id == customer_id, c.blocked_bot_at.is_(None))
             .values(blocked_bot_at=now)
         )
+        return bool(result.rowcount)
 
     async def find_customers(self, query: str, limit: int = 5) -> list[Customer]:
         """Find customers by Telegram id, @username, request number (#42) or name."""
@@ -315,8 +318,8 @@ class Repo:
         )
         return int((await self.conn.execute(q)).scalar_one())
 
-    async def auto_resolve_candidates(self, answered_before: datetime) -> list[Request]:
-        """Requests answered by staff before the cut-off and silent since."""
+    async def auto_resolve_candidates(self, answered_before: datetime, limit: int) -> list[Request]:
+        """Requests answered by staff before the cut-off and silent since, oldest first."""
         r = tables.requests.c
         q = select(tables.requests).where(
             and_(
@@ -328,7 +331,8 @@ class Repo:
                 ),
             )
         )
-        return [request_from_row(row) for row in (await self.conn.execute(q.order_by(r.id))).all()]
+        rows = (await self.conn.execute(q.order_by(r.id).limit(limit))).all()
+        return [request_from_row(row) for row in rows]
 
     # messages --------------------------------------------------------------------------
 

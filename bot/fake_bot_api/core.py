@@ -115,8 +115,8 @@ class FakeCore:
         bot_id = int(token.split(":")[0])
         self.bot = User(bot_id, "CareBot", username=bot_username, is_bot=True)
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        # Calls refused as a bad request (method, description): HTML Telegram would not
-        # parse, a text too long, a message that is not there.
+        # Calls refused with a 400 or 403 (method, description): HTML Telegram would not
+        # parse, a text too long, a message that is not there, a user who blocked the bot.
         self.refusals: list[tuple[str, str]] = []
         self.latency = 0.0
         self.enforce_flood_limits = False

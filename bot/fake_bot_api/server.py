@@ -82,7 +82,7 @@ class FakeTelegram(Driver, Methods):
                 self._check_flood(params)
             result = await handler(params)
         except ApiError as exc:
-            if exc.error_code == 400:
+            if exc.error_code in (400, 403):
                 self.refusals.append((method, exc.description))
             return web.json_response(exc.body(), status=exc.error_code)
         except (KeyError, ValueError, TypeError) as exc:

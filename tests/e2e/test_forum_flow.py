@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.services import get_services
 from tests.e2e.harness import HelpDeskWorld
 
 
@@ -227,3 +228,40 @@ async def test_blocked_customer_is_reported_to_staff(forum: HelpDeskWorld) -> No
         forum.tg.block_bot(john)
         await forum.agent_writes_in_topic(thread, "hello?")
         await forum.staff_sees("ha bloccato il bot", thread_id=thread)
+
+
+async def test_a_blocked_customer_costs_the_staff_group_one_line(forum: HelpDeskWorld) -> None:
+    """The bot's own notices to a customer who blocked it (the resolution, a reopening,
+    the resolution again) tell staff once, not once each; no survey is asked."""
+    john = forum.tg.add_user("John", language_code="en")
+    async with forum.bot_running():
+        await forum.customer_writes(john, "help")
+        thread = await forum.topic_of(1)
+        told = len(forum.tg.bot_messages(john))
+        forum.tg.block_bot(john)
+        await forum.agent_writes_in_topic(thread, "/resolve")
+        await forum.staff_sees("risolta da", thread_id=thread)
+        await forum.staff_sees("ha bloccato il bot", thread_id=thread)
+        await forum.agent_writes_in_topic(thread, "/reopen")
+        await forum.staff_sees("riaperta", thread_id=thread)
+        await forum.agent_writes_in_topic(thread, "/resolve")
+        await forum.tg.wait_for(
+            lambda: (
+                sum(
+                    "risolta da" in (m.text or "")
+                    for m in forum.tg.bot_messages(forum.staff, thread_id=thread)
+                )
+                == 2
+            ),
+            what="second resolution line",
+        )
+        await get_services(forum.apps[-1]).outbox.settled()
+        blocked = [
+            m
+            for m in forum.tg.bot_messages(forum.staff, thread_id=thread)
+            if "ha bloccato il bot" in (m.text or "")
+        ]
+        assert len(blocked) == 1
+        assert len(forum.tg.bot_messages(john)) == told  # no survey asked either
+        refused = [r for r in forum.tg.refusals if "blocked" in r[1]]
+        assert len(refused) >= 2  # the bot tried each notice

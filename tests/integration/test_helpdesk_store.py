@@ -202,6 +202,22 @@ async def test_auto_resolve_only_silent_answered_requests(
     assert (await desk.request(waiting.request.id)).status == Status.OPEN  # type: ignore[union-attr]
 
 
+async def test_auto_resolve_takes_a_batch_at_a_time_oldest_first(
+    desk: HelpDesk, clock: FrozenClock
+) -> None:
+    ids = []
+    for n, who in enumerate((MARIA, JOHN, Sender(333, "Ada")), start=1):
+        opened = await desk.customer_message(from_customer(who, 1))
+        await desk.set_topic(opened.request.id, n)
+        await desk.staff_message(from_staff(10 + n, "done?", thread=n))
+        ids.append(opened.request.id)
+    clock.advance(hours=49)
+    first = await desk.auto_resolve(limit=2)
+    assert [c.request.id for c in first] == ids[:2]
+    assert [c.request.id for c in await desk.auto_resolve(limit=2)] == ids[2:]
+    assert await desk.auto_resolve(limit=2) == []
+
+
 async def test_open_requests_and_whois(desk: HelpDesk) -> None:
     a = await desk.customer_message(from_customer(MARIA, 1))
     b = await desk.customer_message(from_customer(JOHN, 1))
