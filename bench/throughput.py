@@ -108,10 +108,10 @@ async def bot_process(
     else:
         argv = [sys.executable, "-m", "bot", "run"]
         if PROFILE:  # cProfile of the bot's event loop thread, written when it stops
-            run = "runpy.run_module('bot', run_name='__main__')"
-            code = (
-                "import cProfile,runpy,sys; sys.argv=['bot','run']; "
-                f"cProfile.run({run!r}, {PROFILE!r})"
+            code = (  # written on the way out, also when the bot leaves by sys.exit
+                "import cProfile,runpy,sys; sys.argv=['bot','run']; p=cProfile.Profile()\n"
+                "try:\n p.enable(); runpy.run_module('bot', run_name='__main__')\n"
+                f"finally:\n p.disable(); p.dump_stats({PROFILE!r})"
             )
             argv = [sys.executable, "-c", code]
         env = {
@@ -217,9 +217,11 @@ async def main() -> int:
         ]
         if args.only:
             settings = [s for s in settings if s[0] == args.only]
-        for latency in (0.0, args.latency / 1000):
+        for round_no, latency in enumerate((0.0, args.latency / 1000)):
             for kind, url in settings:
-                url = url.replace("t0", f"t{int(latency * 1000)}")
+                # A new file per round: the fake Bot API numbers messages from 1 again,
+                # and the bot rightly takes a message id it stored before for a repeat.
+                url = url.replace("t0", f"t{round_no}")
                 rows.append(
                     (
                         f"{kind} (SQLite)" if url else kind,
