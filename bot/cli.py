@@ -84,11 +84,12 @@ def cmd_run(webhook: bool) -> int:
     """Run the bot until interrupted; exit 1 with a one-line reason when it cannot go on."""
     from telegram.error import InvalidToken
 
-    from bot import logs
+    from bot import logs, malloc
     from bot.app import build_application
     from bot.lifecycle import serve_forever
     from bot.polling import PollingFailed
 
+    malloc.limit_arenas()  # before any thread allocates
     settings = _settings()
     secrets = logs.secret_parts(settings.bot_token.get_secret_value())
     if settings.webhook_secret is not None:

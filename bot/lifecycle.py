@@ -16,7 +16,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot import weekly
+from bot import malloc, weekly
 from bot.commands import CUSTOMER_COMMANDS, STAFF_COMMANDS
 from bot.context import CareContext
 from bot.polling import Poller
@@ -185,6 +185,7 @@ async def _sweep_job(context: CareContext) -> None:
     s = get_services(context.application)
     await s.outbox.sweep()
     await s.relay.sweep_notices()  # what customers are owed and a crash left unsent
+    malloc.trim()  # what a report or a busy spell freed goes back to the system
 
 
 async def _prune_job(context: CareContext) -> None:

@@ -31,6 +31,7 @@ from analytics.report import (
 )
 from analytics.risk_snapshot import fresh_risk, refresh_risk
 from analytics.tag_report import build_tag_report
+from bot import malloc
 from bot.i18n import t
 from bot.settings import ReportSettings, Settings
 from conversations.clock import Clock
@@ -191,6 +192,7 @@ class Reports:
                 await engine.dispose()
 
         await asyncio.to_thread(asyncio.run, refresh())
+        malloc.trim()  # the scoring's rows and objects are freed: give the memory back
 
     async def _staff_names(
         self, by_staff: list[NpsBreakdown], more: Sequence[int] = ()
