@@ -113,7 +113,10 @@ class SurveyFlow:
         """Expire old surveys, start missed ones, re-ask questions whose send was lost."""
         await self.surveys.expire_due()
         for started in await self.surveys.start_missed():
-            await self.ask_current(started.survey_id)
+            try:
+                await self.ask_current(started.survey_id)
+            except TelegramError as exc:  # the next sweep asks it (unasked), the rest go on
+                log.warning("survey %s: asking failed: %s", started.survey_id, exc)
         for question in await self.surveys.unasked():
             try:
                 await self.ask(question)

@@ -252,6 +252,28 @@ async def test_resolution_while_the_survey_could_not_start_is_caught_up(
         assert len(asked) == 1
 
 
+async def test_a_survey_that_cannot_be_asked_now_does_not_hold_up_the_others(
+    forum: HelpDeskWorld,
+) -> None:
+    john = forum.tg.add_user("John", language_code="en")
+    ada = forum.tg.add_user("Ada", language_code="en")
+    async with forum.bot_running() as app:
+        for who in (john, ada):
+            await forum.customer_writes(who, "help")
+        await forum.topic_of(2)
+        desk = get_services(app).helpdesk
+        for request_id in (1, 2):  # resolved, then the bot died before surveying
+            await desk.resolve(request_id, Actor.STAFF, forum.agent.id)
+        forum.clock.advance(minutes=5)
+        forum.tg.inject_fault("sendMessage", 500, "Internal Server Error", chat=john)
+        await forum.survey_sweep()
+        await forum.customer_sees(ada, "How likely")  # in the same sweep
+        assert not any("How likely" in (m.text or "") for m in forum.tg.bot_messages(john))
+        forum.clock.advance(minutes=3)
+        await forum.survey_sweep()
+        await forum.customer_sees(john, "How likely")
+
+
 async def test_escalations_raise_one_alert_per_hour_and_complaints_none(
     forum: HelpDeskWorld,
 ) -> None:
