@@ -129,8 +129,11 @@ class RecoveryFlow:
                 customer = await self.recoveries.customer(r)
                 await self.relay.mark_copy(r.copy_row_id, request, customer, text, markup)
             return
-        if request is not None and await self.lines.show(request, r.card_message_id):
-            return  # the card is in the resolution's line
+        if request is not None and await self.lines.is_line(request, r.card_message_id):
+            # The card is in the resolution's line: only that line's composer edits it (a
+            # refused edit leaves it as it was, never a bare card without its head).
+            await self.lines.show(request, r.card_message_id)
+            return
         try:
             await self.relay.bot.edit_message_text(
                 text,

@@ -43,6 +43,11 @@ class ResolutionLine:
             return None
         return line.message_id
 
+    async def is_line(self, request: Request, message_id: int) -> bool:
+        """Whether `message_id` is the staff line of one of the request's resolutions."""
+        line = await self.relay.notices.resolution_line(request.id, message_id)
+        return line is not None and line.chat_id == request.staff_chat_id
+
     async def card(self, r: Recovery) -> tuple[str, InlineKeyboardMarkup | None]:
         """A recovery card's text and buttons, wherever it is shown."""
         customer = await self.recoveries.customer(r)

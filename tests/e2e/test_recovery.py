@@ -3,6 +3,8 @@ the attempt; days later the customer is asked once "Are we OK now?"."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.fake_bot_api import Message, User
 from bot.lifecycle import recovery_reasks
 from tests.e2e.harness import HelpDeskWorld
@@ -39,6 +41,12 @@ async def test_a_detractor_is_explained_tried_and_won_back(forum: HelpDeskWorld)
         await forum.tg.wait_for(lambda: "2/5" in (card.text or ""), what="pillar")
         assert (card.text or "").startswith("✅ Richiesta #1 risolta da Bob Staff.")
         assert any(d == "rv:1:delivery" for row in card.buttons for _, d in row)
+        shown = card.text
+        forum.tg.inject_fault("editMessageText", 400, "Bad Request: injected", chat=forum.staff)
+        refused = await forum.tg.press_button(forum.agent, card, "rv:1:other")
+        assert refused.text == "Causa registrata: Altro"  # stored; the edit was refused
+        await asyncio.sleep(0.3)
+        assert card.text == shown  # never a bare card without the line's head
         cause = await forum.tg.press_button(forum.agent, card, "rv:1:delivery")
         assert cause.text == "Causa registrata: Consegna"
         await forum.tg.wait_for(lambda: "Causa: Consegna" in (card.text or ""), what="cause")
