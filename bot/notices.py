@@ -105,18 +105,16 @@ class OwedNotices(StaffCopies):
         text: str,
         markup: InlineKeyboardMarkup | None = None,
     ) -> Message | None:
-        """Send the customer a bot message. If they blocked the bot (or their chat is gone),
-        staff hear of it once (until the customer writes again), not with every notice
-        that follows; no survey is asked of them meanwhile."""
+        """Send the customer a bot message. If they blocked the bot, staff hear of it once
+        (until the customer writes again), not with every notice that follows; no survey
+        is asked of them meanwhile."""
         if customer.telegram_user_id is None:
             return None
         try:
             return await self.bot.send_message(
                 customer.telegram_user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
             )
-        except (Forbidden, BadRequest) as exc:
-            if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
-                raise
+        except Forbidden:
             if await self.helpdesk.mark_blocked(customer.id):
                 await self.staff_notice(request, customer, t(self.staff_lang, "staff.blocked"))
             return None
