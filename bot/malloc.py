@@ -10,11 +10,8 @@ what it holds (bench/memory.py). Elsewhere (musl, macOS) both calls do nothing.
 from __future__ import annotations
 
 import ctypes
-import logging
 import sys
 from functools import cache
-
-log = logging.getLogger(__name__)
 
 M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 ARENAS = 2

@@ -122,17 +122,17 @@ class RecoveryFlow:
         r = await self.recoveries.get(request_id)
         if r is None or r.card_chat_id is None or r.card_message_id is None:
             return
-        text, markup = await self.lines.card(r)
         request = await self.helpdesk.request(request_id)
-        if r.copy_row_id is not None:
-            if request is not None:
-                customer = await self.recoveries.customer(r)
-                await self.relay.mark_copy(r.copy_row_id, request, customer, text, markup)
-            return
         if request is not None and await self.lines.is_line(request, r.card_message_id):
             # The card is in the resolution's line: only that line's composer edits it (a
             # refused edit leaves it as it was, never a bare card without its head).
             await self.lines.show(request, r.card_message_id)
+            return
+        text, markup = await self.lines.card(r)
+        if r.copy_row_id is not None:
+            if request is not None:
+                customer = await self.recoveries.customer(r)
+                await self.relay.mark_copy(r.copy_row_id, request, customer, text, markup)
             return
         try:
             await self.relay.bot.edit_message_text(

@@ -13,7 +13,7 @@ from bot import survey_render as sr
 from bot.relay import Relay
 from bot.settings import Settings
 from conversations.helpdesk import HelpDesk
-from conversations.models import Request
+from conversations.models import Notice, Request
 from conversations.recovery import Recoveries, Recovery
 from conversations.surveys import Surveys
 
@@ -35,18 +35,21 @@ class ResolutionLine:
         self.helpdesk = helpdesk
         self.settings = settings
 
+    async def _line(self, request: Request, message_id: int | None = None) -> Notice | None:
+        """The request's latest resolution line (or the one shown as `message_id`), if it
+        was sent where the request lives now."""
+        line = await self.relay.notices.resolution_line(request.id, message_id)
+        return line if line is not None and line.chat_id == request.staff_chat_id else None
+
     async def latest(self, request: Request) -> int | None:
         """The message id of the line of the request's latest resolution, if it was sent
         where the request lives now."""
-        line = await self.relay.notices.resolution_line(request.id)
-        if line is None or line.chat_id != request.staff_chat_id:
-            return None
-        return line.message_id
+        line = await self._line(request)
+        return line.message_id if line is not None else None
 
     async def is_line(self, request: Request, message_id: int) -> bool:
         """Whether `message_id` is the staff line of one of the request's resolutions."""
-        line = await self.relay.notices.resolution_line(request.id, message_id)
-        return line is not None and line.chat_id == request.staff_chat_id
+        return await self._line(request, message_id) is not None
 
     async def card(self, r: Recovery) -> tuple[str, InlineKeyboardMarkup | None]:
         """A recovery card's text and buttons, wherever it is shown."""
@@ -61,8 +64,8 @@ class ResolutionLine:
         """Edit the resolution line shown as `message_id` to its head, the survey result
         kept in it and the recovery card kept in it. False when it is no resolution line of
         the request or Telegram refused the edit: the caller then posts instead."""
-        line = await self.relay.notices.resolution_line(request.id, message_id)
-        if line is None or line.chat_id != request.staff_chat_id:
+        line = await self._line(request, message_id)
+        if line is None:
             return False
         parts = [await self.relay.staff_line(line, request)]
         summary = await self.surveys.summary_of_request(request.id)

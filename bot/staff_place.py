@@ -118,7 +118,7 @@ class StaffPlace:
                 reply_markup=markup,
             )
         except TelegramError as exc:
-            if "not modified" in str(exc).lower():
+            if _not_modified(exc):
                 return copy  # it shows this already (a repeat)
             log.info("could not mark the copy of message row %s: %s", row_id, exc)
             return None
@@ -143,12 +143,9 @@ class StaffPlace:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return True
-            log.info("could not edit staff message %s: %s", message_id, exc)
-            return False
         except TelegramError as exc:
+            if _not_modified(exc):
+                return True
             log.info("could not edit staff message %s: %s", message_id, exc)
             return False
         return True
@@ -334,3 +331,8 @@ def _message_id(sent: Any) -> int:
     value = sent.message_id
     assert isinstance(value, int)
     return value
+
+
+def _not_modified(exc: TelegramError) -> bool:
+    """Telegram's refusal to edit a message into what it already shows (a repeat)."""
+    return "not modified" in str(exc).lower()
